@@ -1,0 +1,168 @@
+"""Deadlines at their edges: holidays, make-up days, month ends, leap days, unconfirmed years."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tsms import rules
+from tsms.calendar_source import year_from_package, last_confirmed_year
+from tsms.rules import (
+    DeadlineSettings,
+    LocalDay,
+    WorkCalendar,
+    add_period,
+    add_working_days,
+    first_working_day_on_or_after,
+    period_end,
+    working_days_between,
+)
+
+D = dt.date
+S = DeadlineSettings()
+CAL = WorkCalendar(year_from_package)
+
+
+def test_official_2026_days():
+    # 国办发明电〔2025〕7号: make-up workdays and rest days of 2026
+    for day in [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)]:
+        assert CAL.is_working_day(day), day
+    for day in [D(2026, 1, 1), D(2026, 1, 2), D(2026, 2, 16), D(2026, 2, 23), D(2026, 5, 5),
+                D(2026, 6, 19), D(2026, 9, 25), D(2026, 10, 1), D(2026, 10, 7)]:
+        assert not CAL.is_working_day(day), day
+    assert CAL.is_working_day(D(2026, 10, 9))
+    assert not CAL.is_working_day(D(2026, 11, 22))  # ordinary Sunday
+
+
+def test_revisit_after_national_day():
+    d = rules.revisit_deadline(D(2026, 9, 30), CAL, S)
+    assert d.due == D(2026, 10, 9)
+    assert d.provisional is False
+
+
+def test_revisit_over_make_up_sunday():
+    # Friday 18 September; Sunday 20 September is a make-up workday
+    assert rules.revisit_deadline(D(2026, 9, 18), CAL, S).due == D(2026, 9, 21)
+
+
+def test_accept_same_day_or_next_working_day():
+    assert rules.accept_deadline(D(2026, 9, 29), CAL, S).due == D(2026, 9, 29)
+    assert rules.accept_deadline(D(2026, 10, 1), CAL, S).due == D(2026, 10, 8)
+    assert rules.accept_deadline(D(2026, 9, 19), CAL, S).due == D(2026, 9, 20)  # Sat → make-up Sun
+
+
+def test_escalate_same_calendar_day_even_on_holiday():
+    assert rules.escalate_deadline(D(2026, 10, 3), CAL, S).due == D(2026, 10, 3)
+
+
+def test_resolve_by_urgency():
+    accepted = D(2026, 9, 29)  # Tuesday
+    assert rules.resolve_deadline(accepted, "urgent", CAL, S).due == D(2026, 9, 30)
+    assert rules.resolve_deadline(accepted, "high", CAL, S).due == D(2026, 10, 9)
+    assert rules.resolve_deadline(accepted, "normal", CAL, S).due == D(2026, 10, 12)
+    assert rules.resolve_deadline(accepted, "low", CAL, S).due == D(2026, 10, 19)
+
+
+def test_reply_follows_resolve_by_default_and_can_be_set():
+    assert rules.reply_deadline(D(2026, 9, 29), "normal", CAL, S).due == D(2026, 10, 12)
+    own = DeadlineSettings(reply_working_days=1)
+    assert rules.reply_deadline(D(2026, 9, 29), "normal", CAL, own).due == D(2026, 9, 30)
+
+
+def test_leap_day_plus_five_years():
+    assert add_period(D(2024, 2, 29), years=5) == D(2029, 2, 28)
+    assert add_period(D(2024, 2, 29), years=4) == D(2028, 2, 29)
+
+
+def test_month_ends():
+    assert add_period(D(2026, 1, 31), months=1) == D(2026, 2, 28)
+    assert add_period(D(2026, 8, 31), months=3) == D(2026, 11, 30)
+    assert add_period(D(2026, 12, 31), days=1) == D(2027, 1, 1)
+
+
+def test_period_ending_on_rest_day_moves_to_next_working_day():
+    # 第二百零三条: 2026-09-01 + 1 month → 2026-10-01 (National Day) → 2026-10-08
+    assert period_end(D(2026, 9, 1), CAL, months=1) == D(2026, 10, 8)
+    # ends on the make-up Saturday 2026-10-10: it is a working day, stays
+    assert period_end(D(2026, 9, 10), CAL, months=1) == D(2026, 10, 10)
+
+
+def test_unconfirmed_year_is_provisional():
+    assert last_confirmed_year() == 2026 or last_confirmed_year() > 2026
+    cal = WorkCalendar(year_from_package)
+    if cal.is_confirmed(2027):
+        pytest.skip("installed holidays package already carries 2027")
+    d = rules.revisit_deadline(D(2026, 12, 30), cal, S)
+    assert d.due == D(2027, 1, 4)
+    assert d.provisional is True
+    assert rules.revisit_deadline(D(2026, 12, 1), cal, S).provisional is False
+
+
+def test_ledger_confirmation_and_local_days_win():
+    cal = WorkCalendar(
+        year_from_package,
+        local={D(2027, 1, 4): LocalDay(False, "测试"), D(2027, 1, 9): LocalDay(True, "调休")},
+        confirmed_years={2027},
+    )
+    d = rules.revisit_deadline(D(2026, 12, 30), cal, S)
+    assert d.provisional is False
+    assert d.due == D(2027, 1, 5)
+    assert cal.is_working_day(D(2027, 1, 9))
+    assert cal.day_name(D(2027, 1, 4)) == "测试"
+
+
+def test_night_time():
+    at = dt.datetime
+    assert rules.is_night_time(at(2026, 9, 29, 23, 10))
+    assert rules.is_night_time(at(2026, 9, 30, 5, 59))
+    assert not rules.is_night_time(at(2026, 9, 30, 6, 0))
+    assert rules.is_night_time(at(2026, 9, 29, 22, 0))
+    assert not rules.is_night_time(at(2026, 9, 29, 21, 59))
+
+
+def test_days_late():
+    assert rules.days_late(D(2026, 10, 9), D(2026, 10, 9)) == 0
+    assert rules.days_late(D(2026, 10, 9), D(2026, 10, 12)) == 3
+
+
+def test_settings_check():
+    assert DeadlineSettings().check() == []
+    assert DeadlineSettings(resolve_normal=-1).check()
+    assert DeadlineSettings(night_start=24).check()
+
+
+days = st.dates(min_value=D(2020, 1, 1), max_value=D(2026, 12, 1))
+counts = st.integers(min_value=0, max_value=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(days, counts, counts)
+def test_working_days_compose(day, n, m):
+    assert add_working_days(add_working_days(day, n, CAL), m, CAL) == add_working_days(day, n + m, CAL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(days, st.integers(min_value=1, max_value=30))
+def test_working_day_result_is_working_and_inverse(day, n):
+    due = add_working_days(day, n, CAL)
+    assert CAL.is_working_day(due)
+    assert due > day
+    assert working_days_between(day, due, CAL) == n
+    assert working_days_between(day, due - dt.timedelta(days=1), CAL) == n - 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(days)
+def test_first_working_day_is_working_and_minimal(day):
+    first = first_working_day_on_or_after(day, CAL)
+    assert CAL.is_working_day(first) and first >= day
+    assert all(not CAL.is_working_day(day + dt.timedelta(days=i)) for i in range((first - day).days))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)), st.integers(0, 60), st.integers(0, 24))
+def test_period_lands_on_corresponding_day_or_month_end(day, years, months):
+    end = add_period(day, years=years, months=months)
+    total = day.month - 1 + months
+    assert (end.year, end.month) == (day.year + years + total // 12, total % 12 + 1)
+    assert end.day == day.day or (end.day < day.day and (end + dt.timedelta(days=1)).day == 1)

@@ -1,0 +1,3 @@
+from tsms.cli import main
+
+main()

@@ -1,0 +1,426 @@
+"""The complaint lifecycle of SPEC §2, one transaction per action:
+
+received ─accept→ accepted ─assign→ assigned ─resolve→ resolved ─revisit(ok)→ closed ─archive→ archived
+   └─reject→ rejected                    ▲                    │
+                                         └─revisit(unsatisfied)┘ (reopened, new deadline)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from tsms import clock, db, rules
+from tsms.errors import TsmsError
+from tsms.ledger import LONG, Context, actor, clean, not_future
+from tsms.models import Complaint, Deadline, Revisit, Staff
+from tsms.vocab import (
+    NIGHT_CATEGORIES,
+    REFERRED_CHANNELS,
+    Category,
+    Channel,
+    RevisitMethod,
+    Role,
+    Satisfaction,
+    Status,
+    Urgency,
+    t,
+)
+
+ACTIONS = {
+    "accept": ("受理", "accept"),
+    "reject": ("不予受理", "reject"),
+    "assign": ("派单", "assign"),
+    "resolve": ("处理完毕", "resolve"),
+    "revisit": ("回访", "revisit"),
+    "escalate": ("上报", "escalate"),
+    "reply": ("回复转办部门", "reply"),
+    "archive": ("归档", "archive"),
+}
+
+ALLOWED: dict[Status, tuple[str, ...]] = {
+    Status.received: ("accept", "reject", "assign", "escalate"),
+    Status.accepted: ("assign", "escalate"),
+    Status.assigned: ("assign", "resolve", "escalate"),
+    Status.resolved: ("revisit", "reply", "escalate"),
+    Status.closed: ("reply", "archive"),
+    Status.rejected: ("reply", "archive"),
+    Status.archived: (),
+}
+
+
+def _action_label(action: str) -> str:
+    zh, en = ACTIONS[action]
+    return t(zh, en)
+
+
+def _require(c: Complaint, action: str) -> None:
+    status = Status(c.status)
+    if action in ALLOWED[status]:
+        return
+    allowed = "、".join(_action_label(a) for a in ALLOWED[status]) if ALLOWED[status] else t("无", "none")
+    raise TsmsError(
+        t(
+            "{n} 当前状态为「{s}」,不能{a};此状态可执行:{k}",
+            "{n} is {s}: {a} is not allowed; allowed now: {k}",
+            n=c.number, s=status.label, a=_action_label(action),
+            k=allowed if allowed else "-",
+        )
+    )
+
+
+def _when(text: str | None, after: dt.datetime | None, what: str) -> dt.datetime:
+    """The moment an action happened: --at (default now), never before the previous step
+    and never in the future. A bare date on the previous step's day means that moment."""
+    at = clock.now() if text is None else clock.parse_time(text, "--at")
+    if text is not None and after is not None and clock.is_bare_date(text) and at.date() == after.date():
+        at = after
+    not_future(at)
+    if after is not None and at < after:
+        raise TsmsError(
+            t("--at {a} 早于上一步({w} {p})", "--at {a} is before the previous step ({w} at {p})",
+              a=clock.short(at), w=what, p=clock.short(after))
+        )
+    return at
+
+
+def find(ctx: Context, number: str) -> Complaint:
+    key = (number or "").strip().upper()
+    row = ctx.session.exec(select(Complaint).where(Complaint.number == key)).first()
+    if row is None:
+        raise TsmsError(
+            t("没有编号为「{n}」的投诉(格式如 SH01-2026-00001)", "no complaint numbered {n!r} (numbers look like SH01-2026-00001)",
+              n=number)
+        )
+    return row
+
+
+def _open_steps(ctx: Context, c: Complaint) -> dict[str, Deadline]:
+    """The complaint's open steps by kind, read once per command."""
+    cache = ctx.open_steps
+    if c.id not in cache:
+        rows = ctx.session.exec(
+            select(Deadline).where(Deadline.complaint_id == c.id, Deadline.done_at.is_(None))
+        ).all()
+        cache[c.id] = {step.kind: step for step in rows}
+    return cache[c.id]
+
+
+def _open_step(ctx: Context, c: Complaint, kind: str) -> Deadline | None:
+    return _open_steps(ctx, c).get(kind)
+
+
+def _start(ctx: Context, c: Complaint, kind: str, starts: dt.date) -> Deadline:
+    step = ctx.deadline(c, kind, starts)
+    _open_steps(ctx, c)[kind] = step
+    return step
+
+
+def _finish(ctx: Context, c: Complaint, kind: str, at: dt.datetime) -> Deadline | None:
+    step = _open_steps(ctx, c).pop(kind, None)
+    if step is not None:
+        step.done_at = at
+        ctx.session.add(step)
+    return step
+
+
+# --------------------------------------------------------------------------- log
+
+
+def log(
+    ledger: db.Ledger,
+    *,
+    project: str | None,
+    channel: str | None,
+    category: str,
+    urgency: str | None,
+    content: str,
+    complainant: str | None = None,
+    org: str | None = None,
+    contact: str | None = None,
+    address: str | None = None,
+    note: str | None = None,
+    serious: bool = False,
+    at: str | None = None,
+    occurred_at: str | None = None,
+    by: str | None = None,
+) -> dict:
+    """Record a complaint as received and give it its number."""
+    values = dict(
+        channel=(Channel.parse(channel, "--channel") or Channel.phone).value,
+        category=Category.parse(category, "--category").value,
+        urgency=(Urgency.parse(urgency, "--urgency") or Urgency.normal).value,
+        content=clean(content, "--content", required=True, limit=LONG, multiline=True),
+        complainant=clean(complainant, "--from"),
+        complainant_org=clean(org, "--org"),
+        contact=clean(contact, "--contact"),
+        address=clean(address, "--address"),
+        note=clean(note, "--note", limit=LONG, multiline=True),
+        serious=bool(serious),
+    )
+    received = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+    occurred = None
+    if occurred_at is not None:
+        occurred = not_future(clock.parse_time(occurred_at, "--occurred-at"), "--occurred-at")
+        if occurred > received:
+            raise TsmsError(t("--occurred-at 不能晚于投诉时间 --at", "--occurred-at cannot be after the complaint's --at"))
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        site = ctx.site
+        ctx.ensure_fresh_calendar(received)
+        proj = ctx.project(project)
+        night = values["category"] in {c.value for c in NIGHT_CATEGORIES} and rules.is_night_time(
+            occurred or received, ctx.settings
+        )
+        year = received.year
+        seq = (session.exec(select(func.max(Complaint.seq)).where(Complaint.year == year)).one() or 0) + 1
+        c = Complaint(
+            number=f"{site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id,
+            status=Status.received.value, night_time=night, received_at=received, occurred_at=occurred,
+            clerk=who, filled_at=clock.now(), **values,
+        )
+        session.add(c)
+        session.flush()
+        accept = ctx.deadline(c, "accept", received.date())
+        if c.serious:
+            ctx.deadline(c, "escalate", received.date())
+        ctx.event("log", received, c.id, details={"number": c.number, "project": proj.code, **values,
+                                                  "night_time": night, "accept_due": accept.due.isoformat()})
+        return {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
+                "night_time": night}
+
+
+# --------------------------------------------------------------------------- accept / reject
+
+
+def _accept_into(ctx: Context, c: Complaint, at: dt.datetime, dept: str | None, opinion: str | None) -> dict:
+    c.accepted_at = at
+    c.accept_person = ctx.who
+    c.accept_dept = dept or _dept_of(ctx, ctx.who)
+    c.accept_opinion = opinion
+    c.status = Status.accepted.value
+    _finish(ctx, c, "accept", at)
+    resolve = _start(ctx, c, "resolve", at.date())
+    due = {"resolve_due": resolve.due.isoformat()}
+    if Channel(c.channel) in REFERRED_CHANNELS:
+        due["reply_due"] = _start(ctx, c, "reply", at.date()).due.isoformat()
+    return due
+
+
+def _dept_of(ctx: Context, name: str | None) -> str | None:
+    if not name:
+        return None
+    return ctx.session.exec(select(Staff.dept).where(Staff.name == name)).first()
+
+
+def accept(ledger: db.Ledger, number: str, *, dept: str | None = None, opinion: str | None = None,
+           at: str | None = None, by: str | None = None) -> dict:
+    dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "accept")
+        when = _when(at, c.received_at, t("投诉时间", "received"))
+        ctx.ensure_fresh_calendar(when)
+        due = _accept_into(ctx, c, when, dept, opinion)
+        session.add(c)
+        ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due})
+        return {"number": c.number, "status": c.status, **due}
+
+
+def reject(ledger: db.Ledger, number: str, *, reason: str, advice: str | None = None,
+           at: str | None = None, by: str | None = None) -> dict:
+    reason = clean(reason, "--reason", required=True, limit=LONG, multiline=True)
+    advice = clean(advice, "--advice", limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "reject")
+        when = _when(at, c.received_at, t("投诉时间", "received"))
+        ctx.ensure_fresh_calendar(when)
+        c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
+        c.accept_person = who
+        c.accept_dept = _dept_of(ctx, who)
+        _finish(ctx, c, "accept", when)
+        due = {}
+        if Channel(c.channel) in REFERRED_CHANNELS:
+            due["reply_due"] = _start(ctx, c, "reply", when.date()).due.isoformat()
+        session.add(c)
+        ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due})
+        return {"number": c.number, "status": c.status, **due}
+
+
+# --------------------------------------------------------------------------- assign / resolve
+
+
+def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, opinion: str | None = None,
+           at: str | None = None, by: str | None = None) -> dict:
+    """Send the complaint to a handling person; from ``received`` it also accepts it."""
+    to = clean(to, "--to", required=True)
+    dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "assign")
+        member = ctx.staff(to)
+        previous = c.assigned_at or c.accepted_at or c.received_at
+        when = _when(at, previous, t("上一步", "previous step"))
+        ctx.ensure_fresh_calendar(when)
+        due = {}
+        if c.status == Status.received.value:
+            due = _accept_into(ctx, c, when, None, None)
+        reassigned = c.status == Status.assigned.value
+        c.assignee, c.department = member.name, dept or member.dept
+        if opinion:
+            c.handling_opinion = opinion
+        c.assigned_at, c.status = when, Status.assigned.value
+        session.add(c)
+        ctx.event("reassign" if reassigned else "assign", when, c.id,
+                  details={"to": member.name, "dept": c.department, "opinion": opinion, **due})
+        resolve_due = _open_step(ctx, c, "resolve")
+        return {"number": c.number, "status": c.status, "assignee": c.assignee, "department": c.department,
+                "resolve_due": resolve_due.due.isoformat() if resolve_due else None}
+
+
+def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None = None, head: str | None = None,
+            at: str | None = None, by: str | None = None) -> dict:
+    result = clean(result, "--result", required=True, limit=LONG, multiline=True)
+    opinion, head = clean(opinion, "--opinion", limit=LONG, multiline=True), clean(head, "--head")
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "resolve")
+        when = _when(at, c.assigned_at, t("派单", "assigned"))
+        ctx.ensure_fresh_calendar(when)
+        resolve_step = _finish(ctx, c, "resolve", when)
+        c.result, c.resolved_at, c.status = result, when, Status.resolved.value
+        if opinion:
+            c.handling_opinion = opinion
+        c.dept_head = head or c.dept_head
+        revisit = _start(ctx, c, "revisit", when.date())
+        session.add(c)
+        on_time = resolve_step is None or when.date() <= resolve_step.due
+        ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
+                                                  "on_time": on_time, "revisit_due": revisit.due.isoformat()})
+        return {"number": c.number, "status": c.status, "revisit_due": revisit.due.isoformat(),
+                "provisional": revisit.provisional, "on_time": on_time}
+
+
+# --------------------------------------------------------------------------- revisit
+
+
+def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, met: str | None = None,
+            note: str | None = None, at: str | None = None, by: str | None = None) -> dict:
+    """Record the follow-up visit; an unsatisfied answer reopens the complaint."""
+    method_value = RevisitMethod.parse(method, "--method").value
+    answer = Satisfaction.parse(satisfaction, "--satisfaction")
+    met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "revisit")
+        when = _when(at, c.resolved_at, t("处理完毕", "resolved"))
+        ctx.ensure_fresh_calendar(when)
+        step = _finish(ctx, c, "revisit", when)
+        on_time = step is None or when.date() <= step.due
+        session.add(Revisit(complaint_id=c.id, at=when, method=method_value, satisfaction=answer.value,
+                            visitor=who, person_met=met or c.complainant, note=note,
+                            due=step.due if step else None))
+        c.revisited_at, c.satisfaction = when, answer.value
+        out = {"number": c.number, "on_time": on_time}
+        if answer is Satisfaction.unsatisfied:
+            c.status, c.reopened = Status.assigned.value, c.reopened + 1
+            c.closed_at = None
+            resolve_due = _start(ctx, c, "resolve", when.date())
+            out["resolve_due"] = resolve_due.due.isoformat()
+        else:
+            c.status, c.closed_at = Status.closed.value, when
+        session.add(c)
+        ctx.event("revisit", when, c.id, details={"method": method_value, "satisfaction": answer.value,
+                                                  "met": met, "note": note, "on_time": on_time,
+                                                  "reopened": answer is Satisfaction.unsatisfied})
+        out["status"] = c.status
+        return out
+
+
+# --------------------------------------------------------------------------- escalate / reply / archive
+
+
+def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str | None = None,
+             at: str | None = None, by: str | None = None) -> dict:
+    """Report a serious complaint to the team leader (seed: 「立即上报」); marks it serious."""
+    to, note = clean(to, "--to"), clean(note, "--note", limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "escalate")
+        if c.escalated_at is not None:
+            raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
+        when = _when(at, c.received_at, t("投诉时间", "received"))
+        ctx.ensure_fresh_calendar(when)
+        if to is None:
+            to = session.exec(select(Staff.name).where(Staff.role == Role.leader.value).order_by(Staff.id)).first()
+            if to is None:
+                raise TsmsError(t("请用 --to 指明上报给谁(投诉小组还没有组长)", "give --to: the complaint team has no leader yet"))
+        step = _finish(ctx, c, "escalate", when)
+        if step is None:  # marked serious now: the step starts and ends with this report
+            step = _start(ctx, c, "escalate", when.date())
+            _finish(ctx, c, "escalate", when)
+        c.serious, c.escalated_at, c.escalated_to = True, when, to
+        session.add(c)
+        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": when.date() <= step.due})
+        return {"number": c.number, "escalated_to": to, "on_time": when.date() <= step.due}
+
+
+def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, by: str | None = None) -> dict:
+    """Answer the department that referred the complaint (12345 hotline, 主管部门转办)."""
+    body = clean(text, "--text", required=True, limit=LONG, multiline=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        if Channel(c.channel) not in REFERRED_CHANNELS:
+            raise TsmsError(
+                t("{n} 来自「{ch}」,不是热线或转办,无需回复职能部门", "{n} came by {ch}, not by hotline or referral: there is no department to answer",
+                  n=c.number, ch=Channel(c.channel).label)
+            )
+        _require(c, "reply")
+        if c.replied_at is not None:
+            raise TsmsError(t("{n} 已于 {a} 回复", "{n} was answered already at {a}", n=c.number, a=clock.short(c.replied_at)))
+        when = _when(at, c.resolved_at or c.rejected_at, t("上一步", "previous step"))
+        step = _finish(ctx, c, "reply", when)
+        c.replied_at, c.reply_text = when, body
+        session.add(c)
+        on_time = step is None or when.date() <= step.due
+        ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time})
+        return {"number": c.number, "replied_at": clock.iso(when), "on_time": on_time}
+
+
+def archive(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        _require(c, "archive")
+        pending = list(_open_steps(ctx, c))
+        if pending:
+            from tsms.vocab import StepKind
+
+            raise TsmsError(
+                t("{n} 还有未完成的环节:{k}", "{n} still has open steps: {k}", n=c.number,
+                  k=", ".join(StepKind(k).label for k in pending))
+            )
+        when = _when(at, c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
+        c.status, c.archived_at = Status.archived.value, when
+        session.add(c)
+        ctx.event("archive", when, c.id)
+        return {"number": c.number, "status": c.status}

@@ -1,0 +1,171 @@
+"""The ledger's tables. The schema itself is created by the migrations in db.py; a test
+checks that these classes and the migrated schema agree column for column.
+
+Enumerated columns hold the English code names of tsms.vocab; times are China Standard
+Time without an offset (the ledger keeps one zone); deadlines are dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from pydantic import ConfigDict
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+from tsms.vocab import (  # noqa: F401  (re-exported: "tables and enums")
+    Category,
+    Channel,
+    ProjectKind,
+    RevisitMethod,
+    Role,
+    Satisfaction,
+    Status,
+    StepKind,
+    Urgency,
+)
+
+
+def moment(required: bool = False):
+    """A naive China Standard Time column (sqlmodel's default would insist on an offset)."""
+    return Field(sa_type=DateTime(timezone=False)) if required else Field(default=None, sa_type=DateTime(timezone=False))
+
+
+class Table(SQLModel):
+    """Tables are written by the ledger's own code and never validated through pydantic, so
+    the validation schema is built only if something asks for it (saves start-up time)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Setting(Table, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Project(Table, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    kind: str = ProjectKind.building.value
+    address: Optional[str] = None
+    client: Optional[str] = None
+    manager: Optional[str] = None
+    phone: Optional[str] = None
+    region: Optional[str] = None
+    completed_on: Optional[dt.date] = None
+    design_life: int = 50
+    created_at: dt.datetime = moment(required=True)
+
+
+class Staff(Table, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    dept: str
+    role: str = Role.member.value
+    phone: Optional[str] = None
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id")
+    created_at: dt.datetime = moment(required=True)
+
+
+class Complaint(Table, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    seq: int
+    project_id: int = Field(foreign_key="project.id")
+    status: str = Status.received.value
+    channel: str
+    category: str
+    urgency: str
+    serious: bool = False
+    night_time: bool = False
+    complainant_org: Optional[str] = None
+    complainant: Optional[str] = None
+    contact: Optional[str] = None
+    address: Optional[str] = None
+    content: str
+    note: Optional[str] = None
+    received_at: dt.datetime = moment(required=True)
+    occurred_at: Optional[dt.datetime] = moment()
+    clerk: str
+    filled_at: dt.datetime = moment(required=True)
+    accept_dept: Optional[str] = None
+    accept_person: Optional[str] = None
+    accept_opinion: Optional[str] = None
+    accepted_at: Optional[dt.datetime] = moment()
+    reject_reason: Optional[str] = None
+    reject_advice: Optional[str] = None
+    rejected_at: Optional[dt.datetime] = moment()
+    department: Optional[str] = None
+    assignee: Optional[str] = None
+    handling_opinion: Optional[str] = None
+    assigned_at: Optional[dt.datetime] = moment()
+    result: Optional[str] = None
+    resolved_at: Optional[dt.datetime] = moment()
+    dept_head: Optional[str] = None
+    escalated_at: Optional[dt.datetime] = moment()
+    escalated_to: Optional[str] = None
+    replied_at: Optional[dt.datetime] = moment()
+    reply_text: Optional[str] = None
+    revisited_at: Optional[dt.datetime] = moment()
+    satisfaction: Optional[str] = None
+    closed_at: Optional[dt.datetime] = moment()
+    archived_at: Optional[dt.datetime] = moment()
+    reopened: int = 0
+
+
+class Revisit(Table, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
+    at: dt.datetime = moment(required=True)
+    method: str
+    satisfaction: str
+    visitor: str
+    person_met: Optional[str] = None
+    note: Optional[str] = None
+    due: Optional[dt.date] = None
+
+
+class Deadline(Table, table=True):
+    """A step with a deadline. ``overdue`` is a range query over the open ones."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
+    kind: str
+    starts: dt.date
+    due: dt.date
+    provisional: bool = False
+    done_at: Optional[dt.datetime] = moment()
+
+
+class Event(Table, table=True):
+    """The audit trail: appended, never updated or deleted (triggers refuse both)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: dt.datetime = moment(required=True)
+    recorded_at: dt.datetime = moment(required=True)
+    actor: str
+    action: str
+    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
+    details: str = "{}"
+    prev_hash: str
+    hash: str
+
+
+class CalendarDay(Table, table=True):
+    """An official day recorded in the ledger (tsms calendar set); wins over the package."""
+
+    day: dt.date = Field(primary_key=True)
+    working: bool
+    note: str = ""
+
+
+class CalendarYear(Table, table=True):
+    """A year confirmed by the ledger (tsms calendar confirm), or a cached package year."""
+
+    year: int = Field(primary_key=True)
+    confirmed_note: Optional[str] = None
+    package: Optional[str] = None
+    data: Optional[str] = None

@@ -1,0 +1,187 @@
+"""Turning answers into output: rich tables on a terminal; plain, tab-separated, uncut lines
+with no colour codes for a pipe or cron; one JSON document with --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tsms.vocab import (
+    Category,
+    Channel,
+    RevisitMethod,
+    Role,
+    Satisfaction,
+    Status,
+    StepKind,
+    Urgency,
+    ProjectKind,
+    lang,
+    t,
+)
+
+# field → (中文, English); the Chinese labels are those of 《涉民投诉处理表》 where it has them
+FIELDS = {
+    "number": ("编号", "number"),
+    "project": ("工程代码", "project"),
+    "project_name": ("工程名称", "project name"),
+    "manager": ("项目负责人", "project manager"),
+    "status": ("状态", "status"),
+    "channel": ("投诉渠道", "channel"),
+    "category": ("投诉类型", "category"),
+    "urgency": ("紧急程度", "urgency"),
+    "serious": ("重大投诉", "serious"),
+    "night_time": ("夜间", "night time"),
+    "complainant_org": ("投诉单位", "complainant organisation"),
+    "complainant": ("投诉人", "complainant"),
+    "contact": ("联系方式", "contact"),
+    "address": ("地址", "address"),
+    "received_at": ("投诉时间", "received at"),
+    "occurred_at": ("发生时间", "occurred at"),
+    "content": ("投诉内容详细说明", "content"),
+    "note": ("备注", "note"),
+    "clerk": ("填表人", "clerk"),
+    "filled_at": ("填表时间", "filled at"),
+    "accept_dept": ("受理部门", "accepting department"),
+    "accept_person": ("受理人", "accepted by"),
+    "accept_opinion": ("受理意见", "acceptance opinion"),
+    "accepted_at": ("受理时间", "accepted at"),
+    "rejected_at": ("不予受理时间", "rejected at"),
+    "reject_reason": ("不予受理理由", "reason for rejection"),
+    "reject_advice": ("告知反映渠道", "where else to turn"),
+    "department": ("处理部门", "handling department"),
+    "assignee": ("处理人", "handled by"),
+    "handling_opinion": ("处理意见", "handling opinion"),
+    "assigned_at": ("派单时间", "assigned at"),
+    "result": ("处理结果", "result"),
+    "resolved_at": ("处理完成时间", "completed at"),
+    "dept_head": ("处理部门负责人", "department head"),
+    "escalated_at": ("上报时间", "escalated at"),
+    "escalated_to": ("上报给", "escalated to"),
+    "replied_at": ("回复职能部门时间", "answered referrer at"),
+    "reply_text": ("回复内容", "answer to referrer"),
+    "revisited_at": ("回访时间", "revisited at"),
+    "satisfaction": ("满意度", "satisfaction"),
+    "closed_at": ("办结时间", "closed at"),
+    "archived_at": ("归档时间", "archived at"),
+    "reopened": ("重新处理次数", "times reopened"),
+    "due": ("期限", "due"),
+    "days_late": ("逾期天数", "days late"),
+    "kind": ("环节", "step"),
+    "name": ("姓名", "name"),
+    "dept": ("部门", "department"),
+    "role": ("职务", "role"),
+    "phone": ("电话", "phone"),
+    "code": ("代码", "code"),
+    "region": ("地区", "region"),
+    "client": ("建设单位", "client"),
+    "completed_on": ("竣工验收日期", "completion accepted"),
+    "design_life": ("合理使用年限", "design life"),
+    "at": ("时间", "at"),
+    "actor": ("操作人", "by"),
+    "action": ("操作", "action"),
+    "details": ("内容", "details"),
+}
+
+ENUMS = {
+    "status": Status, "channel": Channel, "category": Category, "urgency": Urgency,
+    "satisfaction": Satisfaction, "kind": StepKind, "role": Role, "method": RevisitMethod,
+    "project_kind": ProjectKind,
+}
+
+ACTION_LABELS = {
+    "log": ("登记", "logged"), "accept": ("受理", "accepted"), "reject": ("不予受理", "rejected"),
+    "assign": ("派单", "assigned"), "reassign": ("改派", "reassigned"), "resolve": ("处理完毕", "resolved"),
+    "revisit": ("回访", "revisited"), "escalate": ("上报", "escalated"), "reply": ("回复职能部门", "answered referrer"),
+    "archive": ("归档", "archived"),
+}
+
+
+def label(field: str) -> str:
+    zh, en = FIELDS.get(field, (field, field.replace("_", " ")))
+    return zh if lang() == "zh" else en
+
+
+def value_text(field: str, value) -> str:
+    """A value as a person reads it: enum labels, 是/否, times without seconds and offset."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return t("是", "yes") if value else t("否", "no")
+    enum = ENUMS.get(field)
+    if enum is not None:
+        try:
+            return enum(value).label
+        except ValueError:
+            return str(value)
+    if isinstance(value, str) and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
+        return value[:16].replace("T", " ")
+    return str(value)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def line(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None) -> None:
+    """A table on a terminal; tab-separated lines with a header elsewhere (never cut)."""
+    if not is_terminal():
+        line("\t".join(columns))
+        for row in rows:
+            line("\t".join(_one_line(cell) for cell in row))
+        if footer:
+            line(footer)
+        return
+    from rich.table import Table
+
+    tbl = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        tbl.add_column(col, overflow="fold")
+    for row in rows:
+        tbl.add_row(*[_escape(c) for c in row])
+    con = console()
+    con.print(tbl)
+    if footer:
+        con.print(_escape(footer))
+
+
+def pairs(title: str | None, items: list[tuple[str, str]]) -> None:
+    """Label: value lines (a two-column table on a terminal)."""
+    if not is_terminal():
+        if title:
+            line(title)
+        for key, value in items:
+            line(f"{key}\t{_one_line(value)}")
+        return
+    from rich.table import Table
+
+    tbl = Table(title=title, show_header=False, box=None, padding=(0, 2))
+    tbl.add_column(style="bold", no_wrap=True)
+    tbl.add_column(overflow="fold")
+    for key, value in items:
+        tbl.add_row(_escape(key), _escape(value))
+    console().print(tbl)
+
+
+def _one_line(value) -> str:
+    return str(value).replace("\r", " ").replace("\n", " ⏎ ").replace("\t", " ")
+
+
+def _escape(value) -> str:
+    from rich.markup import escape
+
+    return escape(str(value))

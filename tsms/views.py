@@ -1,0 +1,113 @@
+"""Terminal and plain-text views of query answers (the JSON form needs none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tsms import render
+from tsms.render import label, value_text
+from tsms.vocab import StepKind, t
+
+FORM_FIELDS = (  # 《涉民投诉处理表》, in its order, then what tsms adds
+    "number", "project_name", "manager", "clerk", "filled_at", "complainant_org", "complainant", "contact",
+    "address", "received_at", "content", "note", "accept_dept", "accept_person", "accept_opinion",
+    "department", "assignee", "handling_opinion", "result", "resolved_at", "dept_head",
+    "channel", "category", "urgency", "serious", "night_time", "status",
+)
+OPTIONAL_FIELDS = (
+    "occurred_at", "accepted_at", "assigned_at", "rejected_at", "reject_reason", "reject_advice",
+    "escalated_at", "escalated_to", "replied_at", "reply_text", "revisited_at", "satisfaction",
+    "closed_at", "archived_at", "reopened",
+)
+
+
+def complaint(c: dict) -> None:
+    items = [(label(f), value_text(f, c[f])) for f in FORM_FIELDS]
+    items += [(label(f), value_text(f, c[f])) for f in OPTIONAL_FIELDS if c.get(f)]
+    render.pairs(t("涉民投诉处理表 {n}", "Complaint {n}", n=c["number"]), items)
+    rows = []
+    for step in c["deadlines"]:
+        if step["done_at"]:
+            state = t("逾期完成", "done late") if step["late"] else t("按时完成", "done on time")
+        else:
+            state = t("已逾期", "late") if step["late"] else t("待办", "open")
+        rows.append([StepKind(step["kind"]).label, step["starts"], step["due"]
+                     + (t("(暂定)", " (provisional)") if step["provisional"] else ""),
+                     value_text("at", step["done_at"]), state])
+    render.table(t("期限", "Deadlines"), [t("环节", "step"), t("起算日", "starts"), t("期限", "due"),
+                                         t("完成时间", "done at"), t("情况", "state")], rows)
+    if c["revisits"]:
+        render.table(t("回访记录", "Revisits"),
+                     [t("回访时间", "at"), t("方式", "method"), t("满意度", "satisfaction"), t("回访人", "visitor"),
+                      t("被回访人", "met"), t("记录", "note")],
+                     [[value_text("at", r["at"]), value_text("method", r["method"]),
+                       value_text("satisfaction", r["satisfaction"]), r["visitor"], r["person_met"] or "",
+                       r["note"] or ""] for r in c["revisits"]])
+
+
+def complaint_list(rows: list[dict], total: int) -> None:
+    cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
+    heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
+    body = []
+    for r in rows:
+        cells = []
+        for col in cols:
+            text = value_text(col, r[col])
+            if col == "next_due" and r["next_due"]:
+                text = f"{StepKind(r['next_step']).label} {r['next_due']}"
+            if col == "content" and render.is_terminal() and len(text) > 30:
+                text = text[:29] + "…"
+            cells.append(text)
+        body.append(cells)
+    footer = None
+    if total > len(rows):
+        footer = t("共 {n} 件,显示 {k} 件;--limit 0 显示全部", "{n} match, {k} shown; --limit 0 for all", n=total, k=len(rows))
+    render.table(t("涉民投诉 {n} 件", "{n} complaints", n=total), heads, body, footer)
+
+
+def history(number: str, events: list[dict]) -> None:
+    rows = []
+    for e in events:
+        details = "; ".join(f"{k}={v}" for k, v in e["details"].items() if v not in (None, "", [], {}))
+        action = render.ACTION_LABELS.get(e["action"])
+        rows.append([value_text("at", e["at"]), e["actor"], t(*action) if action else e["action"], details])
+    render.table(t("{n} 操作记录", "History of {n}", n=number),
+                 [label("at"), label("actor"), label("action"), label("details")], rows)
+
+
+def overdue(items: list[dict], day: dt.date, within: int) -> None:
+    if not items:
+        render.line(t("截至 {d} 没有逾期事项", "nothing late as of {d}", d=day.isoformat())
+                    + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else ""))
+        return
+    late = sum(1 for i in items if i["late"])
+    rows = [[StepKind(i["kind"]).label, i["number"], i["project"],
+             i["due"] + (t("(暂定)", " (provisional)") if i["provisional"] else ""),
+             str(i["days_late"]) if i["late"] else t("即将到期", "due soon"), i["assignee"] or ""] for i in items]
+    render.table(t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late),
+                 [label("kind"), label("number"), label("project"), label("due"), label("days_late"),
+                  t("责任人", "holder")], rows)
+
+
+def calendar(data: dict) -> None:
+    status = t("已确认(国务院办公厅通知)", "confirmed (State Council notice)") if data["confirmed"] else \
+        t("暂定:当年放假安排尚未公布,期限按推算", "provisional: the official arrangement is not out; days are estimated")
+    if data.get("confirmed_by"):
+        status += f" — {data['confirmed_by']}"
+    render.line(f"{data['year']}: {status}")
+    rows = []
+    for d in data["days"]:
+        day = dt.date.fromisoformat(d["date"])
+        weekend = day.weekday() >= 5
+        if d["working"] == weekend or d["local"] or (not d["working"] and d["name"]):
+            kind = t("上班", "working") if d["working"] else t("休息", "rest")
+            rows.append([d["date"], t("一二三四五六日"[day.weekday()], day.strftime("%a")),
+                         kind, d["name"] + (t("(账本)", " (ledger)") if d["local"] else "")])
+    render.table(t("{y} 年休息日与调休上班日", "{y}: rest days and make-up workdays", y=data["year"]),
+                 [t("日期", "date"), t("星期", "weekday"), t("上班/休息", "working"), t("名称", "name")], rows)
+
+
+def config(data: dict) -> None:
+    items = [(t("工地", "site"), f"{data['site_code']} {data['site_name']}"), (t("账本", "ledger"), data["path"])]
+    items += [(k, str(v)) for k, v in data["deadlines"].items()]
+    render.pairs(None, items)

@@ -1,0 +1,177 @@
+"""Enumerations with their Chinese and English labels, and the user's language.
+
+Kept free of heavy imports: the CLI's help text and argument checks use it before any
+database code is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+
+from tsms.errors import TsmsError
+
+_LANG = {"value": None}
+
+
+def set_lang(lang: str | None) -> None:
+    """Choose the language of labels and messages: 'zh' (default) or 'en'."""
+    if lang is None:
+        _LANG["value"] = None
+        return
+    value = lang.strip().lower()
+    if value in ("zh", "cn", "zh_cn", "zh-cn", "中文"):
+        _LANG["value"] = "zh"
+    elif value in ("en", "en_us", "en-us", "english"):
+        _LANG["value"] = "en"
+    else:
+        raise TsmsError(f"unknown language {lang!r}; accepted: zh, en")
+
+
+def lang() -> str:
+    if _LANG["value"] is None:
+        env = os.environ.get("TSMS_LANG", "").strip().lower()
+        return "en" if env.startswith("en") else "zh"
+    return _LANG["value"]
+
+
+def t(zh: str, en: str, **params) -> str:
+    """The message in the user's language, formatted with params."""
+    text = en if lang() == "en" else zh
+    return text.format(**params) if params else text
+
+
+class Vocab(str, Enum):
+    """A str enum whose members carry a Chinese label; parse() takes either form."""
+
+    def __new__(cls, value: str, zh: str, *aliases: str):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.zh = zh
+        obj.aliases = aliases
+        return obj
+
+    @property
+    def label(self) -> str:
+        return self.zh if lang() == "zh" else self.value.replace("_", " ")
+
+    @classmethod
+    def what(cls) -> str:
+        return t(cls.__zh_name__, cls.__en_name__)
+
+    @classmethod
+    def choices(cls) -> str:
+        return ", ".join(f"{m.value}/{m.zh}" for m in cls)
+
+    @classmethod
+    def parse(cls, text: str | None, option: str | None = None):
+        if text is None:
+            return None
+        key = text.strip()
+        for member in cls:
+            if key.lower() == member.value or key == member.zh or key in member.aliases:
+                return member
+        where = f"{option} " if option else ""
+        raise TsmsError(
+            t(
+                "{where}不认识的{what}「{v}」;可用:{c}",
+                "{where}unknown {what} {v!r}; accepted: {c}",
+                where=where,
+                what=cls.what(),
+                v=text,
+                c=cls.choices(),
+            )
+        )
+
+
+class Channel(Vocab):
+    __zh_name__, __en_name__ = "投诉渠道", "channel"
+    phone = "phone", "电话"
+    visit = "visit", "来访"
+    letter = "letter", "书信"
+    email = "email", "电子邮件", "邮件"
+    fax = "fax", "传真"
+    hotline = "hotline", "12345热线", "12345", "热线"
+    referral = "referral", "主管部门转办", "转办"
+
+
+REFERRED_CHANNELS = (Channel.hotline, Channel.referral)
+
+
+class Category(Vocab):
+    __zh_name__, __en_name__ = "投诉类型", "category"
+    noise = "noise", "噪声"
+    dust = "dust", "扬尘"
+    night_work = "night_work", "夜间施工"
+    traffic = "traffic", "交通/占道", "交通", "占道"
+    waste = "waste", "渣土/垃圾", "渣土", "垃圾"
+    drainage = "drainage", "排水/污水", "排水", "污水"
+    damage = "damage", "振动/房屋损坏", "振动", "房屋损坏"
+    safety = "safety", "安全隐患"
+    quality = "quality", "工程质量"
+    schedule = "schedule", "工期"
+    service = "service", "服务态度"
+    other = "other", "其他"
+
+
+NIGHT_CATEGORIES = (Category.noise, Category.night_work)
+
+
+class Urgency(Vocab):
+    __zh_name__, __en_name__ = "紧急程度", "urgency"
+    urgent = "urgent", "紧急"
+    high = "high", "较急"
+    normal = "normal", "一般"
+    low = "low", "较低"
+
+
+class Status(Vocab):
+    __zh_name__, __en_name__ = "状态", "status"
+    received = "received", "已登记"
+    accepted = "accepted", "已受理"
+    assigned = "assigned", "已派单", "处理中"
+    resolved = "resolved", "处理完毕", "已处理"
+    closed = "closed", "已办结"
+    archived = "archived", "已归档"
+    rejected = "rejected", "不予受理"
+
+
+class Satisfaction(Vocab):
+    __zh_name__, __en_name__ = "满意度", "satisfaction"
+    satisfied = "satisfied", "满意"
+    basic = "basic", "基本满意"
+    unsatisfied = "unsatisfied", "不满意"
+
+
+class RevisitMethod(Vocab):
+    __zh_name__, __en_name__ = "回访方式", "revisit method"
+    phone = "phone", "电话"
+    visit = "visit", "上门", "走访", "现场"
+    email = "email", "电子邮件", "邮件"
+    questionnaire = "questionnaire", "问卷"
+    meeting = "meeting", "座谈会"
+
+
+class ProjectKind(Vocab):
+    __zh_name__, __en_name__ = "工程类别", "project kind"
+    building = "building", "建筑工程"
+    municipal = "municipal", "市政工程"
+    decoration = "decoration", "装修装饰工程"
+
+
+class Role(Vocab):
+    __zh_name__, __en_name__ = "职务", "role"
+    leader = "leader", "组长"
+    deputy = "deputy", "副组长"
+    member = "member", "组员"
+
+
+class StepKind(Vocab):
+    """A step that has a deadline; overdue lists these."""
+
+    __zh_name__, __en_name__ = "环节", "step"
+    accept = "accept", "受理"
+    escalate = "escalate", "上报"
+    resolve = "resolve", "处理"
+    reply = "reply", "回复转办部门"
+    revisit = "revisit", "回访"
