@@ -90,20 +90,24 @@ Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.
 _STATE: dict = {"db": None}
 
 
-@app.callback()
-def _root(
-    db: Db = None,
-    lang: Lang = None,
-    version: Annotated[bool, typer.Option("--version", help="版本 / version")] = False,
-):
-    if lang:
-        set_lang(lang)
-    _STATE["db"] = db
-    if version:
+def _print_version(value: bool):
+    if value:
         from tsms import __version__
 
         render.line(f"tsms {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    db: Db = None,
+    lang: Lang = None,
+    version: Annotated[bool, typer.Option("--version", help="版本 / version", is_eager=True,
+                                          callback=_print_version)] = False,
+):
+    if lang:
+        set_lang(lang)
+    _STATE["db"] = db
 
 
 def _setup(db: Optional[str], lang: Optional[str]):

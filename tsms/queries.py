@@ -77,7 +77,8 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Deadline]) -> dic
     }
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
-    out["provisional"] = any(s.provisional for s in latest.values())
+    # a deadline still to be met rests on a year whose official calendar is not out
+    out["provisional"] = any(s.provisional for s in latest.values() if s.done_at is None)
     pending = min((s for s in latest.values() if s.done_at is None), key=lambda s: s.due, default=None)
     out["next_step"] = pending.kind if pending else None
     out["next_due"] = _date(pending.due) if pending else None
