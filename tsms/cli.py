@@ -189,7 +189,8 @@ def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     if json_out:
         return render.print_json(rows)
     cols = ["code", "name", "kind", "manager", "phone", "region", "completed_on"]
-    render.table(t("工程", "Projects"), [render.label(c) if c != "kind" else t("类别", "kind") for c in cols],
+    heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
+    render.table(t("工程", "Projects"), [heads.get(c) or render.label(c) for c in cols],
                  [[render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
 
 
@@ -202,7 +203,8 @@ def project_show(code: Annotated[str, typer.Argument(help="工程代码")], db: 
     p = queries.project(_setup(db, lang), code)
     if json_out:
         return render.print_json(p)
-    items = [(render.label(k) if k != "kind" else t("类别", "kind"),
+    heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
+    items = [(heads.get(k) or render.label(k),
               render.value_text("project_kind" if k == "kind" else k, p[k]))
              for k in ("code", "name", "kind", "manager", "phone", "address", "client", "region",
                        "completed_on", "design_life")]

@@ -113,7 +113,7 @@ def _fill(path: Path, as_of: dt.date) -> None:
     # reopened: unsatisfied revisit, handling again
     n = log("P01", "letter", "damage", "normal", "吴先生", "13500005555", "某小区5号楼402室",
             "打桩振动后客厅墙面出现裂缝", day(7, "09:00"))
-    lifecycle.assign(lg, n, to="张三", at=day(6, "09:00"), by=clerk)
+    lifecycle.assign(lg, n, to="张三", at=day(7, "11:00"), by=clerk)
     lifecycle.resolve(lg, n, result="已上门查看并修补裂缝", at=day(4, "16:00"), by="张三")
     lifecycle.revisit(lg, n, method="visit", satisfaction="unsatisfied", note="要求第三方鉴定",
                       at=day(3, "10:00"), by=clerk)

@@ -60,7 +60,8 @@ def _require(c: Complaint, action: str) -> None:
     status = Status(c.status)
     if action in ALLOWED[status]:
         return
-    allowed = "、".join(_action_label(a) for a in ALLOWED[status]) if ALLOWED[status] else t("无", "none")
+    possible = [a for a in ALLOWED[status] if a != "reply" or Channel(c.channel) in REFERRED_CHANNELS]
+    allowed = "、".join(_action_label(a) for a in possible)
     raise TsmsError(
         t(
             "{n} 当前状态为「{s}」,不能{a};此状态可执行:{k}",
