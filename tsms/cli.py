@@ -524,6 +524,61 @@ def config(
 
 
 @app.command()
+def attach(number: Number, files: Annotated[List[str], typer.Argument(help="文件 / files (photos, scans)")],
+           by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """附加照片等文件 / attach photos or scans to a complaint."""
+    from tsms import files as files_mod
+
+    r = files_mod.attach(_setup(db, lang), number, files, by)
+    if json_out:
+        return render.print_json(r)
+    for f in r:
+        render.line(t("{n} 已附加 {f}({s} 字节)", "{n}: attached {f} ({s} bytes)", n=f["number"], f=f["name"], s=f["size"]))
+
+
+@app.command()
+def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / backup file or folder")],
+           force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite")] = False,
+           db: Db = None, lang: Lang = None, json_out: Json = False):
+    """在线备份账本(含附件) / online backup of the ledger, attachments included."""
+    from tsms import backup as backup_mod
+
+    r = backup_mod.backup(_setup(db, lang), dest, force)
+    _done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
+
+
+@app.command()
+def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+            force: Annotated[bool, typer.Option("--force", help="替换已有账本 / replace an existing ledger")] = False,
+            db: Db = None, lang: Lang = None, json_out: Json = False):
+    """从备份恢复账本 / restore the ledger from a backup."""
+    if lang:
+        set_lang(lang)
+    from tsms import backup as backup_mod
+
+    r = backup_mod.restore(source, db or _STATE["db"], force)
+    _done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
+
+
+@app.command()
+def check(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """检查账本完整性与一致性;有问题时退出码为 3 / check the ledger; exit 3 on problems."""
+    from tsms import integrity
+
+    r = integrity.check(_setup(db, lang))
+    if json_out:
+        render.print_json(r)
+    elif r["ok"]:
+        render.line(t("账本完好:{c} 件投诉,{e} 个事件,{a} 个附件", "ledger sound: {c} complaints, {e} events, {a} attachments",
+                      c=r["counts"]["complaint"], e=r["counts"]["event"], a=r["counts"]["attachment"]))
+    else:
+        for problem in r["problems"]:
+            render.line(problem)
+    if not r["ok"]:
+        raise typer.Exit(3)
+
+
+@app.command()
 def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,

@@ -83,6 +83,18 @@ CREATE TABLE calendarday (day DATE PRIMARY KEY, working BOOLEAN NOT NULL, note V
 CREATE TABLE calendaryear (year INTEGER PRIMARY KEY, confirmed_note VARCHAR, package VARCHAR, data VARCHAR);
 """,
     ),
+    (
+        "v2: attachments, list by status in date order",
+        """
+CREATE TABLE attachment (
+    id INTEGER PRIMARY KEY, complaint_id INTEGER REFERENCES complaint (id),
+    subject VARCHAR NOT NULL, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    size INTEGER NOT NULL, added_at DATETIME NOT NULL, added_by VARCHAR NOT NULL);
+CREATE INDEX ix_attachment_subject ON attachment (subject);
+CREATE INDEX ix_complaint_status_received ON complaint (status, received_at);
+DROP INDEX ix_complaint_status;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -219,6 +219,8 @@ class Context:
         ev.hash = event_hash(ev)
         self.session.add(ev)
         self.session.flush()
+        # the chain's head: lets check notice events removed from the end of the chain
+        self.put_setting("event_head", f"{ev.id}:{ev.hash}")
         return ev
 
     # lookups ---------------------------------------------------------------

@@ -169,3 +169,16 @@ class CalendarYear(Table, table=True):
     confirmed_note: Optional[str] = None
     package: Optional[str] = None
     data: Optional[str] = None
+
+
+class Attachment(Table, table=True):
+    """A file kept beside the ledger under its content hash (``<ledger>.files/ab/abcdef…``)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
+    subject: str
+    name: str
+    sha256: str
+    size: int
+    added_at: dt.datetime = moment(required=True)
+    added_by: str
