@@ -38,6 +38,9 @@ class TsmsGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         if not argv:
             argv = ["--help"]
+        for word in argv:  # bytes that are not UTF-8 arrive as lone surrogates
+            if any("\ud800" <= ch <= "\udfff" for ch in str(word)):
+                _fail(t("参数含有无法识别的字节(不是 UTF-8 文本)", "an argument is not valid UTF-8 text"), BAD_INPUT)
         try:
             code = super().main(args=argv, prog_name=prog_name or "tsms", complete_var=complete_var,
                                 standalone_mode=False, **extra)

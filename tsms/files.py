@@ -65,6 +65,8 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(".part")
                 shutil.copyfile(path, tmp)
+                with open(tmp, "rb+") as fh:  # on disk before the ledger refers to it
+                    os.fsync(fh.fileno())
                 os.replace(tmp, target)
             name = clean(path.name, "FILE", required=True)
             session.add(Attachment(complaint_id=c.id, subject=c.number, name=name, sha256=sha, size=size,

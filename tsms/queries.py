@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import Context
+from tsms.ledger import Context, clean
 from tsms.lifecycle import find
 from tsms.models import Complaint, Deadline, Event, Project, Revisit, Staff
 from tsms.vocab import Category, Status, t
@@ -140,11 +140,11 @@ def list_complaints(
             query = query.where(Complaint.received_at >= dt.datetime.combine(since, dt.time()))
         if until:
             query = query.where(Complaint.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        search = clean(search, "--search")
         if search:
-            like = f"%{search.strip()}%"
-            query = query.where(or_(Complaint.number.like(like), Complaint.content.like(like),
-                                    Complaint.complainant.like(like), Complaint.address.like(like),
-                                    Complaint.result.like(like)))
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(or_(*(column.like(like, escape="\\") for column in (
+                Complaint.number, Complaint.content, Complaint.complainant, Complaint.address, Complaint.result))))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())
         if limit:
@@ -172,19 +172,20 @@ def history(ledger: db.Ledger, number: str) -> list[dict]:
         ]
 
 
-def _holder(kind: str, c: Complaint) -> str | None:
+def _holder(kind: str, assignee: str | None, accept_person: str | None, clerk: str) -> str | None:
     """Who holds a step: the handler for resolving, else the first acceptor, who follows the
     complaint until it is solved (seed 4.2.4 「第一投诉受理人有责任跟踪处理情况」)."""
     if kind == "resolve":
-        return c.assignee or c.accept_person or c.clerk
+        return assignee or accept_person or clerk
     if kind == "accept":
-        return c.clerk
-    return c.accept_person or c.clerk
+        return clerk
+    return accept_person or clerk
 
 
 def overdue(ledger: db.Ledger, as_of: dt.date | None = None, within: int = 0) -> list[dict]:
     """Every open step past its deadline on ``as_of``, and with ``within`` = N also those
-    due in the next N working days. An indexed range query over the open deadlines."""
+    due in the next N working days. An indexed range query over the open deadlines that
+    reads only the columns it prints."""
     as_of = as_of or clock.today()
     if within < 0:
         raise TsmsError(t("--within 不能为负", "--within must not be negative"))
@@ -200,17 +201,19 @@ def overdue(ledger: db.Ledger, as_of: dt.date | None = None, within: int = 0) ->
         if within:
             horizon = rules.add_working_days(as_of, within, ctx.calendar)
         rows = session.exec(
-            select(Deadline, Complaint, Project.code)
+            select(Deadline.kind, Deadline.due, Deadline.provisional, Complaint.number, Complaint.status,
+                   Complaint.assignee, Complaint.accept_person, Complaint.clerk, Project.code)
             .join(Complaint, Complaint.id == Deadline.complaint_id)
             .join(Project, Project.id == Complaint.project_id)
             .where(Deadline.done_at.is_(None), Deadline.due <= horizon)
             .order_by(Deadline.due, Complaint.number)
         ).all()
         return [
-            {"kind": step.kind, "number": c.number, "project": code, "due": step.due.isoformat(),
-             "days_late": rules.days_late(step.due, as_of), "late": step.due < as_of,
-             "assignee": _holder(step.kind, c), "status": c.status, "provisional": bool(step.provisional)}
-            for step, c, code in rows
+            {"kind": kind, "number": number, "project": code, "due": due.isoformat(),
+             "days_late": rules.days_late(due, as_of), "late": due < as_of,
+             "assignee": _holder(kind, assignee, accept_person, clerk), "status": status,
+             "provisional": bool(provisional)}
+            for kind, due, provisional, number, status, assignee, accept_person, clerk, code in rows
         ]
 
 
