@@ -187,15 +187,16 @@ def test_migration_from_the_first_schema_keeps_every_row(env):
     shutil.copy(Path(__file__).parent / "data" / "ledger-v1.sqlite3", env / "ledger.sqlite3")
     con = sqlite3.connect(env / "ledger.sqlite3")
     assert con.execute("PRAGMA user_version").fetchone()[0] == 1
-    before = {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-              for t in ("complaint", "deadline", "event", "project", "staff", "revisit", "setting")}
+    tables = ("complaint", "deadline", "event", "project", "staff", "revisit", "setting")
+    columns = {t: ", ".join(row[1] for row in con.execute(f"PRAGMA table_info({t})")) for t in tables}
+    before = {t: con.execute(f"SELECT {columns[t]} FROM {t} ORDER BY rowid").fetchall() for t in tables}
     con.close()
     rows = tsms_json("list", "--limit", "0")
     assert len(rows) == 9
     con = sqlite3.connect(env / "ledger.sqlite3")
     assert con.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     for table, old_rows in before.items():
-        assert con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() == old_rows, table
+        assert con.execute(f"SELECT {columns[table]} FROM {table} ORDER BY rowid").fetchall() == old_rows, table
     applied = con.execute("SELECT version FROM schema_migration ORDER BY version").fetchall()
     con.close()
     assert [v for (v,) in applied] == list(range(1, db.SCHEMA_VERSION + 1))

@@ -380,11 +380,21 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 
 
 @app.command()
-def show(number: Number, db: Db = None, lang: Lang = None, json_out: Json = False):
+def show(number: Number,
+         xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出《涉民投诉处理表》/ write the form")] = None,
+         with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
+         db: Db = None, lang: Lang = None, json_out: Json = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""
     from tsms import queries, views
 
-    c = queries.show(_setup(db, lang), number)
+    ledger_file = _setup(db, lang)
+    c = queries.show(ledger_file, number)
+    if xlsx:
+        from tsms import ledger, xlsx as xlsx_mod
+
+        site = ledger.read_config(ledger_file)
+        out = xlsx_mod.complaint_form(c, site["site_name"] or site["site_code"], xlsx, with_contacts=with_contacts)
+        return _done({"number": c["number"], "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
     if json_out:
         return render.print_json(c)
     views.complaint(c)
@@ -524,6 +534,39 @@ def config(
     r = ledger.set_config(ledger_file, key, value, by)
     _done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
                          m=r["deadlines_moved"]))
+
+
+@app.command()
+def report(
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM (default: last month)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出月报工作簿 / write the workbook")] = None,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """统计指标与月报 / the measures, in the terminal or as the monthly workbook."""
+    from tsms import clock, reports, views
+
+    ledger_file = _setup(db, lang)
+    today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    p = reports.period(month, year, start, end, today)
+    if xlsx:
+        from tsms import xlsx as xlsx_mod
+
+        r = reports.build(ledger_file, p, project, today, with_rows=True)
+        out = xlsx_mod.monthly_workbook(r, xlsx, with_contacts=with_contacts, progress=render.is_terminal())
+        r.pop("rows")
+        if json_out:
+            return render.print_json({**r, "xlsx": out})
+        return render.line(t("已写出 {p}", "wrote {p}", p=out))
+    r = reports.build(ledger_file, p, project, today)
+    if json_out:
+        return render.print_json(r)
+    views.report(r)
 
 
 @app.command()

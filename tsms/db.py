@@ -95,6 +95,18 @@ CREATE INDEX ix_complaint_status_received ON complaint (status, received_at);
 DROP INDEX ix_complaint_status;
 """,
     ),
+    (
+        "v3: reports by period, imported rows",
+        """
+ALTER TABLE complaint ADD COLUMN import_key VARCHAR;
+ALTER TABLE complaint ADD COLUMN source_ref VARCHAR;
+CREATE UNIQUE INDEX ix_complaint_import_key ON complaint (import_key) WHERE import_key IS NOT NULL;
+CREATE INDEX ix_complaint_resolved ON complaint (resolved_at);
+CREATE INDEX ix_deadline_kind_due ON deadline (kind, due);
+CREATE INDEX ix_deadline_done_at ON deadline (done_at) WHERE done_at IS NOT NULL;
+CREATE INDEX ix_revisit_at ON revisit (at);
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

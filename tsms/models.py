@@ -114,6 +114,8 @@ class Complaint(Table, table=True):
     closed_at: Optional[dt.datetime] = moment()
     archived_at: Optional[dt.datetime] = moment()
     reopened: int = 0
+    import_key: Optional[str] = None  # sha256 of an imported row: importing a file twice adds nothing twice
+    source_ref: Optional[str] = None  # the row's number in the ledger it was imported from
 
 
 class Revisit(Table, table=True):

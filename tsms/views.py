@@ -111,3 +111,53 @@ def config(data: dict) -> None:
     items = [(t("工地", "site"), f"{data['site_code']} {data['site_name']}"), (t("账本", "ledger"), data["path"])]
     items += [(k, str(v)) for k, v in data["deadlines"].items()]
     render.pairs(None, items)
+
+
+MEASURES = (
+    ("handling_rate", "处理率", "handling rate"),
+    ("revisit_rate", "回访率(目标 100%)", "revisit rate (target 100%)"),
+    ("on_time_revisit_rate", "按时回访率", "on-time revisit rate"),
+    ("satisfaction_rate", "满意率", "satisfaction rate"),
+)
+
+
+def percent(rate) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def report(r: dict) -> None:
+    from tsms.vocab import Category, Channel, Urgency
+
+    period = r["period"]
+    scope = f" {r['project']}" if r["project"] else ""
+    render.line(t("{s} {n}{p} 涉民投诉统计 {l}({a} 至 {b},截至 {c})",
+                  "{s} {n}{p} complaints {l} ({a} to {b}, as of {c})", s=r["site"]["code"], n=r["site"]["name"],
+                  p=scope, l=period["label"], a=period["from"], b=period["to"], c=period["as_of"]))
+    c = r["complaints"]
+    render.pairs(None, [(t("收到投诉", "received"), str(c["received"])), (t("有效投诉", "valid"), str(c["valid"])),
+                        (t("不予受理", "rejected"), str(c["rejected"])), (t("夜间投诉", "night time"), str(c["night_time"])),
+                        (t("重大投诉", "serious"), str(c["serious"])),
+                        (t("期末逾期事项", "late at the period's end"), str(r["overdue"]))])
+    render.table(t("指标", "Measures"), [t("指标", "measure"), t("分子", "numerator"), t("分母", "denominator"),
+                                        t("比率", "rate")],
+                 [[t(zh, en), str(r[key]["numerator"]), str(r[key]["denominator"]), percent(r[key]["rate"])]
+                  for key, zh, en in MEASURES])
+    d = r["days_to_resolve"]
+    render.line(t("处理用时(工作日):{n} 件,中位数 {m},90% 分位 {p}", "working days to resolve: {n} complaints, median {m}, 90th percentile {p}",
+                  n=d["count"], m="—" if d["median"] is None else d["median"], p="—" if d["p90"] is None else d["p90"]))
+    for key, enum, zh, en in (("by_category", Category, "按类型", "by category"), ("by_channel", Channel, "按渠道", "by channel"),
+                              ("by_urgency", Urgency, "按紧急程度", "by urgency")):
+        rows = [[enum(k).label, str(v)] for k, v in r[key].items() if v]
+        if rows:
+            render.table(t(zh, en), [t(zh[1:], en[3:]), t("件数", "count")], rows)
+    if r["by_project"]:
+        render.table(t("按工程", "by project"), [t("工程", "project"), t("件数", "count")],
+                     [[k, str(v)] for k, v in r["by_project"].items()])
+    pending = r["revisit_rate"]["not_yet_due"]
+    if pending:
+        render.line(t("尚未到回访期限(不计入回访率):", "revisits not yet due (not counted):") + " "
+                    + ", ".join(f"{p['number']}({p['revisit_due']})" for p in pending))
+    if r["repeat_complainants"]:
+        render.table(t("重复投诉", "repeat complainants"), [t("对象", "who"), t("件数", "count"), t("编号", "numbers")],
+                     [[(x.get("complainant") or "") + " " + (x.get("contact") or "") if x["by"] == "person" else x["address"],
+                       str(x["count"]), ", ".join(x["numbers"])] for x in r["repeat_complainants"]])

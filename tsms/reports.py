@@ -1,0 +1,277 @@
+"""The measures of SPEC §6 for a period, and the rows of the monthly workbook.
+
+Read-only: every function returns plain objects; the terminal and xlsx renderers take
+them and never query. Every rate carries its numerator and denominator.
+
+Definitions (a period is whole days, China time; "valid" = not rejected):
+
+* handling rate 处理率 — valid complaints whose resolve deadline falls in the period and that
+  were resolved by the period's end / valid complaints whose resolve deadline falls in it;
+* revisit rate 回访率 — valid complaints resolved in the period that have had their follow-up
+  visit / those of them whose visit is due by the report date; those not yet due are listed
+  apart (the target is 100%, seed 「投诉回访率为100%」);
+* on-time revisit rate 按时回访率 — follow-up deadlines in the period met on or before the day /
+  follow-up deadlines in the period;
+* satisfaction rate 满意率 — (满意 + 基本满意) / follow-up visits made in the period;
+* days to resolve — working days from acceptance to resolution, for complaints resolved in the
+  period: median and 90th percentile (nearest rank);
+* repeat complainants — the same person (name and contact) or the same address with more
+  than one complaint received in the period.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from tsms import clock, db, rules
+from tsms.errors import TsmsError
+from tsms.ledger import Context
+from tsms.models import Complaint, Deadline, Project, Revisit
+from tsms.vocab import Category, Channel, Urgency, t
+
+LEDGER_COLUMNS = (
+    Complaint.id, Complaint.number, Project.code, Project.name, Project.manager, Complaint.channel,
+    Complaint.category, Complaint.urgency, Complaint.serious, Complaint.night_time, Complaint.status,
+    Complaint.complainant_org, Complaint.complainant, Complaint.contact, Complaint.address,
+    Complaint.received_at, Complaint.content, Complaint.clerk, Complaint.accept_dept, Complaint.accept_person,
+    Complaint.accept_opinion, Complaint.accepted_at, Complaint.rejected_at, Complaint.reject_reason,
+    Complaint.department, Complaint.assignee, Complaint.handling_opinion, Complaint.result,
+    Complaint.resolved_at, Complaint.dept_head, Complaint.revisited_at, Complaint.satisfaction, Complaint.note,
+)
+LEDGER_KEYS = tuple(
+    {"code": "project", "name": "project_name", "manager": "manager"}.get(c.key, c.key) for c in LEDGER_COLUMNS
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time())
+
+    @property
+    def end_at(self) -> dt.datetime:  # exclusive
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time())
+
+
+def period(month: str | None = None, year: str | None = None, start: str | None = None,
+           end: str | None = None, today: dt.date | None = None) -> Period:
+    """--month YYYY-MM, --year YYYY, or --from/--to; by default the last whole month."""
+    today = today or clock.today()
+    given = sum(x is not None for x in (month, year)) + (start is not None or end is not None)
+    if given > 1:
+        raise TsmsError(t("--month、--year、--from/--to 只能选一种", "give one of --month, --year, --from/--to"))
+    if month is not None:
+        try:
+            y, m = (int(x) for x in month.strip().split("-"))
+            first = dt.date(y, m, 1)
+        except ValueError:
+            raise TsmsError(t("--month「{v}」应为 YYYY-MM,如 2026-10", "--month {v!r}: accepted YYYY-MM, e.g. 2026-10",
+                              v=month)) from None
+        last = first.replace(day=_calendar.monthrange(first.year, first.month)[1])
+        return Period(first, last, first.strftime("%Y-%m"))
+    if year is not None:
+        if not year.strip().isdigit() or not 1950 <= int(year) <= 2100:
+            raise TsmsError(t("--year「{v}」应为四位年份", "--year {v!r}: accepted a year such as 2026", v=year))
+        y = int(year)
+        return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), str(y))
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise TsmsError(t("--from 与 --to 要一起给", "give both --from and --to"))
+        a, b = clock.parse_date(start, "--from"), clock.parse_date(end, "--to")
+        if b < a:
+            raise TsmsError(t("--to 早于 --from", "--to is before --from"))
+        return Period(a, b, f"{a.isoformat()}~{b.isoformat()}")
+    first_this = today.replace(day=1)
+    last = first_this - dt.timedelta(days=1)
+    first = last.replace(day=1)
+    return Period(first, last, first.strftime("%Y-%m"))
+
+
+def _rate(numerator: int, denominator: int) -> dict:
+    return {"numerator": numerator, "denominator": denominator,
+            "rate": round(numerator / denominator, 4) if denominator else None}
+
+
+def _nearest_rank(values: list[int], q: float) -> int | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def _median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.date | None = None,
+          with_rows: bool = False) -> dict:
+    """The measures for the period (and, with_rows, the workbook's rows)."""
+    as_of = as_of or clock.today()
+    report_day = min(as_of, p.end + dt.timedelta(days=1))
+    with ledger.read() as session:
+        ctx = Context(session)
+        scope = ctx.project(project) if project else None
+        site = {"code": ctx.setting("site_code"), "name": ctx.setting("site_name")}
+        in_scope = (lambda q: q.where(Complaint.project_id == scope.id)) if scope else (lambda q: q)
+
+        received = session.exec(in_scope(
+            select(*LEDGER_COLUMNS).join(Project, Project.id == Complaint.project_id)
+            .where(Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
+            .order_by(Complaint.received_at, Complaint.id)
+        )).all()
+        rows = [dict(zip(LEDGER_KEYS, r)) for r in received]
+
+        # handling: resolve deadlines in the period (the first of each valid complaint)
+        due_rows = session.exec(in_scope(
+            select(Deadline.complaint_id, Deadline.due, Complaint.resolved_at, Complaint.status)
+            .join(Complaint, Complaint.id == Deadline.complaint_id)
+            .where(Deadline.kind == "resolve", Deadline.due >= p.start, Deadline.due <= p.end,
+                   Complaint.status != "rejected")
+        )).all()
+        handled = {cid: resolved_at is not None and resolved_at < p.end_at
+                   for cid, _, resolved_at, _ in due_rows}
+
+        # resolved in the period: revisit rate, days to resolve
+        resolved = session.exec(in_scope(
+            select(Complaint.id, Complaint.number, Complaint.accepted_at, Complaint.resolved_at,
+                   Complaint.revisited_at)
+            .where(Complaint.resolved_at >= p.start_at, Complaint.resolved_at < p.end_at,
+                   Complaint.status != "rejected")
+        )).all()
+        revisit_steps = _latest_steps(session, [r[0] for r in resolved], "revisit")
+        done, due_count, pending = 0, 0, []
+        cal = ctx.calendar
+        days_to_resolve = []
+        for cid, number, accepted_at, resolved_at, revisited_at in resolved:
+            step = revisit_steps.get(cid)
+            visited = revisited_at is not None and revisited_at >= resolved_at
+            if visited:
+                done += 1
+                due_count += 1
+            elif step is not None and step.due >= report_day:
+                pending.append({"number": number, "revisit_due": step.due.isoformat()})
+            else:
+                due_count += 1
+            if accepted_at is not None:
+                days_to_resolve.append(rules.working_days_between(accepted_at.date(), resolved_at.date(), cal))
+
+        # revisit deadlines in the period: on time or not
+        revisit_due = session.exec(in_scope(
+            select(Deadline.due, Deadline.done_at).join(Complaint, Complaint.id == Deadline.complaint_id)
+            .where(Deadline.kind == "revisit", Deadline.due >= p.start, Deadline.due <= p.end)
+        )).all()
+        on_time = sum(1 for due, done_at in revisit_due if done_at is not None and done_at.date() <= due)
+
+        visits = session.exec(in_scope(
+            select(Revisit.at, Revisit.satisfaction, Revisit.method, Revisit.visitor, Revisit.person_met,
+                   Revisit.note, Revisit.due, Complaint.number, Complaint.complainant, Complaint.contact,
+                   Project.code)
+            .join(Complaint, Complaint.id == Revisit.complaint_id)
+            .join(Project, Project.id == Complaint.project_id)
+            .where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
+            .order_by(Revisit.at)
+        )).all()
+        answers = Counter(v[1] for v in visits)
+
+        late = _late_at(session, in_scope, report_day)
+
+    valid = [r for r in rows if r["status"] != "rejected"]
+    report = {
+        "site": site,
+        "period": {"label": p.label, "from": p.start.isoformat(), "to": p.end.isoformat(),
+                   "as_of": report_day.isoformat()},
+        "project": scope.code if scope else None,
+        "complaints": {"received": len(rows), "valid": len(valid), "rejected": len(rows) - len(valid),
+                       "night_time": sum(1 for r in rows if r["night_time"]),
+                       "serious": sum(1 for r in rows if r["serious"])},
+        "handling_rate": _rate(sum(handled.values()), len(handled)),
+        "revisit_rate": {**_rate(done, due_count), "target": 1.0, "not_yet_due": pending},
+        "on_time_revisit_rate": _rate(on_time, len(revisit_due)),
+        "satisfaction_rate": {**_rate(answers["satisfied"] + answers["basic"], sum(answers.values())),
+                              "satisfied": answers["satisfied"], "basic": answers["basic"],
+                              "unsatisfied": answers["unsatisfied"]},
+        "by_category": _counts(rows, "category", [c.value for c in Category]),
+        "by_channel": _counts(rows, "channel", [c.value for c in Channel]),
+        "by_urgency": _counts(rows, "urgency", [u.value for u in Urgency]),
+        "by_project": dict(sorted(Counter(r["project"] for r in rows).items())),
+        "days_to_resolve": {"count": len(days_to_resolve), "median": _median(days_to_resolve),
+                            "p90": _nearest_rank(days_to_resolve, 0.9)},
+        "repeat_complainants": _repeats(rows),
+        "overdue": len(late),
+        # from the revisit plan and warranty claims (tsms plan / tsms claim); none in this ledger
+        "plan_execution": None,
+        "warranty_claims": None,
+    }
+    if with_rows:
+        report["rows"] = {"complaints": rows, "revisits": [
+            {"at": v[0], "satisfaction": v[1], "method": v[2], "visitor": v[3], "person_met": v[4], "note": v[5],
+             "due": v[6], "number": v[7], "complainant": v[8], "contact": v[9], "project": v[10]} for v in visits],
+            "overdue": late}
+    return report
+
+
+def _latest_steps(session, ids: list[int], kind: str) -> dict[int, Deadline]:
+    out: dict[int, Deadline] = {}
+    for chunk in range(0, len(ids), 500):
+        for step in session.exec(select(Deadline).where(Deadline.complaint_id.in_(ids[chunk:chunk + 500]),
+                                                        Deadline.kind == kind).order_by(Deadline.id)).all():
+            out[step.complaint_id] = step
+    return out
+
+
+def _late_at(session, in_scope, day: dt.date) -> list[dict]:
+    """Steps late on ``day``: due before it and still open, or done only on or after it.
+    Two indexed queries: the open steps (partial index on due) and those done since."""
+    cutoff = dt.datetime.combine(day, dt.time())
+    columns = (Deadline.kind, Deadline.due, Deadline.done_at, Complaint.number, Project.code, Complaint.assignee,
+               Complaint.accept_person, Complaint.clerk, Complaint.status)
+
+    def late(*where):
+        return session.exec(in_scope(
+            select(*columns).join(Complaint, Complaint.id == Deadline.complaint_id)
+            .join(Project, Project.id == Complaint.project_id).where(Deadline.due < day, *where)
+        )).all()
+
+    rows = late(Deadline.done_at.is_(None))
+    rows += late(Deadline.done_at.is_not(None), Deadline.done_at >= cutoff)
+    rows.sort(key=lambda r: (r[1], r[3]))
+    from tsms.queries import _holder
+
+    return [{"kind": kind, "number": number, "project": code, "due": due, "days_late": (day - due).days,
+             "done_at": done_at, "assignee": _holder(kind, assignee, accept_person, clerk), "status": status}
+            for kind, due, done_at, number, code, assignee, accept_person, clerk, status in rows]
+
+
+def _counts(rows: list[dict], key: str, order: list[str]) -> dict:
+    counts = Counter(r[key] for r in rows)
+    return {k: counts.get(k, 0) for k in order}
+
+
+def _repeats(rows: list[dict]) -> list[dict]:
+    by_person: dict[tuple, list[str]] = defaultdict(list)
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if r["complainant"] or r["contact"]:
+            by_person[((r["complainant"] or "").strip(), (r["contact"] or "").strip())].append(r["number"])
+        if r["address"]:
+            by_address[r["address"].strip()].append(r["number"])
+    out = [{"by": "person", "complainant": name, "contact": contact, "count": len(numbers), "numbers": numbers}
+           for (name, contact), numbers in by_person.items() if len(numbers) > 1]
+    out += [{"by": "address", "address": address, "count": len(numbers), "numbers": numbers}
+            for address, numbers in by_address.items() if len(numbers) > 1]
+    return sorted(out, key=lambda x: -x["count"])

@@ -1,0 +1,374 @@
+"""Spreadsheets for head office: the monthly workbook and the customer's own forms.
+
+Every user-typed string is written as text (a complaint reading ``=HYPERLINK(…)`` stays
+text: OWASP / CWE-1236); dates are date cells; contacts and addresses are masked unless
+the caller asks otherwise (SPEC §8, seed 「注意保护客户的隐私信息」). Long sheets are
+written with openpyxl's ``write_only`` mode, row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from tsms.errors import TsmsError
+from tsms.render import value_text
+from tsms.vocab import Category, Channel, StepKind, Urgency, t
+
+DATE_FORMAT = "yyyy-mm-dd"
+PAPERSIZE_A4 = "9"  # the OOXML code of A4
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TITLE_FONT = Font(bold=True, size=14)
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+_DIGITS = re.compile(r"\d")
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def mask_contact(value: str | None) -> str | None:
+    """``13812345678`` → ``138****5678``; an e-mail keeps its first letter and domain."""
+    if not value:
+        return value
+    text = value.strip()
+    if "@" in text:
+        name, _, domain = text.partition("@")
+        return f"{name[:1]}***@{domain}"
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    if len(digits) >= 7:
+        hide = set(digits[3:-4])
+        return "".join("*" if i in hide else ch for i, ch in enumerate(text))
+    return text[:1] + "*" * max(1, len(text) - 1)
+
+
+def mask_address(value: str | None) -> str | None:
+    """Keep the first third (at least two characters), hide the rest: 某小区3号楼402室 → 某小区****."""
+    if not value:
+        return value
+    text = value.strip()
+    keep = max(2, len(text) // 3)
+    return text[:keep] + "****" if len(text) > keep else text[:1] + "****"
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def text_cell(ws, value):
+    """A user-typed string as text, never a formula or an error value."""
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def date_cell(ws, value, fmt: str = TIME_FORMAT):
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = fmt
+    return cell
+
+
+def _styled(ws, value, font=None, fill=None, fmt=None):
+    cell = WriteOnlyCell(ws, value=value)
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if fmt:
+        cell.number_format = fmt
+    return cell
+
+
+def _sheet(wb, title: str, caption: str, headers: list[tuple[str, float]]):
+    """A write-only sheet with a title row, a frozen header row, widths, A4 landscape."""
+    ws = wb.create_sheet(title)
+    for i, (_, width) in enumerate(headers, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.append([_styled(ws, caption, font=TITLE_FONT)])
+    ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h, _ in headers])
+    return ws
+
+
+# --------------------------------------------------------------------------- the monthly workbook
+
+LEDGER_HEADERS = [
+    ("编号", 17), ("工程名称", 18), ("项目负责人", 10), ("投诉时间", 17), ("投诉渠道", 11), ("投诉类型", 12),
+    ("紧急程度", 9), ("重大", 6), ("夜间", 6), ("投诉单位", 14), ("投诉人", 10), ("联系方式", 14), ("地址", 18),
+    ("投诉内容详细说明", 40), ("受理部门", 10), ("受理人", 10), ("受理意见", 20), ("受理时间", 17),
+    ("处理部门", 10), ("处理人", 10), ("处理意见", 24), ("处理结果", 30), ("处理完成时间", 17),
+    ("处理部门负责人", 12), ("回访时间", 17), ("满意度", 9), ("状态", 9), ("备注", 20),
+]
+REVISIT_HEADERS = [
+    ("编号", 17), ("工程", 8), ("回访时间", 17), ("回访方式", 9), ("回访人", 10), ("被回访人", 10),
+    ("联系方式", 14), ("满意度", 9), ("回访期限", 11), ("是否按时", 8), ("回访记录", 40),
+]
+OVERDUE_HEADERS = [
+    ("环节", 12), ("编号", 17), ("工程", 8), ("期限", 11), ("完成时间", 17), ("逾期天数", 9), ("责任人", 10),
+    ("状态", 9),
+]
+
+
+def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
+    target = Path(path).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
+    if not target.parent.is_dir():
+        raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
+    contact = (lambda v: v) if with_contacts else mask_contact
+    address = (lambda v: v) if with_contacts else mask_address
+    wb = Workbook(write_only=True)
+    site = f"{report['site']['code']} {report['site']['name'] or ''}".strip()
+    label = report["period"]["label"] + (f" {report['project']}" if report["project"] else "")
+    _summary(wb, report, f"{site} 涉民投诉月报 {label}")
+    rows = report["rows"]
+
+    ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS)
+    bar = _progress(progress, len(rows["complaints"]))
+    for i, c in enumerate(rows["complaints"]):
+        ws.append([
+            c["number"], text_cell(ws, c["project_name"]), text_cell(ws, c["manager"]), date_cell(ws, c["received_at"]),
+            value_text("channel", c["channel"]), value_text("category", c["category"]),
+            value_text("urgency", c["urgency"]), "是" if c["serious"] else "", "是" if c["night_time"] else "",
+            text_cell(ws, c["complainant_org"]), text_cell(ws, c["complainant"]), text_cell(ws, contact(c["contact"])),
+            text_cell(ws, address(c["address"])), text_cell(ws, c["content"]), text_cell(ws, c["accept_dept"]),
+            text_cell(ws, c["accept_person"]), text_cell(ws, c["accept_opinion"] or c["reject_reason"]),
+            date_cell(ws, c["accepted_at"] or c["rejected_at"]), text_cell(ws, c["department"]),
+            text_cell(ws, c["assignee"]), text_cell(ws, c["handling_opinion"]), text_cell(ws, c["result"]),
+            date_cell(ws, c["resolved_at"]), text_cell(ws, c["dept_head"]), date_cell(ws, c["revisited_at"]),
+            value_text("satisfaction", c["satisfaction"]), value_text("status", c["status"]), text_cell(ws, c["note"]),
+        ])
+        if bar and i % 500 == 0:
+            bar[0].update(bar[1], completed=i)
+
+    ws = _sheet(wb, "回访记录", f"{site} 投诉回访记录 {label}", REVISIT_HEADERS)
+    for v in rows["revisits"]:
+        on_time = "" if v["due"] is None else ("是" if v["at"].date() <= v["due"] else "否")
+        ws.append([v["number"], v["project"], date_cell(ws, v["at"]), value_text("method", v["method"]),
+                   text_cell(ws, v["visitor"]), text_cell(ws, v["person_met"]), text_cell(ws, contact(v["contact"])),
+                   value_text("satisfaction", v["satisfaction"]), date_cell(ws, v["due"], DATE_FORMAT), on_time,
+                   text_cell(ws, v["note"])])
+
+    ws = _sheet(wb, "超期清单", f"{site} 超期清单(截至 {report['period']['as_of']})", OVERDUE_HEADERS)
+    for item in rows["overdue"]:
+        ws.append([StepKind(item["kind"]).zh, item["number"], item["project"], date_cell(ws, item["due"], DATE_FORMAT),
+                   date_cell(ws, item["done_at"]), item["days_late"], text_cell(ws, item["assignee"]),
+                   value_text("status", item["status"])])
+    if bar:
+        bar[0].update(bar[1], completed=len(rows["complaints"]))
+        bar[0].stop()
+    partial = target.with_name(target.name + ".part")
+    wb.save(partial)
+    partial.replace(target)
+    return str(target)
+
+
+def _progress(enabled: bool, total: int):
+    if not enabled or total < 2000:
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(t("写出投诉台账", "writing the ledger sheet"), total=total)
+    bar.start()
+    return bar, task
+
+
+def _summary(wb, report: dict, caption: str) -> None:
+    """汇总: the measures with numerators and denominators, the counts, two charts."""
+    ws = wb.create_sheet("汇总")
+    for letter, width in zip("ABCDEFGH", (22, 10, 10, 10, 4, 16, 10, 10)):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
+    period = report["period"]
+    rows: list[list] = [
+        [_styled(ws, caption, font=TITLE_FONT)],
+        [f"统计期间 {period['from']} 至 {period['to']},截至 {period['as_of']}"],
+        [],
+        [_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in ("指标", "分子", "分母", "比率")],
+    ]
+    for key, label in (("handling_rate", "处理率"), ("revisit_rate", "回访率(目标100%)"),
+                       ("on_time_revisit_rate", "按时回访率"), ("satisfaction_rate", "满意率")):
+        m = report[key]
+        rows.append([label, m["numerator"], m["denominator"], _styled(ws, m["rate"], fmt="0.0%")])
+    c, d = report["complaints"], report["days_to_resolve"]
+    rows += [[], [_styled(ws, "投诉数", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件", font=HEADER_FONT,
+                                                                                  fill=HEADER_FILL)],
+             ["收到投诉", c["received"]], ["有效投诉", c["valid"]], ["不予受理", c["rejected"]],
+             ["夜间投诉", c["night_time"]], ["重大投诉", c["serious"]], ["期末逾期事项", report["overdue"]],
+             ["处理用时中位数(工作日)", d["median"]], ["处理用时90%分位(工作日)", d["p90"]],
+             ["尚未到期的回访", len(report["revisit_rate"]["not_yet_due"])],
+             ["重复投诉(人或地址)", len(report["repeat_complainants"])],
+             ["回访计划执行率", "无回访计划数据" if report["plan_execution"] is None else report["plan_execution"]["rate"]],
+             ["保修单按时率", "无保修单数据" if report["warranty_claims"] is None else report["warranty_claims"]["rate"]],
+             []]
+    first_category = len(rows) + 1
+    rows.append([_styled(ws, "投诉类型", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
+                                                                                   fill=HEADER_FILL)])
+    rows += [[Category(k).zh, v] for k, v in report["by_category"].items()]
+    last_category = len(rows)
+    rows.append([])
+    first_channel = len(rows) + 1
+    rows.append([_styled(ws, "投诉渠道", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
+                                                                                   fill=HEADER_FILL)])
+    rows += [[Channel(k).zh, v] for k, v in report["by_channel"].items()]
+    last_channel = len(rows)
+    rows.append([])
+    rows.append([_styled(ws, "紧急程度", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
+                                                                                   fill=HEADER_FILL)])
+    rows += [[Urgency(k).zh, v] for k, v in report["by_urgency"].items()]
+    rows.append([])
+    rows.append([_styled(ws, "工程", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
+                                                                               fill=HEADER_FILL)])
+    rows += [[k, v] for k, v in report["by_project"].items()]
+    for row in rows:
+        ws.append(row)
+
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = "按投诉类型"
+    bar.y_axis.title = "件数"
+    bar.legend = None
+    bar.add_data(Reference(ws, min_col=2, min_row=first_category, max_row=last_category), titles_from_data=True)
+    bar.set_categories(Reference(ws, min_col=1, min_row=first_category + 1, max_row=last_category))
+    bar.width, bar.height = 18, 8
+    ws.add_chart(bar, "F4")
+    pie = PieChart()
+    pie.title = "按投诉渠道"
+    pie.add_data(Reference(ws, min_col=2, min_row=first_channel, max_row=last_channel), titles_from_data=True)
+    pie.set_categories(Reference(ws, min_col=1, min_row=first_channel + 1, max_row=last_channel))
+    pie.width, pie.height = 12, 8
+    ws.add_chart(pie, "F22")
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def complaint_form(c: dict, site_name: str, path: str, *, with_contacts: bool = True) -> str:
+    """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单."""
+    target = Path(path).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
+    if not target.parent.is_dir():
+        raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
+    contact = (lambda v: v) if with_contacts else mask_contact
+    address = (lambda v: v) if with_contacts else mask_address
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "涉民投诉处理表"
+    for letter, width in zip("ABCDEF", (14, 22, 14, 22, 14, 22)):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def put(ref: str, value, *, label=False, merge_to: str | None = None, fmt: str | None = None, height=None):
+        cell = ws[ref]
+        cell.value = value
+        if isinstance(value, str) and not label:
+            cell.data_type = "s"
+        if fmt:
+            cell.number_format = fmt
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if label else "left")
+        if label:
+            cell.font = HEADER_FONT
+        if merge_to:
+            ws.merge_cells(f"{ref}:{merge_to}")
+        if height:
+            ws.row_dimensions[cell.row].height = height
+
+    put("A1", f"{site_name} 涉民投诉处理表", label=True, merge_to="F1")
+    ws["A1"].font = TITLE_FONT
+    put("E2", "编号:", label=True)
+    put("F2", c["number"])
+    # (row, [(label, value, last column of the value's merge)]): labels in A/C/E, values after them
+    layout = [
+        (3, [("工程名称", c["project_name"], "D"), ("项目负责人", c["manager"], None)]),
+        (4, [("填表人", c["clerk"], None), ("填表时间", _dt(c["filled_at"]), None), ("投诉时间", _dt(c["received_at"]), None)]),
+        (5, [("投诉单位", c["complainant_org"], None), ("投诉人", c["complainant"], None),
+             ("联系方式", contact(c["contact"]), None)]),
+        (6, [("地址", address(c["address"]), "F")]),
+        (7, [("投诉内容详细说明", c["content"], "F")]),
+        (8, [("备注", c["note"], "F")]),
+        (9, [("受理部门", c["accept_dept"], None), ("受理人", c["accept_person"], None),
+             ("受理时间", _dt(c["accepted_at"] or c["rejected_at"]), None)]),
+        (10, [("受理意见", c["accept_opinion"] or (c["reject_reason"] and f"不予受理:{c['reject_reason']}"), "F")]),
+        (11, [("处理部门", c["department"], None), ("处理人", c["assignee"], None), ("状态", value_text("status", c["status"]), None)]),
+        (12, [("处理意见", c["handling_opinion"], "F")]),
+        (13, [("处理结果", c["result"], "F")]),
+        (14, [("处理完成时间", _dt(c["resolved_at"]), None), ("处理部门负责人", c["dept_head"], None),
+              ("回访期限", _day(c["revisit_due"]), None)]),
+    ]
+    for row, cells in layout:
+        col = 1
+        for label, value, merge_end in cells:
+            put(f"{get_column_letter(col)}{row}", label, label=True)
+            fmt = TIME_FORMAT if isinstance(value, dt.datetime) else (DATE_FORMAT if isinstance(value, dt.date) else None)
+            put(f"{get_column_letter(col + 1)}{row}", value, merge_to=f"{merge_end}{row}" if merge_end else None,
+                fmt=fmt, height=60 if row in (7, 12, 13) else None)
+            col = (ord(merge_end) - ord("A") + 2) if merge_end else col + 2
+    for row in ws.iter_rows(min_row=2, max_row=14, max_col=6):
+        for cell in row:
+            if cell.row > 2:
+                cell.border = BOX
+
+    rv = wb.create_sheet("回访单")
+    for letter, width in zip("ABCD", (14, 26, 14, 26)):
+        rv.column_dimensions[letter].width = width
+    rv["A1"] = f"{site_name} 投诉回访单 {c['number']}"
+    rv["A1"].font = TITLE_FONT
+    rv.merge_cells("A1:D1")
+    row = 3
+    if not c["revisits"]:
+        rv.cell(row, 1, "尚未回访")
+    for visit in c["revisits"]:
+        entries = [("回访时间", _dt(visit["at"])), ("回访方式", value_text("method", visit["method"])),
+                   ("回访人", visit["visitor"]), ("被回访人", visit["person_met"]),
+                   ("满意度", value_text("satisfaction", visit["satisfaction"])),
+                   ("是否按时", "是" if visit["on_time"] else "否"), ("回访记录", visit["note"]), ("顾客签字确认", "")]
+        for i in range(0, len(entries), 2):
+            for j, (label, value) in enumerate(entries[i:i + 2]):
+                head = rv.cell(row, 1 + 2 * j, label)
+                head.font, head.border = HEADER_FONT, BOX
+                cell = rv.cell(row, 2 + 2 * j, value)
+                cell.border, cell.alignment = BOX, WRAP
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                if isinstance(value, dt.datetime):
+                    cell.number_format = TIME_FORMAT
+            row += 1
+        row += 1
+    partial = target.with_name(target.name + ".part")
+    wb.save(partial)
+    partial.replace(target)
+    return str(target)
+
+
+def _dt(iso: str | None):
+    return None if not iso else dt.datetime.fromisoformat(iso).replace(tzinfo=None)
+
+
+def _day(iso: str | None):
+    return None if not iso else dt.date.fromisoformat(iso)
