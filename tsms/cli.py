@@ -569,6 +569,34 @@ def report(
     views.report(r)
 
 
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
+    project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
+    from tsms import importer
+
+    r = importer.run(_setup(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
+    if json_out:
+        render.print_json(r)
+    elif r["errors"] and not skip_invalid:
+        render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
+                                                         t("原因", "reason")],
+                     [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
+    else:
+        render.line(t("导入 {n} 件,已导入过 {k} 件,不合格 {b} 行", "imported {n}, already imported {k}, invalid rows {b}",
+                      n=r["imported"], k=r["already_imported"], b=r["invalid"])
+                    + (t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"]) if r["rejects"] else ""))
+    if r["errors"] and not skip_invalid:
+        raise TsmsError(t("{b} 行有问题,什么也没有写入;改正后重试,或加 --skip-invalid",
+                          "{b} rows have problems; nothing was written: correct them, or add --skip-invalid",
+                          b=r["invalid"]))
+
+
 @app.command()
 def attach(number: Number, files: Annotated[List[str], typer.Argument(help="文件 / files (photos, scans)")],
            by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):

@@ -122,7 +122,6 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
           with_rows: bool = False) -> dict:
     """The measures for the period (and, with_rows, the workbook's rows)."""
     as_of = as_of or clock.today()
-    report_day = min(as_of, p.end + dt.timedelta(days=1))
     with ledger.read() as session:
         ctx = Context(session)
         scope = ctx.project(project) if project else None
@@ -163,7 +162,7 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
             if visited:
                 done += 1
                 due_count += 1
-            elif step is not None and step.due >= report_day:
+            elif step is not None and step.due >= as_of:
                 pending.append({"number": number, "revisit_due": step.due.isoformat()})
             else:
                 due_count += 1
@@ -188,13 +187,13 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
         )).all()
         answers = Counter(v[1] for v in visits)
 
-        late = _late_at(session, in_scope, report_day)
+        late = _late_in(session, in_scope, p, as_of)
 
     valid = [r for r in rows if r["status"] != "rejected"]
     report = {
         "site": site,
         "period": {"label": p.label, "from": p.start.isoformat(), "to": p.end.isoformat(),
-                   "as_of": report_day.isoformat()},
+                   "as_of": as_of.isoformat()},
         "project": scope.code if scope else None,
         "complaints": {"received": len(rows), "valid": len(valid), "rejected": len(rows) - len(valid),
                        "night_time": sum(1 for r in rows if r["night_time"]),
@@ -212,7 +211,7 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
         "days_to_resolve": {"count": len(days_to_resolve), "median": _median(days_to_resolve),
                             "p90": _nearest_rank(days_to_resolve, 0.9)},
         "repeat_complainants": _repeats(rows),
-        "overdue": len(late),
+        "late_steps": len(late),
         # from the revisit plan and warranty claims (tsms plan / tsms claim); none in this ledger
         "plan_execution": None,
         "warranty_claims": None,
@@ -234,27 +233,30 @@ def _latest_steps(session, ids: list[int], kind: str) -> dict[int, Deadline]:
     return out
 
 
-def _late_at(session, in_scope, day: dt.date) -> list[dict]:
-    """Steps late on ``day``: due before it and still open, or done only on or after it.
-    Two indexed queries: the open steps (partial index on due) and those done since."""
-    cutoff = dt.datetime.combine(day, dt.time())
-    columns = (Deadline.kind, Deadline.due, Deadline.done_at, Complaint.number, Project.code, Complaint.assignee,
+def _late_in(session, in_scope, p: Period, as_of: dt.date) -> list[dict]:
+    """超期清单: the steps due in the period that were not done by their deadline — done
+    late, or still open after it on the report date."""
+    rows = session.exec(in_scope(
+        select(Deadline.kind, Deadline.due, Deadline.done_at, Complaint.number, Project.code, Complaint.assignee,
                Complaint.accept_person, Complaint.clerk, Complaint.status)
-
-    def late(*where):
-        return session.exec(in_scope(
-            select(*columns).join(Complaint, Complaint.id == Deadline.complaint_id)
-            .join(Project, Project.id == Complaint.project_id).where(Deadline.due < day, *where)
-        )).all()
-
-    rows = late(Deadline.done_at.is_(None))
-    rows += late(Deadline.done_at.is_not(None), Deadline.done_at >= cutoff)
-    rows.sort(key=lambda r: (r[1], r[3]))
+        .join(Complaint, Complaint.id == Deadline.complaint_id)
+        .join(Project, Project.id == Complaint.project_id)
+        .where(Deadline.kind.in_(("accept", "escalate", "resolve", "reply", "revisit")),
+               Deadline.due >= p.start, Deadline.due <= p.end)
+    )).all()
     from tsms.queries import _holder
 
-    return [{"kind": kind, "number": number, "project": code, "due": due, "days_late": (day - due).days,
-             "done_at": done_at, "assignee": _holder(kind, assignee, accept_person, clerk), "status": status}
-            for kind, due, done_at, number, code, assignee, accept_person, clerk, status in rows]
+    out = []
+    for kind, due, done_at, number, code, assignee, accept_person, clerk, status in rows:
+        finished = done_at.date() if done_at else None
+        if finished is not None and finished <= due:
+            continue
+        if finished is None and due >= as_of:
+            continue
+        days = ((finished or as_of) - due).days
+        out.append({"kind": kind, "number": number, "project": code, "due": due, "days_late": days,
+                    "done_at": done_at, "assignee": _holder(kind, assignee, accept_person, clerk), "status": status})
+    return sorted(out, key=lambda x: (x["due"], x["number"], x["kind"]))
 
 
 def _counts(rows: list[dict], key: str, order: list[str]) -> dict:

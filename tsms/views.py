@@ -137,7 +137,7 @@ def report(r: dict) -> None:
     render.pairs(None, [(t("收到投诉", "received"), str(c["received"])), (t("有效投诉", "valid"), str(c["valid"])),
                         (t("不予受理", "rejected"), str(c["rejected"])), (t("夜间投诉", "night time"), str(c["night_time"])),
                         (t("重大投诉", "serious"), str(c["serious"])),
-                        (t("期末逾期事项", "late at the period's end"), str(r["overdue"]))])
+                        (t("期内超期环节", "steps late in the period"), str(r["late_steps"]))])
     render.table(t("指标", "Measures"), [t("指标", "measure"), t("分子", "numerator"), t("分母", "denominator"),
                                         t("比率", "rate")],
                  [[t(zh, en), str(r[key]["numerator"]), str(r[key]["denominator"]), percent(r[key]["rate"])]

@@ -169,7 +169,7 @@ def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, pr
                    value_text("satisfaction", v["satisfaction"]), date_cell(ws, v["due"], DATE_FORMAT), on_time,
                    text_cell(ws, v["note"])])
 
-    ws = _sheet(wb, "超期清单", f"{site} 超期清单(截至 {report['period']['as_of']})", OVERDUE_HEADERS)
+    ws = _sheet(wb, "超期清单", f"{site} 超期清单 {label}(期限在本期内而未按时完成,截至 {report['period']['as_of']})", OVERDUE_HEADERS)
     for item in rows["overdue"]:
         ws.append([StepKind(item["kind"]).zh, item["number"], item["project"], date_cell(ws, item["due"], DATE_FORMAT),
                    date_cell(ws, item["done_at"]), item["days_late"], text_cell(ws, item["assignee"]),
@@ -217,7 +217,7 @@ def _summary(wb, report: dict, caption: str) -> None:
     rows += [[], [_styled(ws, "投诉数", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件", font=HEADER_FONT,
                                                                                   fill=HEADER_FILL)],
              ["收到投诉", c["received"]], ["有效投诉", c["valid"]], ["不予受理", c["rejected"]],
-             ["夜间投诉", c["night_time"]], ["重大投诉", c["serious"]], ["期末逾期事项", report["overdue"]],
+             ["夜间投诉", c["night_time"]], ["重大投诉", c["serious"]], ["期内超期环节", report["late_steps"]],
              ["处理用时中位数(工作日)", d["median"]], ["处理用时90%分位(工作日)", d["p90"]],
              ["尚未到期的回访", len(report["revisit_rate"]["not_yet_due"])],
              ["重复投诉(人或地址)", len(report["repeat_complainants"])],

@@ -1,0 +1,317 @@
+"""``tsms import``: bring an existing Excel or CSV ledger (the paper-era 台账) into tsms.
+
+Every row is checked before anything is written; with errors nothing is written, unless
+``--skip-invalid`` asks to write the good rows and save the bad ones to a rejects file.
+Each row's content hash is stored with it, so importing the same file twice adds nothing
+twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from tsms import clock, db
+from tsms.errors import TsmsError
+from tsms.ledger import LONG, SHORT, Context, actor
+from tsms.models import Complaint, Deadline, Revisit
+from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
+
+# field → the headers it is recognised by (compared without spaces, colons or case)
+HEADERS = {
+    "received_at": ("投诉时间", "投诉日期", "来电时间", "受理时间", "日期", "时间", "received_at", "received", "date"),
+    "complainant": ("投诉人", "姓名", "投诉人姓名", "complainant", "name"),
+    "contact": ("联系方式", "联系电话", "电话", "手机", "contact", "phone"),
+    "address": ("地址", "住址", "投诉人地址", "address"),
+    "org": ("投诉单位", "单位", "complainant_org", "org"),
+    "content": ("投诉内容", "投诉内容详细说明", "内容", "投诉事项", "content"),
+    "category": ("投诉类型", "类型", "类别", "category"),
+    "channel": ("投诉渠道", "渠道", "投诉方式", "channel"),
+    "urgency": ("紧急程度", "urgency"),
+    "number": ("编号", "原编号", "序号", "number"),
+    "department": ("处理部门", "department"),
+    "assignee": ("处理人", "经办人", "assignee"),
+    "result": ("处理结果", "处理情况", "result"),
+    "resolved_at": ("处理完成时间", "完成时间", "处理时间", "resolved_at", "resolved"),
+    "revisited_at": ("回访时间", "回访日期", "revisited_at", "revisited"),
+    "satisfaction": ("满意度", "回访结果", "satisfaction"),
+    "note": ("备注", "note"),
+}
+REQUIRED = ("received_at", "content")
+_NORMAL = re.compile(r"[\s::()()*]")
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:时](\d{1,2})(?::(\d{1,2}))?分?)?$"),
+)
+
+
+def _key(header) -> str:
+    return _NORMAL.sub("", str(header or "")).lower()
+
+
+LOOKUP = {_key(h): name for name, headers in HEADERS.items() for h in headers}
+
+
+@dataclass
+class Row:
+    line: int  # the row number in the file, as a spreadsheet shows it
+    raw: list
+    values: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # (column header, value, reason)
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
+    """The header row and the data rows (with their row numbers) of an xlsx or csv file."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False)  # what was typed, formulas as text
+        except Exception as exc:
+            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=exc)) from None
+        try:
+            for ws in wb.worksheets:
+                rows = list(ws.iter_rows(values_only=True))
+                found = _find_header(rows)
+                if found is not None:
+                    index, header = found
+                    return header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > index and _filled(r)]
+        finally:
+            wb.close()
+    elif suffix == ".csv":
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
+        rows = list(csv.reader(text.splitlines()))
+        found = _find_header(rows)
+        if found is not None:
+            index, header = found
+            return header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > index and _filled(r)]
+    else:
+        raise TsmsError(t("只能导入 .xlsx 或 .csv 文件", "only .xlsx and .csv files can be imported"))
+    raise TsmsError(
+        t("{p} 里找不到表头(至少要有「投诉时间」和「投诉内容」两列)",
+          "{p} has no header row (it needs at least received_at/投诉时间 and content/投诉内容)", p=path))
+
+
+def _filled(row) -> bool:
+    return any(v not in (None, "") and str(v).strip() for v in row)
+
+
+def _find_header(rows) -> tuple[int, list[str]] | None:
+    for index, row in enumerate(rows[:15]):
+        names = {LOOKUP.get(_key(v)) for v in row if v is not None}
+        if all(r in names for r in REQUIRED):
+            return index, [str(v).strip() if v is not None else "" for v in row]
+    return None
+
+
+def _parse_time(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    text = str(value).strip()
+    for form in _DATE_FORMS:
+        m = form.match(text)
+        if m:
+            y, mo, d, h, mi, s = m.groups()
+            return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+    raise ValueError(text)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def validate(header: list[str], data: list[tuple[int, list]]) -> list[Row]:
+    columns = {i: LOOKUP.get(_key(h)) for i, h in enumerate(header)}
+    now = clock.now()
+    out = []
+    for line, raw in data:
+        row = Row(line, raw)
+        cells = {name: raw[i] if i < len(raw) else None for i, name in columns.items() if name}
+        head = {name: header[i] for i, name in columns.items() if name}
+
+        def bad(name, reason):
+            row.errors.append((head.get(name, name), cells.get(name), reason))
+
+        for name in ("received_at", "resolved_at", "revisited_at"):
+            value = cells.get(name)
+            if value in (None, "") or (isinstance(value, str) and not value.strip()):
+                if name in REQUIRED:
+                    bad(name, t("不能为空", "must not be empty"))
+                continue
+            try:
+                moment = _parse_time(value)
+            except (ValueError, TypeError):
+                bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
+                continue
+            if moment > now + clock.FUTURE_TOLERANCE:
+                bad(name, t("在将来", "in the future"))
+                continue
+            row.values[name] = moment
+        for name, vocab, default in (("category", Category, Category.other), ("channel", Channel, Channel.phone),
+                                     ("urgency", Urgency, Urgency.normal), ("satisfaction", Satisfaction, None)):
+            text = _text(cells.get(name))
+            if text is None:
+                row.values[name] = default
+                continue
+            try:
+                row.values[name] = vocab.parse(text)
+            except TsmsError:
+                bad(name, t("可用:{c}", "accepted: {c}", c=vocab.choices()))
+        for name in ("complainant", "contact", "address", "org", "content", "number", "department", "assignee",
+                     "result", "note"):
+            text = _text(cells.get(name))
+            limit = LONG if name in ("content", "result", "note") else SHORT
+            if text is not None and len(text) > limit:
+                bad(name, t("太长(最多 {m} 字)", "too long (at most {m} characters)", m=limit))
+            elif text is not None and any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
+                bad(name, t("含有控制字符", "contains control characters"))
+            else:
+                row.values[name] = text
+        if "content" not in row.values or not row.values.get("content"):
+            if not any(e[0] == head.get("content", "content") for e in row.errors):
+                bad("content", t("不能为空", "must not be empty"))
+        v = row.values
+        if v.get("resolved_at") and v.get("received_at") and v["resolved_at"] < v["received_at"]:
+            bad("resolved_at", t("早于投诉时间", "before the complaint was received"))
+        if v.get("revisited_at"):
+            if not v.get("resolved_at"):
+                bad("revisited_at", t("有回访时间却没有处理完成时间", "a revisit without a resolution time"))
+            elif v["revisited_at"] < v["resolved_at"]:
+                bad("revisited_at", t("早于处理完成时间", "before the complaint was resolved"))
+        if v.get("satisfaction") and not v.get("revisited_at"):
+            bad("satisfaction", t("有满意度却没有回访时间", "a satisfaction without a revisit time"))
+        if v.get("revisited_at") and not v.get("satisfaction"):
+            bad("satisfaction", t("有回访时间时须填满意度", "a revisit needs its satisfaction"))
+        if not row.errors:
+            key = "\x1f".join(str(v.get(k) or "") for k in ("received_at", "complainant", "contact", "address",
+                                                             "content", "number"))
+            v["import_key"] = hashlib.sha256(key.encode()).hexdigest()
+        out.append(row)
+    return out
+
+
+def run(ledger: db.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
+        rejects: str | None = None, by: str | None = None) -> dict:
+    path = Path(file).expanduser()
+    if not path.is_file():
+        raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
+    header, data = read_table(path)
+    rows = validate(header, data)
+    bad = [r for r in rows if r.errors]
+    errors = [{"row": r.line, "column": col, "value": None if val is None else str(val), "reason": reason}
+              for r in bad for col, val, reason in r.errors]
+    result = {"file": str(path), "rows": len(rows), "invalid": len(bad), "errors": errors, "imported": 0,
+              "already_imported": 0, "numbers": [], "rejects": None}
+    if bad and not skip_invalid:
+        return result
+    good = [r for r in rows if not r.errors]
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        site = ctx.site
+        proj = ctx.project(project)
+        keys = [r.values["import_key"] for r in good]
+        known = set()
+        for chunk in range(0, len(keys), 500):
+            known |= set(session.exec(select(Complaint.import_key).where(
+                Complaint.import_key.in_(keys[chunk:chunk + 500]))).all())
+        seen: set[str] = set()
+        for r in good:
+            v = r.values
+            if v["import_key"] in known or v["import_key"] in seen:
+                result["already_imported"] += 1
+                continue
+            seen.add(v["import_key"])
+            result["numbers"].append(_insert(ctx, session, site, proj, v, path.name, r.line))
+        result["imported"] = len(result["numbers"])
+        if result["imported"]:
+            ctx.event("import", clock.now(), details={"file": path.name, "project": proj.code,
+                                                      "imported": result["imported"],
+                                                      "already_imported": result["already_imported"],
+                                                      "invalid": len(bad)})
+    if bad:
+        target = Path(rejects).expanduser() if rejects else path.with_name(f"{path.stem}-rejects.xlsx")
+        _write_rejects(target, header, bad)
+        result["rejects"] = str(target)
+    return result
+
+
+def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, line: int) -> str:
+    received = v["received_at"]
+    year = received.year
+    seq = (session.exec(select(func.max(Complaint.seq)).where(Complaint.year == year)).one() or 0) + 1
+    resolved, revisited = v.get("resolved_at"), v.get("revisited_at")
+    status = Status.closed if revisited else Status.resolved if resolved else (
+        Status.assigned if v.get("assignee") else Status.accepted)
+    c = Complaint(
+        number=f"{site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id, status=status.value,
+        channel=v["channel"].value, category=v["category"].value, urgency=v["urgency"].value,
+        complainant=v.get("complainant"), complainant_org=v.get("org"), contact=v.get("contact"),
+        address=v.get("address"), content=v["content"], note=v.get("note"), received_at=received,
+        clerk=ctx.who, filled_at=clock.now(), accepted_at=received, accept_person=ctx.who,
+        assigned_at=received if v.get("assignee") or resolved else None, assignee=v.get("assignee"),
+        department=v.get("department"), result=v.get("result"), resolved_at=resolved,
+        revisited_at=revisited, satisfaction=v["satisfaction"].value if v.get("satisfaction") else None,
+        closed_at=revisited, import_key=v["import_key"], source_ref=v.get("number"),
+    )
+    session.add(c)
+    session.flush()
+    accept = ctx.deadline(c, "accept", received.date())
+    accept.done_at = received
+    step = ctx.deadline(c, "resolve", received.date())
+    if resolved:
+        step.done_at = resolved
+        visit = ctx.deadline(c, "revisit", resolved.date())
+        if revisited:
+            visit.done_at = revisited
+            session.add(Revisit(complaint_id=c.id, at=revisited, method="phone", satisfaction=c.satisfaction,
+                                visitor=ctx.who, person_met=c.complainant, note=t("导入", "imported"), due=visit.due))
+    ctx.event("log", received, c.id, details={"number": c.number, "imported_from": file_name, "row": line,
+                                              "source_number": v.get("number")})
+    return c.number
+
+
+def _write_rejects(target: Path, header: list[str], bad: list[Row]) -> None:
+    reason_header = "错误原因"
+    if target.suffix.lower() == ".csv":
+        with open(target, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["行号", *header, reason_header])
+            for r in bad:
+                writer.writerow([r.line, *[("" if x is None else x) for x in r.raw], _reasons(r)])
+        return
+    from openpyxl import Workbook
+
+    from tsms.xlsx import text_cell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("未导入")
+    ws.append(["行号", *header, reason_header])
+    for r in bad:
+        ws.append([r.line, *[text_cell(ws, x) for x in r.raw], _reasons(r)])
+    wb.save(target)
+
+
+def _reasons(r: Row) -> str:
+    return ";".join(f"{col}「{'' if val is None else val}」{reason}" for col, val, reason in r.errors)
