@@ -42,7 +42,7 @@ def _ts(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.000000")
 
 
-def build(path: Path, size: int, seed: int = 1) -> None:
+def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> None:
     rng = random.Random(seed)
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
@@ -77,7 +77,17 @@ def build(path: Path, size: int, seed: int = 1) -> None:
         events.append((event_id, _ts(at), now, actor, action, cid, body, prev_hash, digest))
         prev_hash = digest
 
-    moments = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in range(size))
+    # October 2026 gets `busy_month` complaints (the workbook benchmark's month); the rest
+    # are spread over ten years
+    busy = min(busy_month, size)
+    october, october_span = dt.datetime(2026, 10, 1), 31 * 86400
+    spread = []
+    while len(spread) < size - busy:  # every month but the busy one
+        moment = start + dt.timedelta(seconds=rng.random() * span)
+        if (moment.year, moment.month) != (2026, 10):
+            spread.append(moment)
+    moments = sorted(spread
+                     + [october + dt.timedelta(seconds=rng.random() * october_span) for _ in range(busy)])
     for cid, received in enumerate(moments, 1):
         received = received.replace(microsecond=0)
         seq = seqs[received.year] = seqs.get(received.year, 0) + 1

@@ -166,3 +166,13 @@ def test_period_lands_on_corresponding_day_or_month_end(day, years, months):
     total = day.month - 1 + months
     assert (end.year, end.month) == (day.year + years + total // 12, total % 12 + 1)
     assert end.day == day.day or (end.day < day.day and (end + dt.timedelta(days=1)).day == 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(days, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=20))
+def test_working_day_counter_matches_between(first, offsets):
+    last = first + dt.timedelta(days=120)
+    count = rules.working_day_counter(first, last, CAL)
+    for a, b in offsets:
+        start, end = first + dt.timedelta(days=a), first + dt.timedelta(days=a + b)
+        assert count(start, end) == working_days_between(start, end, CAL)

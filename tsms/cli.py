@@ -554,16 +554,16 @@ def report(
     ledger_file = _setup(db, lang)
     today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     p = reports.period(month, year, start, end, today)
+    r = reports.build(ledger_file, p, project, today)
     if xlsx:
         from tsms import xlsx as xlsx_mod
 
-        r = reports.build(ledger_file, p, project, today, with_rows=True)
-        out = xlsx_mod.monthly_workbook(r, xlsx, with_contacts=with_contacts, progress=render.is_terminal())
-        r.pop("rows")
+        with reports.rows(ledger_file, p, project) as source:
+            out = xlsx_mod.monthly_workbook(r, source, xlsx, with_contacts=with_contacts,
+                                            progress=render.is_terminal())
         if json_out:
             return render.print_json({**r, "xlsx": out})
         return render.line(t("已写出 {p}", "wrote {p}", p=out))
-    r = reports.build(ledger_file, p, project, today)
     if json_out:
         return render.print_json(r)
     views.report(r)

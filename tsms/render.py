@@ -129,8 +129,20 @@ def console():
     return Console(highlight=False, soft_wrap=False)
 
 
+def _json_default(value):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        from tsms.clock import iso
+
+        return iso(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 
 
 def line(text: str) -> None:

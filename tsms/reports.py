@@ -118,32 +118,37 @@ def _median(values: list[int]) -> float | None:
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.date | None = None,
-          with_rows: bool = False) -> dict:
-    """The measures for the period (and, with_rows, the workbook's rows)."""
+SUMMARY_COLUMNS = (Complaint.number, Complaint.category, Complaint.channel, Complaint.urgency, Project.code,
+                   Complaint.status, Complaint.night_time, Complaint.serious, Complaint.complainant,
+                   Complaint.contact, Complaint.address)
+SUMMARY_KEYS = ("number", "category", "channel", "urgency", "project", "status", "night_time", "serious",
+                "complainant", "contact", "address")
+
+
+def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.date | None = None) -> dict:
+    """The measures for the period (the workbook's long sheets come from :func:`rows`)."""
     as_of = as_of or clock.today()
     with ledger.read() as session:
         ctx = Context(session)
         scope = ctx.project(project) if project else None
         site = {"code": ctx.setting("site_code"), "name": ctx.setting("site_name")}
-        in_scope = (lambda q: q.where(Complaint.project_id == scope.id)) if scope else (lambda q: q)
+        in_scope = _scope(scope)
 
         received = session.exec(in_scope(
-            select(*LEDGER_COLUMNS).join(Project, Project.id == Complaint.project_id)
+            select(*SUMMARY_COLUMNS).join(Project, Project.id == Complaint.project_id)
             .where(Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
             .order_by(Complaint.received_at, Complaint.id)
         )).all()
-        rows = [dict(zip(LEDGER_KEYS, r)) for r in received]
+        rows = [dict(zip(SUMMARY_KEYS, r)) for r in received]
 
         # handling: resolve deadlines in the period (the first of each valid complaint)
         due_rows = session.exec(in_scope(
-            select(Deadline.complaint_id, Deadline.due, Complaint.resolved_at, Complaint.status)
+            select(Deadline.complaint_id, Complaint.resolved_at)
             .join(Complaint, Complaint.id == Deadline.complaint_id)
             .where(Deadline.kind == "resolve", Deadline.due >= p.start, Deadline.due <= p.end,
                    Complaint.status != "rejected")
         )).all()
-        handled = {cid: resolved_at is not None and resolved_at < p.end_at
-                   for cid, _, resolved_at, _ in due_rows}
+        handled = {cid: resolved_at is not None and resolved_at < p.end_at for cid, resolved_at in due_rows}
 
         # resolved in the period: revisit rate, days to resolve
         resolved = session.exec(in_scope(
@@ -152,22 +157,24 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
             .where(Complaint.resolved_at >= p.start_at, Complaint.resolved_at < p.end_at,
                    Complaint.status != "rejected")
         )).all()
-        revisit_steps = _latest_steps(session, [r[0] for r in resolved], "revisit")
+        revisit_due_of = _latest_due(session, [r[0] for r in resolved], "revisit")
         done, due_count, pending = 0, 0, []
-        cal = ctx.calendar
-        days_to_resolve = []
+        spans = []
         for cid, number, accepted_at, resolved_at, revisited_at in resolved:
-            step = revisit_steps.get(cid)
-            visited = revisited_at is not None and revisited_at >= resolved_at
-            if visited:
+            due = revisit_due_of.get(cid)
+            if revisited_at is not None and revisited_at >= resolved_at:
                 done += 1
                 due_count += 1
-            elif step is not None and step.due >= as_of:
-                pending.append({"number": number, "revisit_due": step.due.isoformat()})
+            elif due is not None and due >= as_of:
+                pending.append({"number": number, "revisit_due": due.isoformat()})
             else:
                 due_count += 1
             if accepted_at is not None:
-                days_to_resolve.append(rules.working_days_between(accepted_at.date(), resolved_at.date(), cal))
+                spans.append((accepted_at.date(), resolved_at.date()))
+        days_to_resolve = []
+        if spans:
+            count = rules.working_day_counter(min(a for a, _ in spans), max(b for _, b in spans), ctx.calendar)
+            days_to_resolve = [count(a, b) for a, b in spans]
 
         # revisit deadlines in the period: on time or not
         revisit_due = session.exec(in_scope(
@@ -176,21 +183,15 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
         )).all()
         on_time = sum(1 for due, done_at in revisit_due if done_at is not None and done_at.date() <= due)
 
-        visits = session.exec(in_scope(
-            select(Revisit.at, Revisit.satisfaction, Revisit.method, Revisit.visitor, Revisit.person_met,
-                   Revisit.note, Revisit.due, Complaint.number, Complaint.complainant, Complaint.contact,
-                   Project.code)
-            .join(Complaint, Complaint.id == Revisit.complaint_id)
-            .join(Project, Project.id == Complaint.project_id)
+        answers = Counter(session.exec(in_scope(
+            select(Revisit.satisfaction).join(Complaint, Complaint.id == Revisit.complaint_id)
             .where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
-            .order_by(Revisit.at)
-        )).all()
-        answers = Counter(v[1] for v in visits)
-
+        )).all())
         late = _late_in(session, in_scope, p, as_of)
 
     valid = [r for r in rows if r["status"] != "rejected"]
-    report = {
+    pending.sort(key=lambda x: x["number"])
+    return {
         "site": site,
         "period": {"label": p.label, "from": p.start.isoformat(), "to": p.end.isoformat(),
                    "as_of": as_of.isoformat()},
@@ -212,24 +213,72 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
                             "p90": _nearest_rank(days_to_resolve, 0.9)},
         "repeat_complainants": _repeats(rows),
         "late_steps": len(late),
+        "late": late,
         # from the revisit plan and warranty claims (tsms plan / tsms claim); none in this ledger
         "plan_execution": None,
         "warranty_claims": None,
     }
-    if with_rows:
-        report["rows"] = {"complaints": rows, "revisits": [
-            {"at": v[0], "satisfaction": v[1], "method": v[2], "visitor": v[3], "person_met": v[4], "note": v[5],
-             "due": v[6], "number": v[7], "complainant": v[8], "contact": v[9], "project": v[10]} for v in visits],
-            "overdue": late}
-    return report
 
 
-def _latest_steps(session, ids: list[int], kind: str) -> dict[int, Deadline]:
-    out: dict[int, Deadline] = {}
+def _scope(project: Project | None):
+    return (lambda q: q.where(Complaint.project_id == project.id)) if project else (lambda q: q)
+
+
+class Rows:
+    """The long sheets' rows, read as they are written (a month may hold tens of thousands)."""
+
+    def __init__(self, ledger: db.Ledger, p: Period, project: str | None):
+        self.ledger, self.period, self.project = ledger, p, project
+
+    def __enter__(self):
+        self._cm = self.ledger.read()
+        self.session = self._cm.__enter__()
+        scope = Context(self.session).project(self.project) if self.project else None
+        self.in_scope = _scope(scope)
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+    def complaints(self):
+        p = self.period
+        result = self.session.exec(self.in_scope(
+            select(*LEDGER_COLUMNS).join(Project, Project.id == Complaint.project_id)
+            .where(Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
+            .order_by(Complaint.received_at, Complaint.id)
+        ).execution_options(yield_per=1000))
+        for row in result:
+            yield dict(zip(LEDGER_KEYS, row))
+
+    def revisits(self):
+        p = self.period
+        result = self.session.exec(self.in_scope(
+            select(Revisit.at, Revisit.satisfaction, Revisit.method, Revisit.visitor, Revisit.person_met,
+                   Revisit.note, Revisit.due, Complaint.number, Complaint.complainant, Complaint.contact,
+                   Project.code)
+            .join(Complaint, Complaint.id == Revisit.complaint_id)
+            .join(Project, Project.id == Complaint.project_id)
+            .where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
+            .order_by(Revisit.at)
+        ).execution_options(yield_per=1000))
+        keys = ("at", "satisfaction", "method", "visitor", "person_met", "note", "due", "number", "complainant",
+                "contact", "project")
+        for row in result:
+            yield dict(zip(keys, row))
+
+
+def rows(ledger: db.Ledger, p: Period, project: str | None = None) -> Rows:
+    return Rows(ledger, p, project)
+
+
+def _latest_due(session, ids: list[int], kind: str) -> dict[int, dt.date]:
+    out: dict[int, dt.date] = {}
     for chunk in range(0, len(ids), 500):
-        for step in session.exec(select(Deadline).where(Deadline.complaint_id.in_(ids[chunk:chunk + 500]),
-                                                        Deadline.kind == kind).order_by(Deadline.id)).all():
-            out[step.complaint_id] = step
+        for cid, due in session.exec(
+            select(Deadline.complaint_id, Deadline.due)
+            .where(Deadline.complaint_id.in_(ids[chunk:chunk + 500]), Deadline.kind == kind).order_by(Deadline.id)
+        ).all():
+            out[cid] = due
     return out
 
 

@@ -151,6 +151,23 @@ def working_days_between(start: dt.date, end: dt.date, cal: WorkCalendar) -> int
     return count
 
 
+def working_day_counter(first: dt.date, last: dt.date, cal: WorkCalendar):
+    """:func:`working_days_between` for many pairs within [first, last], each in O(1): a
+    running count of working days over the span is built once (reports over a month of
+    ten thousand complaints)."""
+    running, count, day = {}, 0, first
+    while day <= last:
+        if cal.is_working_day(day):
+            count += 1
+        running[day] = count
+        day += dt.timedelta(days=1)
+
+    def between(start: dt.date, end: dt.date) -> int:
+        return running[end] - running[start]
+
+    return between
+
+
 def add_period(
     start: dt.date, *, years: int = 0, months: int = 0, days: int = 0
 ) -> dt.date:

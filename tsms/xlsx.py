@@ -129,7 +129,9 @@ OVERDUE_HEADERS = [
 ]
 
 
-def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
+def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
+    """The workbook: ``report`` from reports.build, ``source`` the long sheets' rows
+    (reports.rows), streamed into write-only sheets."""
     target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
         raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
@@ -141,11 +143,10 @@ def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, pr
     site = f"{report['site']['code']} {report['site']['name'] or ''}".strip()
     label = report["period"]["label"] + (f" {report['project']}" if report["project"] else "")
     _summary(wb, report, f"{site} 涉民投诉月报 {label}")
-    rows = report["rows"]
-
     ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS)
-    bar = _progress(progress, len(rows["complaints"]))
-    for i, c in enumerate(rows["complaints"]):
+    total = report["complaints"]["received"]
+    bar = _progress(progress, total)
+    for i, c in enumerate(source.complaints()):
         ws.append([
             c["number"], text_cell(ws, c["project_name"]), text_cell(ws, c["manager"]), date_cell(ws, c["received_at"]),
             value_text("channel", c["channel"]), value_text("category", c["category"]),
@@ -162,7 +163,7 @@ def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, pr
             bar[0].update(bar[1], completed=i)
 
     ws = _sheet(wb, "回访记录", f"{site} 投诉回访记录 {label}", REVISIT_HEADERS)
-    for v in rows["revisits"]:
+    for v in source.revisits():
         on_time = "" if v["due"] is None else ("是" if v["at"].date() <= v["due"] else "否")
         ws.append([v["number"], v["project"], date_cell(ws, v["at"]), value_text("method", v["method"]),
                    text_cell(ws, v["visitor"]), text_cell(ws, v["person_met"]), text_cell(ws, contact(v["contact"])),
@@ -170,12 +171,12 @@ def monthly_workbook(report: dict, path: str, *, with_contacts: bool = False, pr
                    text_cell(ws, v["note"])])
 
     ws = _sheet(wb, "超期清单", f"{site} 超期清单 {label}(期限在本期内而未按时完成,截至 {report['period']['as_of']})", OVERDUE_HEADERS)
-    for item in rows["overdue"]:
+    for item in report["late"]:
         ws.append([StepKind(item["kind"]).zh, item["number"], item["project"], date_cell(ws, item["due"], DATE_FORMAT),
                    date_cell(ws, item["done_at"]), item["days_late"], text_cell(ws, item["assignee"]),
                    value_text("status", item["status"])])
     if bar:
-        bar[0].update(bar[1], completed=len(rows["complaints"]))
+        bar[0].update(bar[1], completed=total)
         bar[0].stop()
     partial = target.with_name(target.name + ".part")
     wb.save(partial)
