@@ -1,8 +1,6 @@
 """The complaint lifecycle through the command line (SPEC §2), with its deadlines."""
 
-import datetime as dt
 
-import pytest
 
 from conftest import NUMBER, dump, log, tsms, tsms_json
 

@@ -1,6 +1,5 @@
 """Trust: two writers at once, a writer killed mid-command, backups, check, migrations."""
 
-import json
 import os
 import random
 import shutil
@@ -11,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from conftest import NUMBER, dump, log, tsms, tsms_json
 from tsms import db, integrity

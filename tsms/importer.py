@@ -20,7 +20,7 @@ from sqlmodel import func, select
 from tsms import clock, db
 from tsms.errors import TsmsError
 from tsms.ledger import LONG, SHORT, Context, actor
-from tsms.models import Complaint, Deadline, Revisit
+from tsms.models import Complaint, Revisit
 from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
 
 # field → the headers it is recognised by (compared without spaces, colons or case)

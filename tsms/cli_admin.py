@@ -1,0 +1,230 @@
+"""The commands around the daily lifecycle: calendar and settings, reports and import,
+attachments, backup, restore, check, and the demo. Registered on tsms.cli's app."""
+
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from tsms import render
+from tsms.cli import _STATE, By, Db, Json, Lang, Number, _done, _setup, app
+from tsms.errors import TsmsError
+from tsms.vocab import set_lang, t
+
+
+# ---------------------------------------------------------------- calendar and settings
+
+
+@app.command(context_settings={"ignore_unknown_options": False})
+def calendar(
+    args: Annotated[Optional[List[str]], typer.Argument(
+        help="YEAR | set DATE workday|restday | unset DATE | confirm YEAR", show_default=False)] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="依据,如 国办发明电〔2026〕x号")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """工作日历 / the working-day calendar: `calendar 2026`, `calendar set 2027-02-06 workday --note …`."""
+    from tsms import views
+
+    words = list(args or [])
+    verb = words[0] if words else ""
+    if verb in ("set", "unset", "confirm"):
+        from tsms import clock, ledger
+
+        ledger_file = _setup(db, lang)
+        if verb == "set":
+            if len(words) != 3 or words[2] not in ("workday", "restday", "工作日", "休息日"):
+                raise TsmsError(t("用法:tsms calendar set 日期 workday|restday --note 依据",
+                                  "usage: tsms calendar set DATE workday|restday --note SOURCE"))
+            day = clock.parse_date(words[1], "DATE")
+            r = ledger.calendar_set(ledger_file, day, words[2] in ("workday", "工作日"), note, by)
+            text = t("{d} 记为{w};{m} 个期限已重算", "{d} recorded as a {w}; {m} deadlines moved", d=r["day"],
+                     w=t("工作日", "working day") if r["working"] else t("休息日", "rest day"), m=r["deadlines_moved"])
+        elif verb == "unset":
+            if len(words) != 2:
+                raise TsmsError(t("用法:tsms calendar unset 日期", "usage: tsms calendar unset DATE"))
+            r = ledger.calendar_unset(ledger_file, clock.parse_date(words[1], "DATE"), by)
+            text = t("已删除 {d} 的条目;{m} 个期限已重算", "entry for {d} removed; {m} deadlines moved", d=r["day"],
+                     m=r["deadlines_moved"])
+        else:
+            if len(words) != 2:
+                raise TsmsError(t("用法:tsms calendar confirm 年份 --note 依据", "usage: tsms calendar confirm YEAR --note SOURCE"))
+            r = ledger.calendar_confirm(ledger_file, _year(words[1]), note, by)
+            text = t("{y} 年日历已确认;{m} 个期限已重算", "{y} confirmed; {m} deadlines moved", y=r["year"],
+                     m=r["deadlines_moved"])
+        return _done(r, json_out, text)
+    if len(words) > 1:
+        raise TsmsError(t("用法:tsms calendar [年份]", "usage: tsms calendar [YEAR]"))
+    from tsms import clock, db as dbmod, ledger
+
+    if lang:
+        set_lang(lang)
+    year = _year(words[0]) if words else clock.today().year
+    exists = dbmod.resolve_path(db or _STATE["db"]).exists()
+    data = ledger.calendar_year(dbmod.open_existing(db or _STATE["db"]) if exists else None, year)
+    if json_out:
+        return render.print_json(data["days"])
+    views.calendar(data)
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1950 <= int(text) <= 2100:
+        raise TsmsError(t("年份「{y}」无效;应为 1950–2100 的四位数", "year {y!r} is not valid; accepted: 1950 to 2100", y=text))
+    return int(text)
+
+
+@app.command()
+def config(
+    key: Annotated[Optional[str], typer.Argument(help="设置项 / setting")] = None,
+    value: Annotated[Optional[str], typer.Argument(help="新值 / new value")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """期限设置:无参数时显示,`config KEY VALUE` 修改 / show or change the deadline settings."""
+    from tsms import ledger, views
+
+    ledger_file = _setup(db, lang)
+    if key is None:
+        data = ledger.read_config(ledger_file)
+        if json_out:
+            return render.print_json(data)
+        return views.config(data)
+    if value is None:
+        raise TsmsError(t("用法:tsms config 设置项 值", "usage: tsms config KEY VALUE"))
+    r = ledger.set_config(ledger_file, key, value, by)
+    _done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
+                         m=r["deadlines_moved"]))
+
+
+@app.command()
+def report(
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM (default: last month)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出月报工作簿 / write the workbook")] = None,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """统计指标与月报 / the measures, in the terminal or as the monthly workbook."""
+    from tsms import clock, reports, views
+
+    ledger_file = _setup(db, lang)
+    today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    p = reports.period(month, year, start, end, today)
+    r = reports.build(ledger_file, p, project, today)
+    if xlsx:
+        from tsms import xlsx as xlsx_mod
+
+        with reports.rows(ledger_file, p, project) as source:
+            out = xlsx_mod.monthly_workbook(r, source, xlsx, with_contacts=with_contacts,
+                                            progress=render.is_terminal())
+        if json_out:
+            return render.print_json({**r, "xlsx": out})
+        return render.line(t("已写出 {p}", "wrote {p}", p=out))
+    if json_out:
+        return render.print_json(r)
+    views.report(r)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
+    project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
+    from tsms import importer
+
+    r = importer.run(_setup(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
+    if json_out:
+        render.print_json(r)
+    elif r["errors"] and not skip_invalid:
+        render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
+                                                         t("原因", "reason")],
+                     [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
+    else:
+        render.line(t("导入 {n} 件,已导入过 {k} 件,不合格 {b} 行", "imported {n}, already imported {k}, invalid rows {b}",
+                      n=r["imported"], k=r["already_imported"], b=r["invalid"])
+                    + (t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"]) if r["rejects"] else ""))
+    if r["errors"] and not skip_invalid:
+        raise TsmsError(t("{b} 行有问题,什么也没有写入;改正后重试,或加 --skip-invalid",
+                          "{b} rows have problems; nothing was written: correct them, or add --skip-invalid",
+                          b=r["invalid"]))
+
+
+@app.command()
+def attach(number: Number, files: Annotated[List[str], typer.Argument(help="文件 / files (photos, scans)")],
+           by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """附加照片等文件 / attach photos or scans to a complaint."""
+    from tsms import files as files_mod
+
+    r = files_mod.attach(_setup(db, lang), number, files, by)
+    if json_out:
+        return render.print_json(r)
+    for f in r:
+        render.line(t("{n} 已附加 {f}({s} 字节)", "{n}: attached {f} ({s} bytes)", n=f["number"], f=f["name"], s=f["size"]))
+
+
+@app.command()
+def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / backup file or folder")],
+           force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite")] = False,
+           db: Db = None, lang: Lang = None, json_out: Json = False):
+    """在线备份账本(含附件) / online backup of the ledger, attachments included."""
+    from tsms import backup as backup_mod
+
+    r = backup_mod.backup(_setup(db, lang), dest, force)
+    _done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
+
+
+@app.command()
+def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+            force: Annotated[bool, typer.Option("--force", help="替换已有账本 / replace an existing ledger")] = False,
+            db: Db = None, lang: Lang = None, json_out: Json = False):
+    """从备份恢复账本 / restore the ledger from a backup."""
+    if lang:
+        set_lang(lang)
+    from tsms import backup as backup_mod
+
+    r = backup_mod.restore(source, db or _STATE["db"], force)
+    _done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
+
+
+@app.command()
+def check(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """检查账本完整性与一致性;有问题时退出码为 3 / check the ledger; exit 3 on problems."""
+    from tsms import integrity
+
+    r = integrity.check(_setup(db, lang))
+    if json_out:
+        render.print_json(r)
+    elif r["ok"]:
+        render.line(t("账本完好:{c} 件投诉,{e} 个事件,{a} 个附件", "ledger sound: {c} complaints, {e} events, {a} attachments",
+                      c=r["counts"]["complaint"], e=r["counts"]["event"], a=r["counts"]["attachment"]))
+    else:
+        for problem in r["problems"]:
+            render.line(problem)
+    if not r["ok"]:
+        raise typer.Exit(3)
+
+
+@app.command()
+def demo(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
+    lang: Lang = None,
+):
+    """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""
+    if lang:
+        set_lang(lang)
+    from tsms import clock, demo as demo_mod, queries, views
+
+    day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    ledger_file = demo_mod.build(db, day)
+    render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
+    rows, total = queries.list_complaints(ledger_file, limit=0)
+    views.complaint_list(rows, total)
+    views.overdue(queries.overdue(ledger_file, day), day, 0)
+    render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))
