@@ -64,7 +64,7 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
     recent = dt.datetime(2026, 10, 20)
     seqs: dict[int, int] = {}
     prev_hash = GENESIS
-    complaints, deadlines, events = [], [], []
+    complaints, deadlines, events, revisits = [], [], [], []
     event_id = 0
 
     def event(at, actor, action, cid, details):
@@ -143,25 +143,28 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
                     step("resolve", accepted.date(), resolved)
                     row.update(resolved_at=_ts(resolved), result="已处理")
                     event(resolved, person, "resolve", cid, {"result": "已处理"})
+                    answer = rng.choice(["satisfied"] * 7 + ["basic"] * 2 + ["unsatisfied"])
                     if state == "resolved":
                         step("revisit", resolved.date())
                     else:
                         step("revisit", resolved.date(), revisited)
-                        row.update(revisited_at=_ts(revisited), satisfaction="satisfied", closed_at=_ts(revisited))
-                        event(revisited, "资料员", "revisit", cid, {"satisfaction": "satisfied"})
+                        row.update(revisited_at=_ts(revisited), satisfaction=answer, closed_at=_ts(revisited))
+                        revisits.append((cid, _ts(revisited), rng.choice(["phone", "phone", "visit"]), answer,
+                                         "资料员", row["complainant"], None, None))
+                        event(revisited, "资料员", "revisit", cid, {"satisfaction": answer})
                         if state == "archived":
                             row.update(archived_at=_ts(revisited + dt.timedelta(days=30)))
         complaints.append(row)
         if len(complaints) >= 20000:
-            _flush(con, complaints, deadlines, events)
-    _flush(con, complaints, deadlines, events)
+            _flush(con, complaints, deadlines, events, revisits)
+    _flush(con, complaints, deadlines, events, revisits)
     con.execute("INSERT INTO setting VALUES ('event_head', ?)", (f"{event_id}:{prev_hash}",))
     con.execute("COMMIT")
     con.execute("ANALYZE")
     con.close()
 
 
-def _flush(con, complaints, deadlines, events):
+def _flush(con, complaints, deadlines, events, revisits):
     if complaints:
         cols = list(complaints[0])
         con.executemany(f"INSERT INTO complaint ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -169,6 +172,9 @@ def _flush(con, complaints, deadlines, events):
     con.executemany("INSERT INTO deadline (complaint_id, kind, starts, due, provisional, done_at) VALUES (?, ?, ?, ?, ?, ?)",
                     deadlines)
     con.executemany("INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+    con.executemany("INSERT INTO revisit (complaint_id, at, method, satisfaction, visitor, person_met, note, due) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", revisits)
+    revisits.clear()
     complaints.clear()
     deadlines.clear()
     events.clear()

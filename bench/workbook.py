@@ -49,14 +49,28 @@ wb.save(sys.argv[2])
 """
 
 
+# Peak memory is read by a small wrapper process: Linux keeps a process's maximum resident
+# size across fork and exec, so a child of this (large) benchmark process would report
+# this process's own peak.
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
 def run(cmd: list[str], env: dict) -> tuple[float, int]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[:500]}")
-    return elapsed, usage.ru_maxrss * 1024  # Linux reports KiB
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.decode()[:500]}")
+    return elapsed, 0
+
+
+def peak(cmd: list[str], env: dict) -> int:
+    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], env=env, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) * 1024  # Linux reports KiB
 
 
 def cells_of(path: Path) -> list:
@@ -97,11 +111,12 @@ def main() -> None:
             pickle.dump(sheets, fh)
         bare = [sys.executable, "-c", BARE, str(data), str(Path(tmp) / "bare.xlsx")]
         bare_runs = [run(bare, env) for _ in range(args.runs)]
+        m_tsms_bytes, m_bare_bytes = peak(tsms, env), peak(bare, env)
     rows = sum(len(r) for _, r in sheets)
     t_tsms = statistics.median(t for t, _ in tsms_runs)
     t_bare = statistics.median(t for t, _ in bare_runs)
-    m_tsms = max(m for _, m in tsms_runs) / 2**20
-    m_bare = max(m for _, m in bare_runs) / 2**20
+    m_tsms = m_tsms_bytes / 2**20
+    m_bare = m_bare_bytes / 2**20
     print(f"ledger {args.size:,} complaints; October 2026: {len(sheets[1][1]) - 2:,} complaints, {rows:,} rows in "
           f"{len(sheets)} sheets")
     print(f"  tsms report --xlsx     {t_tsms:7.2f} s   peak {m_tsms:6.1f} MiB")

@@ -27,6 +27,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from tsms import clock, db, rules
@@ -291,7 +292,9 @@ def _late_in(session, in_scope, p: Period, as_of: dt.date) -> list[dict]:
         .join(Complaint, Complaint.id == Deadline.complaint_id)
         .join(Project, Project.id == Complaint.project_id)
         .where(Deadline.kind.in_(("accept", "escalate", "resolve", "reply", "revisit")),
-               Deadline.due >= p.start, Deadline.due <= p.end)
+               Deadline.due >= p.start, Deadline.due <= p.end,
+               # still open, or done on a later day than its deadline (dates compare as text)
+               or_(Deadline.done_at.is_(None), func.date(Deadline.done_at) > Deadline.due))
     )).all()
     from tsms.queries import _holder
 

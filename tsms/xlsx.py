@@ -93,8 +93,9 @@ def _styled(ws, value, font=None, fill=None, fmt=None):
     return cell
 
 
-def _sheet(wb, title: str, caption: str, headers: list[tuple[str, float]]):
-    """A write-only sheet with a title row, a frozen header row, widths, A4 landscape."""
+def _sheet(wb, title: str, caption: str, headers: list[tuple[str, float]], fit_width: bool = True):
+    """A write-only sheet with a title row, a frozen header row, widths, A4 landscape. A
+    sheet too wide for one page is printed at 70% over several, its first column repeated."""
     ws = wb.create_sheet(title)
     for i, (_, width) in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -102,9 +103,13 @@ def _sheet(wb, title: str, caption: str, headers: list[tuple[str, float]]):
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = 70
+        ws.print_title_cols = "A:A"
     ws.append([_styled(ws, caption, font=TITLE_FONT)])
     ws.append([_styled(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h, _ in headers])
     return ws
@@ -143,7 +148,7 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     site = f"{report['site']['code']} {report['site']['name'] or ''}".strip()
     label = report["period"]["label"] + (f" {report['project']}" if report["project"] else "")
     _summary(wb, report, f"{site} 涉民投诉月报 {label}")
-    ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS)
+    ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS, fit_width=False)
     total = report["complaints"]["received"]
     bar = _progress(progress, total)
     for i, c in enumerate(source.complaints()):
@@ -202,6 +207,9 @@ def _summary(wb, report: dict, caption: str) -> None:
         ws.column_dimensions[letter].width = width
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     period = report["period"]
     rows: list[list] = [
@@ -254,7 +262,7 @@ def _summary(wb, report: dict, caption: str) -> None:
     bar.legend = None
     bar.add_data(Reference(ws, min_col=2, min_row=first_category, max_row=last_category), titles_from_data=True)
     bar.set_categories(Reference(ws, min_col=1, min_row=first_category + 1, max_row=last_category))
-    bar.width, bar.height = 18, 8
+    bar.width, bar.height = 15, 8
     ws.add_chart(bar, "F4")
     pie = PieChart()
     pie.title = "按投诉渠道"
