@@ -6,7 +6,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from conftest import tsms, tsms_json
+from conftest import dump, tsms, tsms_json
 
 N = "SH01-2026-{:05d}".format
 
@@ -99,8 +99,10 @@ def test_report_in_the_terminal(october):
                                   ["--month", "2026-10", "--year", "2026"], ["--project", "P99"],
                                   ["--xlsx", "out.txt"]])
 def test_report_bad_input(october, args):
+    before = dump(october)
     r = tsms("report", *args, ok=False)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert dump(october) == before
 
 
 def test_monthly_workbook(october, tmp_path):

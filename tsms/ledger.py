@@ -253,6 +253,27 @@ class Context:
         return row
 
 
+def ensure_calendar(ledger: db.Ledger, years: range) -> None:
+    """Fill the ledger's calendar cache for these years (and refresh it if the holidays
+    package changed) in a short write of its own, so that read-only commands such as
+    report and overdue find the years cached and need not import the package each time."""
+    from tsms import calendar_source as source
+
+    fingerprint = source.package_fingerprint()
+    with ledger.read() as session:
+        rows = {row.year: row for row in session.exec(select(CalendarYear)).all()}
+    stale = any(row.data and row.package != fingerprint for row in rows.values())
+    missing = [y for y in years if not (rows.get(y) and rows[y].data and rows[y].package == fingerprint)]
+    if not stale and not missing:
+        return
+    with ledger.write() as session:
+        ctx = Context(session, "tsms")
+        if stale:
+            ctx.refresh_calendar(clock.now(), "holidays package changed")
+        for year in missing:
+            ctx.calendar.year(year)
+
+
 def event_hash(ev: Event) -> str:
     """sha256 over the previous hash and the event's content: editing or removing an event
     breaks every hash after it."""

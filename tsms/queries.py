@@ -189,12 +189,10 @@ def overdue(ledger: db.Ledger, as_of: dt.date | None = None, within: int = 0) ->
     as_of = as_of or clock.today()
     if within < 0:
         raise TsmsError(t("--within 不能为负", "--within must not be negative"))
-    with ledger.read() as session:
-        ctx = Context(session)
-        stale = ctx.calendar_is_stale()
-    if stale:  # the holidays package changed: recompute before answering
-        with ledger.write() as session:
-            Context(session, "tsms").refresh_calendar(clock.now(), "holidays package changed")
+    from tsms.ledger import ensure_calendar
+
+    # recompute first if the holidays package changed; cache the years --within looks at
+    ensure_calendar(ledger, range(as_of.year, as_of.year + (2 if within else 1)))
     with ledger.read() as session:
         ctx = Context(session)
         horizon = as_of - dt.timedelta(days=1)

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from tsms.errors import TsmsError
 from tsms.render import value_text
-from tsms.vocab import Category, Channel, StepKind, Urgency, t
+from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, StepKind, Urgency, t
 
 DATE_FORMAT = "yyyy-mm-dd"
 PAPERSIZE_A4 = "9"  # the OOXML code of A4
@@ -67,7 +67,7 @@ def mask_address(value: str | None) -> str | None:
 
 def text_cell(ws, value):
     """A user-typed string as text, never a formula or an error value."""
-    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+    if value.__class__ is str and (value[:1] == "=" or value[:1] == "#" and value in ERROR_CODES):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell
@@ -148,21 +148,23 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     site = f"{report['site']['code']} {report['site']['name'] or ''}".strip()
     label = report["period"]["label"] + (f" {report['project']}" if report["project"] else "")
     _summary(wb, report, f"{site} 涉民投诉月报 {label}")
+    channel, category, urgency, status, answer, method = (
+        {m.value: m.zh for m in enum} for enum in (Channel, Category, Urgency, Status, Satisfaction, RevisitMethod))
     ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS, fit_width=False)
     total = report["complaints"]["received"]
     bar = _progress(progress, total)
     for i, c in enumerate(source.complaints()):
         ws.append([
             c["number"], text_cell(ws, c["project_name"]), text_cell(ws, c["manager"]), date_cell(ws, c["received_at"]),
-            value_text("channel", c["channel"]), value_text("category", c["category"]),
-            value_text("urgency", c["urgency"]), "是" if c["serious"] else "", "是" if c["night_time"] else "",
+            channel[c["channel"]], category[c["category"]], urgency[c["urgency"]],
+            "是" if c["serious"] else "", "是" if c["night_time"] else "",
             text_cell(ws, c["complainant_org"]), text_cell(ws, c["complainant"]), text_cell(ws, contact(c["contact"])),
             text_cell(ws, address(c["address"])), text_cell(ws, c["content"]), text_cell(ws, c["accept_dept"]),
             text_cell(ws, c["accept_person"]), text_cell(ws, c["accept_opinion"] or c["reject_reason"]),
             date_cell(ws, c["accepted_at"] or c["rejected_at"]), text_cell(ws, c["department"]),
             text_cell(ws, c["assignee"]), text_cell(ws, c["handling_opinion"]), text_cell(ws, c["result"]),
             date_cell(ws, c["resolved_at"]), text_cell(ws, c["dept_head"]), date_cell(ws, c["revisited_at"]),
-            value_text("satisfaction", c["satisfaction"]), value_text("status", c["status"]), text_cell(ws, c["note"]),
+            answer.get(c["satisfaction"]), status[c["status"]], text_cell(ws, c["note"]),
         ])
         if bar and i % 500 == 0:
             bar[0].update(bar[1], completed=i)
@@ -170,9 +172,9 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     ws = _sheet(wb, "回访记录", f"{site} 投诉回访记录 {label}", REVISIT_HEADERS)
     for v in source.revisits():
         on_time = "" if v["due"] is None else ("是" if v["at"].date() <= v["due"] else "否")
-        ws.append([v["number"], v["project"], date_cell(ws, v["at"]), value_text("method", v["method"]),
+        ws.append([v["number"], v["project"], date_cell(ws, v["at"]), method[v["method"]],
                    text_cell(ws, v["visitor"]), text_cell(ws, v["person_met"]), text_cell(ws, contact(v["contact"])),
-                   value_text("satisfaction", v["satisfaction"]), date_cell(ws, v["due"], DATE_FORMAT), on_time,
+                   answer[v["satisfaction"]], date_cell(ws, v["due"], DATE_FORMAT), on_time,
                    text_cell(ws, v["note"])])
 
     ws = _sheet(wb, "超期清单", f"{site} 超期清单 {label}(期限在本期内而未按时完成,截至 {report['period']['as_of']})", OVERDUE_HEADERS)
