@@ -112,9 +112,12 @@ def report(
     ledger_file = _setup(db, lang)
     today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     p = reports.period(month, year, start, end, today)
-    r = reports.build(ledger_file, p, project, today)
     if xlsx:
         from tsms import xlsx as xlsx_mod
+
+        xlsx_mod.check_target(xlsx)
+    r = reports.build(ledger_file, p, project, today)
+    if xlsx:
 
         with reports.rows(ledger_file, p, project) as source:
             out = xlsx_mod.monthly_workbook(r, source, xlsx, with_contacts=with_contacts,

@@ -134,14 +134,20 @@ OVERDUE_HEADERS = [
 ]
 
 
-def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
-    """The workbook: ``report`` from reports.build, ``source`` the long sheets' rows
-    (reports.rows), streamed into write-only sheets."""
+def check_target(path: str) -> Path:
+    """Where a workbook goes: an .xlsx file in a folder that exists."""
     target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
         raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
     if not target.parent.is_dir():
         raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
+    return target
+
+
+def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
+    """The workbook: ``report`` from reports.build, ``source`` the long sheets' rows
+    (reports.rows), streamed into write-only sheets."""
+    target = check_target(path)
     contact = (lambda v: v) if with_contacts else mask_contact
     address = (lambda v: v) if with_contacts else mask_address
     wb = Workbook(write_only=True)
@@ -279,11 +285,7 @@ def _summary(wb, report: dict, caption: str) -> None:
 
 def complaint_form(c: dict, site_name: str, path: str, *, with_contacts: bool = True) -> str:
     """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单."""
-    target = Path(path).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
-    if not target.parent.is_dir():
-        raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
+    target = check_target(path)
     contact = (lambda v: v) if with_contacts else mask_contact
     address = (lambda v: v) if with_contacts else mask_address
     wb = Workbook()
