@@ -200,3 +200,24 @@ def test_migration_from_the_first_schema_keeps_every_row(env):
     assert [v for (v,) in applied] == list(range(1, db.SCHEMA_VERSION + 1))
     assert tsms("check").exit_code == 0
     tsms("log", "--project", "P01", "--category", "dust", "--content", "升级后第一件", "--at", "2026-11-21 09:00")
+
+
+def test_killed_log_command_leaves_a_sound_ledger(site):
+    """The installed command itself, killed at random points of its run (start-up,
+    transaction, commit): afterwards check is clean and every number it printed exists."""
+    exe = Path(sys.executable).parent / "tsms"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tsms"]
+    rng = random.Random(7)
+    printed = []
+    for i in range(10):
+        proc = subprocess.Popen([*cmd, "log", "--project", "P01", "--category", "noise", "--content", f"第{i}件",
+                                 "--at", "2026-09-29 10:00"], env=_worker_env(site),
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(rng.uniform(0.15, 0.45))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate()
+        printed += out.split()
+        report = integrity.check(db.open_existing(None))
+        assert report["ok"], report["problems"]
+    present = {c["number"] for c in tsms_json("list", "--limit", "0")}
+    assert set(printed) <= present

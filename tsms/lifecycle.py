@@ -7,6 +7,7 @@ received ─accept→ accepted ─assign→ assigned ─resolve→ resolved ─r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from sqlalchemy import func
@@ -70,6 +71,19 @@ def _require(c: Complaint, action: str) -> None:
             k=allowed if allowed else "-",
         )
     )
+
+
+@contextlib.contextmanager
+def _acting(ledger: db.Ledger, number: str, action: str | None, by: str | None):
+    """One action on one complaint: a write transaction, the complaint, and the check that
+    its state allows the action (None: the caller checks)."""
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        c = find(ctx, number)
+        if action is not None:
+            _require(c, action)
+        yield ctx, c
 
 
 def _when(text: str | None, after: dt.datetime | None, what: str) -> dt.datetime:
@@ -220,11 +234,8 @@ def _dept_of(ctx: Context, name: str | None) -> str | None:
 def accept(ledger: db.Ledger, number: str, *, dept: str | None = None, opinion: str | None = None,
            at: str | None = None, by: str | None = None) -> dict:
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "accept")
+    with _acting(ledger, number, "accept", by) as (ctx, c):
+        session = ctx.session
         when = _when(at, c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         due = _accept_into(ctx, c, when, dept, opinion)
@@ -237,11 +248,8 @@ def reject(ledger: db.Ledger, number: str, *, reason: str, advice: str | None = 
            at: str | None = None, by: str | None = None) -> dict:
     reason = clean(reason, "--reason", required=True, limit=LONG, multiline=True)
     advice = clean(advice, "--advice", limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "reject")
+    with _acting(ledger, number, "reject", by) as (ctx, c):
+        session, who = ctx.session, ctx.who
         when = _when(at, c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
@@ -264,11 +272,8 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
     """Send the complaint to a handling person; from ``received`` it also accepts it."""
     to = clean(to, "--to", required=True)
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "assign")
+    with _acting(ledger, number, "assign", by) as (ctx, c):
+        session = ctx.session
         member = ctx.staff(to)
         previous = c.assigned_at or c.accepted_at or c.received_at
         when = _when(at, previous, t("上一步", "previous step"))
@@ -293,11 +298,8 @@ def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None 
             at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     opinion, head = clean(opinion, "--opinion", limit=LONG, multiline=True), clean(head, "--head")
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "resolve")
+    with _acting(ledger, number, "resolve", by) as (ctx, c):
+        session = ctx.session
         when = _when(at, c.assigned_at, t("派单", "assigned"))
         ctx.ensure_fresh_calendar(when)
         resolve_step = _finish(ctx, c, "resolve", when)
@@ -323,11 +325,8 @@ def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, m
     method_value = RevisitMethod.parse(method, "--method").value
     answer = Satisfaction.parse(satisfaction, "--satisfaction")
     met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "revisit")
+    with _acting(ledger, number, "revisit", by) as (ctx, c):
+        session, who = ctx.session, ctx.who
         when = _when(at, c.resolved_at, t("处理完毕", "resolved"))
         ctx.ensure_fresh_calendar(when)
         step = _finish(ctx, c, "revisit", when)
@@ -359,11 +358,8 @@ def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str
              at: str | None = None, by: str | None = None) -> dict:
     """Report a serious complaint to the team leader (seed: 「立即上报」); marks it serious."""
     to, note = clean(to, "--to"), clean(note, "--note", limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "escalate")
+    with _acting(ledger, number, "escalate", by) as (ctx, c):
+        session = ctx.session
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
         when = _when(at, c.received_at, t("投诉时间", "received"))
@@ -385,10 +381,8 @@ def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str
 def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, by: str | None = None) -> dict:
     """Answer the department that referred the complaint (12345 hotline, 主管部门转办)."""
     body = clean(text, "--text", required=True, limit=LONG, multiline=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
+    with _acting(ledger, number, None, by) as (ctx, c):
+        session = ctx.session
         if Channel(c.channel) not in REFERRED_CHANNELS:
             raise TsmsError(
                 t("{n} 来自「{ch}」,不是热线或转办,无需回复职能部门", "{n} came by {ch}, not by hotline or referral: there is no department to answer",
@@ -407,11 +401,8 @@ def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, b
 
 
 def archive(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
-        _require(c, "archive")
+    with _acting(ledger, number, "archive", by) as (ctx, c):
+        session = ctx.session
         pending = list(_open_steps(ctx, c))
         if pending:
             from tsms.vocab import StepKind

@@ -241,25 +241,20 @@ def _summary(wb, report: dict, caption: str) -> None:
              ["回访计划执行率", "无回访计划数据" if report["plan_execution"] is None else report["plan_execution"]["rate"]],
              ["保修单按时率", "无保修单数据" if report["warranty_claims"] is None else report["warranty_claims"]["rate"]],
              []]
-    first_category = len(rows) + 1
-    rows.append([_styled(ws, "投诉类型", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
-                                                                                   fill=HEADER_FILL)])
-    rows += [[Category(k).zh, v] for k, v in report["by_category"].items()]
-    last_category = len(rows)
-    rows.append([])
-    first_channel = len(rows) + 1
-    rows.append([_styled(ws, "投诉渠道", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
-                                                                                   fill=HEADER_FILL)])
-    rows += [[Channel(k).zh, v] for k, v in report["by_channel"].items()]
-    last_channel = len(rows)
-    rows.append([])
-    rows.append([_styled(ws, "紧急程度", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
-                                                                                   fill=HEADER_FILL)])
-    rows += [[Urgency(k).zh, v] for k, v in report["by_urgency"].items()]
-    rows.append([])
-    rows.append([_styled(ws, "工程", font=HEADER_FONT, fill=HEADER_FILL), _styled(ws, "件数", font=HEADER_FONT,
-                                                                               fill=HEADER_FILL)])
-    rows += [[k, v] for k, v in report["by_project"].items()]
+    def block(title: str, pairs) -> tuple[int, int]:
+        """A header row and its label/count rows; returns the header's and the last row's numbers."""
+        rows.append([_styled(ws, title, font=HEADER_FONT, fill=HEADER_FILL),
+                     _styled(ws, "件数", font=HEADER_FONT, fill=HEADER_FILL)])
+        first = len(rows)
+        rows.extend([label, n] for label, n in pairs)
+        last = len(rows)
+        rows.append([])
+        return first, last
+
+    first_category, last_category = block("投诉类型", ((Category(k).zh, v) for k, v in report["by_category"].items()))
+    first_channel, last_channel = block("投诉渠道", ((Channel(k).zh, v) for k, v in report["by_channel"].items()))
+    block("紧急程度", ((Urgency(k).zh, v) for k, v in report["by_urgency"].items()))
+    block("工程", report["by_project"].items())
     for row in rows:
         ws.append(row)
 
