@@ -170,6 +170,8 @@ def project_add(
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 YYYY-MM-DD")] = None,
     design_life: Annotated[Optional[int], typer.Option("--design-life", help="合理使用年限 (默认 50)")] = None,
+    retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
+    liability_years: Annotated[Optional[int], typer.Option("--liability-years", help="缺陷责任期 1 或 2 年")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记工程 / add a project."""
@@ -178,8 +180,22 @@ def project_add(
 
     completed_on = clock.parse_date(completed, "--completed") if completed else None
     result = ledger.add_project(ledger_file, code, name, kind, by, manager=manager, phone=phone, address=address,
-                                client=client, region=region, completed_on=completed_on, design_life=design_life)
+                                client=client, region=region, completed_on=completed_on, design_life=design_life,
+                                retention=retention, liability_years=liability_years)
     _done(result, json_out, t("已登记工程 {c} {n}", "added project {c} {n}", c=result["code"], n=result["name"]))
+
+
+@project_app.command("complete")
+def project_complete(code: Annotated[str, typer.Argument(help="工程代码")],
+                     day: Annotated[str, typer.Argument(help="竣工验收合格日期 YYYY-MM-DD")],
+                     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """记录竣工验收,建立各部位保修项 / record completion acceptance; creates the warranty items."""
+    ledger_file = _setup(db, lang)
+    from tsms import clock, warranty
+
+    r = warranty.complete(ledger_file, code, clock.parse_date(day, "DATE"), by)
+    _done(r, json_out, t("{c} 竣工验收 {d},已建立 {n} 个保修项", "{c} completed {d}; {n} warranty items",
+                         c=r["project"], d=r["completed_on"], n=r["items"]))
 
 
 @project_app.command("list")

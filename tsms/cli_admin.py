@@ -231,3 +231,59 @@ def demo(
     views.complaint_list(rows, total)
     views.overdue(queries.overdue(ledger_file, day), day, 0)
     render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))
+
+
+region_app = typer.Typer(help="地区采暖/供冷期 / regions and their heating periods", no_args_is_help=True)
+app.add_typer(region_app, name="region")
+
+
+@region_app.command("add")
+def region_add(code: Annotated[str, typer.Argument(help="地区代码 / code, e.g. tianjin")],
+               name: Annotated[str, typer.Option("--name", help="名称 / name")],
+               heating: Annotated[Optional[str], typer.Option("--heating", help="采暖期 11-15:03-15")] = None,
+               cooling: Annotated[Optional[str], typer.Option("--cooling", help="供冷期 06-01:09-30")] = None,
+               db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """添加地区及其采暖/供冷期 / add a region with its heating (cooling) period."""
+    from tsms import warranty
+
+    r = warranty.add_region(_setup(db, lang), code, name, heating, cooling, by)
+    _done(r, json_out, t("已添加地区 {c} {n}", "added region {c} {n}", c=r["code"], n=r["name"]))
+
+
+@region_app.command("list")
+def region_list(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """地区列表 / regions."""
+    from tsms import warranty
+
+    rows = warranty.regions(_setup(db, lang))
+    if json_out:
+        return render.print_json(rows)
+    render.table(t("地区", "Regions"), [t("代码", "code"), t("名称", "name"), t("采暖期", "heating"), t("供冷期", "cooling")],
+                 [[r["code"], r["name"], r["heating"] or "", r["cooling"] or ""] for r in rows])
+
+
+@app.command("warranty")
+def warranty_cmd(
+    args: Annotated[List[str], typer.Argument(help="CODE | set CODE PART")],
+    years: Annotated[Optional[int], typer.Option("--years", help="约定年限 / contract term in years")] = None,
+    seasons: Annotated[Optional[int], typer.Option("--seasons", help="约定采暖/供冷期数 / heating or cooling periods")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="合同依据 / the contract clause")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天判断状态 / the day to judge")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """保修期:`warranty P02` 各部位期限;`warranty set P02 waterproofing --years 8` 按合同延长."""
+    from tsms import clock, views, warranty
+
+    ledger_file = _setup(db, lang)
+    if args and args[0] == "set":
+        if len(args) != 3:
+            raise TsmsError(t("用法:tsms warranty set 工程 部位 --years N", "usage: tsms warranty set CODE PART --years N"))
+        r = warranty.set_term(ledger_file, args[1], args[2], years=years, seasons=seasons, note=note, by=by)
+        return _done(r, json_out, t("{p}:{t},至 {e}", "{p}: {t}, to {e}", p=args[2], t=r["period"], e=r["expires"]))
+    if len(args) != 1:
+        raise TsmsError(t("用法:tsms warranty 工程", "usage: tsms warranty CODE"))
+    r = warranty.items(ledger_file, args[0], clock.parse_date(as_of, "--as-of") if as_of else None)
+    if json_out:
+        return render.print_json([{k: i[k] for k in ("part", "period", "starts", "expires", "status")}
+                                  for i in r["items"]])
+    views.warranty(r)

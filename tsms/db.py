@@ -107,6 +107,25 @@ CREATE INDEX ix_deadline_done_at ON deadline (done_at) WHERE done_at IS NOT NULL
 CREATE INDEX ix_revisit_at ON revisit (at);
 """,
     ),
+    (
+        "v4: warranty items, regions with heating periods, retention money",
+        """
+CREATE TABLE region (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, heating_start VARCHAR, heating_end VARCHAR,
+    cooling_start VARCHAR, cooling_end VARCHAR);
+INSERT INTO region VALUES ('beijing', '北京', '11-15', '03-15', NULL, NULL);
+INSERT INTO region VALUES ('harbin', '哈尔滨', '10-20', '04-20', NULL, NULL);
+INSERT INTO region VALUES ('shenyang', '沈阳', '11-01', '03-31', NULL, NULL);
+INSERT INTO region VALUES ('qingdao', '青岛', '11-16', '04-05', NULL, NULL);
+INSERT INTO region VALUES ('shanghai', '上海', NULL, NULL, NULL, NULL);
+CREATE TABLE warranty_item (
+    id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project (id), part VARCHAR NOT NULL,
+    years INTEGER, seasons INTEGER, starts DATE NOT NULL, expires DATE, source VARCHAR NOT NULL,
+    note VARCHAR, UNIQUE (project_id, part));
+ALTER TABLE project ADD COLUMN retention NUMERIC;
+ALTER TABLE project ADD COLUMN liability_years INTEGER NOT NULL DEFAULT 1;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

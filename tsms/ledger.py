@@ -319,7 +319,18 @@ def add_project(ledger: db.Ledger, code: str, name: str, kind: str | None, by: s
     for key in ("address", "client", "manager", "phone", "region"):
         values[key] = clean(fields.get(key), f"--{key}")
     if fields.get("completed_on") is not None:
+        if fields["completed_on"] > clock.today():
+            raise TsmsError(t("--completed {d} 在将来", "--completed {d} is in the future", d=fields["completed_on"]))
         values["completed_on"] = fields["completed_on"]
+    if fields.get("retention") is not None:
+        if not 0 <= fields["retention"] <= 1e12:
+            raise TsmsError(t("--retention 应为非负金额(元)", "--retention takes an amount in yuan, 0 or more"))
+        values["retention"] = fields["retention"]
+    if fields.get("liability_years") is not None:
+        if fields["liability_years"] not in (1, 2):
+            raise TsmsError(t("--liability-years 为 1 或 2(缺陷责任期最长 2 年,建质〔2017〕138号)",
+                              "--liability-years is 1 or 2 (the defect liability period is at most 2 years, 建质〔2017〕138号)"))
+        values["liability_years"] = fields["liability_years"]
     if fields.get("design_life") is not None:
         life = fields["design_life"]
         if not 1 <= life <= 200:
@@ -332,9 +343,16 @@ def add_project(ledger: db.Ledger, code: str, name: str, kind: str | None, by: s
         if session.exec(select(Project).where(Project.code == code)).first():
             raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=code))
         at = clock.now()
+        from tsms.warranty import create_items, find_region
+
+        region = find_region(ctx, values["region"])
+        if region is not None:
+            values["region"] = region.code
         project = Project(code=code, created_at=at, **values)
         session.add(project)
         session.flush()
+        if project.completed_on is not None:
+            create_items(ctx, project)
         ctx.event("project.add", at, details={"code": code, **values})
         return project_dict(project)
 
@@ -344,7 +362,7 @@ def project_dict(p: Project) -> dict:
         "code": p.code, "name": p.name, "kind": p.kind, "address": p.address, "client": p.client,
         "manager": p.manager, "phone": p.phone, "region": p.region,
         "completed_on": p.completed_on.isoformat() if p.completed_on else None,
-        "design_life": p.design_life,
+        "design_life": p.design_life, "retention": p.retention, "liability_years": p.liability_years,
     }
 
 

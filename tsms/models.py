@@ -57,6 +57,8 @@ class Project(Table, table=True):
     completed_on: Optional[dt.date] = None
     design_life: int = 50
     created_at: dt.datetime = moment(required=True)
+    retention: Optional[float] = None  # 工程质量保证金, yuan
+    liability_years: int = 1  # 缺陷责任期: 1 year unless the contract says up to 2 (建质〔2017〕138号)
 
 
 class Staff(Table, table=True):
@@ -184,3 +186,29 @@ class Attachment(Table, table=True):
     size: int
     added_at: dt.datetime = moment(required=True)
     added_by: str
+
+
+class Region(Table, table=True):
+    """A region's heating (and cooling) period by month and day, e.g. 11-15 → 03-15."""
+
+    code: str = Field(primary_key=True)
+    name: str
+    heating_start: Optional[str] = None
+    heating_end: Optional[str] = None
+    cooling_start: Optional[str] = None
+    cooling_end: Optional[str] = None
+
+
+class WarrantyItem(Table, table=True):
+    """One part of a completed project under warranty (《建设工程质量管理条例》 第四十条)."""
+
+    __tablename__ = "warranty_item"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    part: str
+    years: Optional[int] = None
+    seasons: Optional[int] = None
+    starts: dt.date
+    expires: Optional[dt.date] = None  # the last day covered; None while the contract's term is missing
+    source: str  # statute | contract | needs_term
+    note: Optional[str] = None

@@ -361,3 +361,63 @@ def step_deadline(
     if kind == "revisit":
         return revisit_deadline(starts, cal, s)
     raise ValueError(f"unknown step {kind!r}")
+
+
+# --------------------------------------------------------------------------- warranty
+
+# 《建设工程质量管理条例》 第四十条 (and 《房屋建筑工程质量保修办法》 第七条): minimum periods
+# under normal use. ("years", n) | ("seasons", n) | ("design_life", None) | ("contract", None)
+WARRANTY_MINIMUMS: dict[str, tuple[str, int | None]] = {
+    "structure": ("design_life", None),  # 基础设施工程、地基基础和主体结构: 设计文件规定的合理使用年限
+    "waterproofing": ("years", 5),  # 屋面防水、有防水要求的卫生间和房间、外墙面防渗漏: 5 年
+    "heating": ("seasons", 2),  # 供热系统: 2 个采暖期
+    "cooling": ("seasons", 2),  # 供冷系统: 2 个供冷期
+    "mep": ("years", 2),  # 电气管线、给排水管道: 2 年
+    "equipment": ("years", 2),  # 设备安装: 2 年
+    "decoration": ("years", 2),  # 装修工程: 2 年
+    "other": ("contract", None),  # 其他项目: 由发包方与承包方约定
+}
+
+
+@dataclass(frozen=True)
+class Season:
+    """A yearly period by month and day, e.g. Beijing's heating period 11-15 → 03-15."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    def span_starting(self, year: int) -> tuple[dt.date, dt.date]:
+        first = dt.date(year, *self.start)
+        end_year = year + 1 if self.end < self.start else year
+        return first, dt.date(end_year, *self.end)
+
+
+def warranty_expires_years(completed: dt.date, years: int) -> dt.date:
+    """The last day covered by a warranty of ``years`` from completion acceptance.
+
+    Source: 《建设工程质量管理条例》 第四十条 (the period counts from the day completion
+    acceptance is passed, 「自竣工验收合格之日起计算」) with 《民法典》 第二百零一、二百零二条:
+    the period ends on the corresponding day, or the month's last day when there is none —
+    completion 2024-02-29 + 5 years → 2029-02-28.
+    """
+    return add_period(completed, years=years)
+
+
+def warranty_expires_seasons(completed: dt.date, seasons: int, season: Season) -> dt.date:
+    """The close of the ``seasons``-th full heating (or cooling) period that starts after
+    completion acceptance; a period already running at acceptance, or starting that very
+    day, does not count.
+
+    Source: 《建设工程质量管理条例》 第四十条 「供热与供冷系统,为2个采暖期、供冷期」 and
+    《民法典》 第二百零一条 (counting begins the day after the event): Beijing (11-15 → 03-15),
+    accepted 2025-06-30 → 2027-03-15.
+    """
+    if seasons < 1:
+        raise ValueError("seasons must be >= 1")
+    year = completed.year - 1
+    while True:
+        start, end = season.span_starting(year)
+        if start > completed:
+            break
+        year += 1
+    return season.span_starting(year + seasons - 1)[1]

@@ -161,3 +161,19 @@ def report(r: dict) -> None:
         render.table(t("重复投诉", "repeat complainants"), [t("对象", "who"), t("件数", "count"), t("编号", "numbers")],
                      [[(x.get("complainant") or "") + " " + (x.get("contact") or "") if x["by"] == "person" else x["address"],
                        str(x["count"]), ", ".join(x["numbers"])] for x in r["repeat_complainants"]])
+
+
+WARRANTY_STATUS = {"active": ("保修中", "active"), "expiring": ("即将到期", "expiring"), "expired": ("已过期", "expired"),
+                   "needs_term": ("待合同约定", "needs the contract's term")}
+
+
+def warranty(r: dict) -> None:
+    from tsms.vocab import WarrantyPart
+
+    render.line(t("{c} {n}:竣工验收 {d},地区 {g}(截至 {a})", "{c} {n}: completed {d}, region {g} (as of {a})",
+                  c=r["project"], n=r["name"], d=r["completed_on"], g=r["region"] or "-", a=r["as_of"]))
+    render.table(t("保修期", "Warranty"), [t("部位", "part"), t("期限", "period"), t("起", "starts"), t("止", "expires"),
+                                        t("状态", "status"), t("依据", "basis")],
+                 [[WarrantyPart(i["part"]).label, i["period"], i["starts"], i["expires"] or "",
+                   t(*WARRANTY_STATUS[i["status"]]),
+                   t("合同", "contract") if i["source"] == "contract" else t("第四十条", "art. 40")] for i in r["items"]])

@@ -175,3 +175,17 @@ class StepKind(Vocab):
     resolve = "resolve", "处理"
     reply = "reply", "回复转办部门"
     revisit = "revisit", "回访"
+
+
+class WarrantyPart(Vocab):
+    """Parts of a building under warranty, 《建设工程质量管理条例》 第四十条."""
+
+    __zh_name__, __en_name__ = "保修部位", "warranty part"
+    structure = "structure", "地基基础和主体结构", "主体结构", "结构"
+    waterproofing = "waterproofing", "防水", "屋面防水", "防渗漏"
+    heating = "heating", "供热系统", "供热", "采暖"
+    cooling = "cooling", "供冷系统", "供冷"
+    mep = "mep", "电气管线、给排水管道", "水电", "电气管线", "给排水管道"
+    equipment = "equipment", "设备安装", "设备"
+    decoration = "decoration", "装修工程", "装修"
+    other = "other", "其他"
