@@ -117,3 +117,67 @@ def test_warranty_bad_input(site, args):
     r = tsms(*args, ok=False)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
     assert dump(site) == before
+
+
+def test_claim_lifecycle_and_deadlines(p02):
+    number = tsms("claim", "--project", "P02", "--part", "waterproofing", "--location", "5号楼1201卫生间",
+                  "--content", "卫生间地面渗水至楼下", "--from", "业主赵先生", "--contact", "13900001111",
+                  "--at", "2026-07-02 09:00").stdout.split()[0]
+    assert number == "P02-2026-W001"
+    c = tsms_json("claim", "show", number)
+    assert c["inspect_due"] == "2026-07-09" and c["in_warranty"] is True and c["paid"] is False
+    assert tsms("claim", "repair", number, "--result", "x", ok=False).exit_code == 2  # not inspected yet
+    tsms("claim", "inspect", number, "--cause", "施工质量", "--at", "2026-07-03 10:00")
+    tsms("claim", "repair", number, "--result", "重做防水层", "--at", "2026-07-05 10:00")
+    r = tsms_json("claim", "accept", number, "--by", "业主赵先生", "--at", "2026-07-06 10:00")
+    assert r["status"] == "accepted" and r["accepted_by"] == "业主赵先生"
+    assert tsms("claim", "accept", number, ok=False).exit_code == 2
+
+
+def test_claim_deadline_moves_off_a_holiday_and_emergency_is_same_day(p02):
+    # 2026-09-24 + 7 days = 2026-10-01 (National Day, 1–7 October) → the first working day after: 10-08
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-09-24 09:00")
+    assert tsms_json("claim", "show", "P02-2026-W001")["inspect_due"] == "2026-10-08"
+    tsms("claim", "--project", "P02", "--part", "structure", "--content", "梁开裂", "--emergency",
+         "--at", "2026-10-03 09:00")
+    assert tsms_json("claim", "show", "P02-2026-W002")["inspect_due"] == "2026-10-03"
+
+
+def test_claim_paid_service(p02, monkeypatch):
+    monkeypatch.setenv("TSMS_NOW", "2027-08-01 09:00")
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "水管渗漏", "--at", "2027-07-15 09:00")
+    assert tsms_json("claim", "show", "P02-2027-W001")["paid"] is True  # mep expired 2027-06-30
+    tsms("claim", "--project", "P02", "--part", "waterproofing", "--content", "渗水", "--at", "2027-07-15 10:00")
+    r = tsms_json("claim", "inspect", "P02-2027-W002", "--cause", "misuse", "--at", "2027-07-16 10:00")
+    assert r["paid"] is True and r["in_warranty"] is True
+
+
+def test_claim_refusals(site):
+    tsms("project", "add", "P05", "--name", "未竣工")
+    before = dump(site)
+    for args in (["claim", "--project", "P05", "--part", "mep", "--content", "x"],
+                 ["claim", "--project", "P01", "--part", "roof", "--content", "x"],
+                 ["claim", "--project", "P01", "--part", "mep"],
+                 ["claim", "inspect", "P01-2026-W009", "--cause", "misuse"]):
+        r = tsms(*args, ok=False)
+        assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, args
+    assert dump(site) == before
+
+
+def test_retention_money(p02, monkeypatch):
+    r = tsms_json("retention", "P02")
+    assert r["amount"] == 1200000 and r["liability_ends"] == "2027-06-30"
+    monkeypatch.setenv("TSMS_NOW", "2027-07-10 09:00")
+    assert tsms("retention", "P02", "verify", ok=False).exit_code == 2  # apply first
+    r = tsms_json("retention", "P02", "apply", "--at", "2027-07-01 09:00")
+    assert r["verify_due"] == "2027-07-15"
+    tsms("retention", "P02", "verify", "--at", "2027-07-08 09:00")
+    assert tsms_json("retention", "P02", "return", "--at", "2027-07-09 09:00")["returned_at"].startswith("2027-07-09")
+
+
+def test_attach_to_a_claim(p02, tmp_path):
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-09-24 09:00")
+    photo = tmp_path / "漏水.jpg"
+    photo.write_bytes(b"jpeg")
+    assert tsms_json("attach", "P02-2026-W001", photo)[0]["number"] == "P02-2026-W001"
+    assert tsms("check").exit_code == 0

@@ -287,3 +287,121 @@ def warranty_cmd(
         return render.print_json([{k: i[k] for k in ("part", "period", "starts", "expires", "status")}
                                   for i in r["items"]])
     views.warranty(r)
+
+
+claim_app = typer.Typer(help="保修单 / warranty claims: `claim --project P02 --part … --content …` logs one",
+                        invoke_without_command=True)
+app.add_typer(claim_app, name="claim")
+
+
+@claim_app.callback()
+def claim_new(
+    context: typer.Context,
+    project: Annotated[Optional[str], typer.Option("--project", help="工程代码")] = None,
+    part: Annotated[Optional[str], typer.Option("--part", help="保修部位 / part: structure, waterproofing, heating, …")] = None,
+    content: Annotated[Optional[str], typer.Option("--content", help="问题描述")] = None,
+    location: Annotated[Optional[str], typer.Option("--location", help="位置,如 5号楼1201卫生间")] = None,
+    complainant: Annotated[Optional[str], typer.Option("--from", help="报修人")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
+    emergency: Annotated[bool, typer.Option("--emergency", help="危及结构安全或严重影响使用:立即抢修")] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help="报修时间 (default now)")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """登记保修通知 / log a warranty claim (notice)."""
+    if context.invoked_subcommand is not None:
+        return
+    if part is None or content is None:
+        raise TsmsError(t("登记保修单需要 --part 和 --content", "a claim needs --part and --content"))
+    from tsms import claims
+
+    r = claims.log_claim(_setup(db, lang), project=project, part=part, content=content, location=location,
+                         complainant=complainant, contact=contact, emergency=emergency, at=at, by=by)
+    if json_out:
+        return render.print_json(r)
+    render.line(r["number"])
+    render.line(t("查验期限 {d}", "inspect by {d}", d=r["inspect_due"])
+                + ("" if r["in_warranty"] else t(";已过保修期,按有偿服务处理", "; out of warranty: paid service")))
+
+
+@claim_app.command("inspect")
+def claim_inspect(number: Annotated[str, typer.Argument(help="保修单编号")],
+                  cause: Annotated[str, typer.Option("--cause", help="construction/施工质量, misuse/使用不当, third_party, force_majeure, other")],
+                  note: Annotated[Optional[str], typer.Option("--note")] = None,
+                  at: Annotated[Optional[str], typer.Option("--at")] = None,
+                  db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """现场查验并认定原因 / inspect on site and decide the cause."""
+    from tsms import claims
+
+    r = claims.inspect(_setup(db, lang), number, cause=cause, note=note, at=at, by=by)
+    _done(r, json_out, t("{n} 已查验", "{n} inspected", n=r["number"])
+          + (t(";按有偿服务处理", "; paid service") if r["paid"] else ""))
+
+
+@claim_app.command("repair")
+def claim_repair(number: Annotated[str, typer.Argument(help="保修单编号")],
+                 result: Annotated[str, typer.Option("--result", help="维修结果")],
+                 at: Annotated[Optional[str], typer.Option("--at")] = None,
+                 db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """维修完毕 / record the repair."""
+    from tsms import claims
+
+    r = claims.repair(_setup(db, lang), number, result=result, at=at, by=by)
+    _done(r, json_out, t("{n} 已维修", "{n} repaired", n=r["number"]))
+
+
+@claim_app.command("accept")
+def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号")],
+                 at: Annotated[Optional[str], typer.Option("--at")] = None,
+                 db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """建设单位或业主验收,记入保修记录 / acceptance by the client or owner (--by)."""
+    from tsms import claims
+
+    r = claims.accept(_setup(db, lang), number, at=at, by=by)
+    _done(r, json_out, t("{n} 已由 {b} 验收", "{n} accepted by {b}", n=r["number"], b=r["accepted_by"]))
+
+
+@claim_app.command("list")
+def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = None,
+               db: Db = None, lang: Lang = None, json_out: Json = False):
+    """保修单列表 / warranty claims."""
+    from tsms import claims
+    from tsms.vocab import WarrantyPart
+
+    rows = claims.list_claims(_setup(db, lang), project)
+    if json_out:
+        return render.print_json(rows)
+    render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),
+                                               t("查验期限", "inspect by"), t("状态", "status"), t("有偿", "paid"), t("内容", "content")],
+                 [[r["number"], WarrantyPart(r["part"]).label, render.value_text("at", r["received_at"]), r["inspect_due"],
+                   t(*claims.STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows])
+
+
+@claim_app.command("show")
+def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
+               db: Db = None, lang: Lang = None, json_out: Json = False):
+    """一张保修单 / one warranty claim."""
+    from tsms import claims
+
+    r = claims.show_claim(_setup(db, lang), number)
+    if json_out:
+        return render.print_json(r)
+    render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]), [(k, render.value_text(k, v)) for k, v in r.items()])
+
+
+@app.command("retention")
+def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
+                  action: Annotated[Optional[str], typer.Argument(help="apply | verify | return")] = None,
+                  at: Annotated[Optional[str], typer.Option("--at")] = None,
+                  db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """质保金:缺陷责任期、返还申请、14 天核实、返还 / retention money."""
+    from tsms import claims
+
+    r = claims.retention(_setup(db, lang), code, action, at, by)
+    if json_out:
+        return render.print_json(r)
+    render.pairs(t("质保金 {c}", "Retention money {c}", c=r["project"]),
+                 [(t("金额(元)", "amount"), str(r["amount"])), (t("缺陷责任期", "liability period"), f"{r['liability_years']}"),
+                  (t("期满", "ends"), r["liability_ends"]), (t("申请返还", "applied"), render.value_text("at", r["applied_at"])),
+                  (t("核实期限", "verify by"), r["verify_due"] or ""),
+                  (t("已核实", "verified"), render.value_text("at", r["verified_at"])),
+                  (t("已返还", "returned"), render.value_text("at", r["returned_at"]))])

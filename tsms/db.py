@@ -126,6 +126,40 @@ ALTER TABLE project ADD COLUMN retention NUMERIC;
 ALTER TABLE project ADD COLUMN liability_years INTEGER NOT NULL DEFAULT 1;
 """,
     ),
+    (
+        "v5: warranty claims, retention money, the revisit plan, quality revisits, rectifications",
+        """
+CREATE TABLE claim (
+    id INTEGER PRIMARY KEY, number VARCHAR NOT NULL UNIQUE, project_id INTEGER NOT NULL REFERENCES project (id),
+    year INTEGER NOT NULL, seq INTEGER NOT NULL, part VARCHAR NOT NULL, location VARCHAR, content VARCHAR NOT NULL,
+    complainant VARCHAR, contact VARCHAR, emergency BOOLEAN NOT NULL DEFAULT 0, received_at DATETIME NOT NULL,
+    inspect_due DATE NOT NULL, in_warranty BOOLEAN NOT NULL, inspected_at DATETIME, cause VARCHAR,
+    paid BOOLEAN NOT NULL DEFAULT 0, repair_result VARCHAR, repaired_at DATETIME, accepted_by VARCHAR,
+    accepted_at DATETIME, status VARCHAR NOT NULL, clerk VARCHAR NOT NULL, UNIQUE (project_id, year, seq));
+CREATE INDEX ix_claim_open_due ON claim (inspect_due) WHERE inspected_at IS NULL;
+ALTER TABLE project ADD COLUMN retention_applied_at DATETIME;
+ALTER TABLE project ADD COLUMN retention_verified_at DATETIME;
+ALTER TABLE project ADD COLUMN retention_returned_at DATETIME;
+CREATE TABLE plan (year INTEGER PRIMARY KEY, drafted_at DATETIME NOT NULL, drafted_by VARCHAR NOT NULL,
+    approved_by VARCHAR, approved_at DATETIME);
+CREATE TABLE plan_item (
+    id INTEGER PRIMARY KEY, year INTEGER NOT NULL REFERENCES plan (year),
+    project_id INTEGER NOT NULL REFERENCES project (id), kind VARCHAR NOT NULL, part VARCHAR NOT NULL DEFAULT '',
+    method VARCHAR NOT NULL, date DATE NOT NULL, staff VARCHAR, notify_by DATE NOT NULL, notified_at DATETIME,
+    done_at DATETIME, edited BOOLEAN NOT NULL DEFAULT 0, note VARCHAR, UNIQUE (year, project_id, kind, part));
+CREATE INDEX ix_plan_item_date ON plan_item (date);
+CREATE TABLE quality_revisit (
+    id INTEGER PRIMARY KEY, plan_item_id INTEGER REFERENCES plan_item (id),
+    project_id INTEGER NOT NULL REFERENCES project (id), at DATETIME NOT NULL, method VARCHAR NOT NULL,
+    visitors VARCHAR NOT NULL, person_met VARCHAR, found VARCHAR, satisfaction VARCHAR, scores VARCHAR,
+    signed_by VARCHAR, note VARCHAR);
+CREATE TABLE rectification (
+    id INTEGER PRIMARY KEY, number VARCHAR NOT NULL UNIQUE, project_id INTEGER NOT NULL REFERENCES project (id),
+    revisit_id INTEGER REFERENCES quality_revisit (id), content VARCHAR NOT NULL, owner VARCHAR,
+    created_at DATETIME NOT NULL, due DATE NOT NULL, closed_at DATETIME, result VARCHAR, verified_by VARCHAR);
+CREATE INDEX ix_rectification_open_due ON rectification (due) WHERE closed_at IS NULL;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,6 +38,7 @@ def file_sha256(path: Path) -> str:
 
 def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = None) -> list[dict]:
     """Attach files to a complaint: all of them, or none."""
+    from tsms.claims import _find as find_claim
     from tsms.lifecycle import find
 
     if not paths:
@@ -56,7 +57,12 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
     # leaves an unreferenced file, harmless, never a reference to a missing one.
     with ledger.write() as session:
         ctx = Context(session, who)
-        c = find(ctx, number)
+        try:
+            c = find(ctx, number)
+            complaint_id, subject = c.id, c.number
+        except TsmsError:  # not a complaint: a warranty claim
+            c = find_claim(ctx, number)
+            complaint_id, subject = None, c.number
         at = clock.now()
         out = []
         for path, size, sha in files:
@@ -69,8 +75,8 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
                     os.fsync(fh.fileno())
                 os.replace(tmp, target)
             name = clean(path.name, "FILE", required=True)
-            session.add(Attachment(complaint_id=c.id, subject=c.number, name=name, sha256=sha, size=size,
+            session.add(Attachment(complaint_id=complaint_id, subject=subject, name=name, sha256=sha, size=size,
                                    added_at=at, added_by=who))
-            out.append({"number": c.number, "name": name, "sha256": sha, "size": size})
-        ctx.event("attach", at, c.id, details={"files": out})
+            out.append({"number": subject, "name": name, "sha256": sha, "size": size})
+        ctx.event("attach", at, complaint_id, details={"files": out})
         return out

@@ -59,6 +59,9 @@ class Project(Table, table=True):
     created_at: dt.datetime = moment(required=True)
     retention: Optional[float] = None  # 工程质量保证金, yuan
     liability_years: int = 1  # 缺陷责任期: 1 year unless the contract says up to 2 (建质〔2017〕138号)
+    retention_applied_at: Optional[dt.datetime] = moment()  # the contractor's application for the return
+    retention_verified_at: Optional[dt.datetime] = moment()  # the client's verification (within 14 days)
+    retention_returned_at: Optional[dt.datetime] = moment()
 
 
 class Staff(Table, table=True):
@@ -212,3 +215,86 @@ class WarrantyItem(Table, table=True):
     expires: Optional[dt.date] = None  # the last day covered; None while the contract's term is missing
     source: str  # statute | contract | needs_term
     note: Optional[str] = None
+
+
+class Claim(Table, table=True):
+    """A warranty claim (保修单): notice → inspection (cause) → repair → acceptance."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    project_id: int = Field(foreign_key="project.id")
+    year: int
+    seq: int
+    part: str
+    location: Optional[str] = None
+    content: str
+    complainant: Optional[str] = None
+    contact: Optional[str] = None
+    emergency: bool = False
+    received_at: dt.datetime = moment(required=True)
+    inspect_due: dt.date
+    in_warranty: bool
+    inspected_at: Optional[dt.datetime] = moment()
+    cause: Optional[str] = None
+    paid: bool = False
+    repair_result: Optional[str] = None
+    repaired_at: Optional[dt.datetime] = moment()
+    accepted_by: Optional[str] = None
+    accepted_at: Optional[dt.datetime] = moment()
+    status: str
+    clerk: str
+
+
+class Plan(Table, table=True):
+    year: int = Field(primary_key=True)
+    drafted_at: dt.datetime = moment(required=True)
+    drafted_by: str
+    approved_by: Optional[str] = None
+    approved_at: Optional[dt.datetime] = moment()
+
+
+class PlanItem(Table, table=True):
+    __tablename__ = "plan_item"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(foreign_key="plan.year")
+    project_id: int = Field(foreign_key="project.id")
+    kind: str
+    part: str = ""
+    method: str
+    date: dt.date
+    staff: Optional[str] = None
+    notify_by: dt.date
+    notified_at: Optional[dt.datetime] = moment()
+    done_at: Optional[dt.datetime] = moment()
+    edited: bool = False
+    note: Optional[str] = None
+
+
+class QualityRevisit(Table, table=True):
+    __tablename__ = "quality_revisit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    plan_item_id: Optional[int] = Field(default=None, foreign_key="plan_item.id")
+    project_id: int = Field(foreign_key="project.id")
+    at: dt.datetime = moment(required=True)
+    method: str
+    visitors: str
+    person_met: Optional[str] = None
+    found: Optional[str] = None
+    satisfaction: Optional[str] = None
+    scores: Optional[str] = None
+    signed_by: Optional[str] = None
+    note: Optional[str] = None
+
+
+class Rectification(Table, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    project_id: int = Field(foreign_key="project.id")
+    revisit_id: Optional[int] = Field(default=None, foreign_key="quality_revisit.id")
+    content: str
+    owner: Optional[str] = None
+    created_at: dt.datetime = moment(required=True)
+    due: dt.date
+    closed_at: Optional[dt.datetime] = moment()
+    result: Optional[str] = None
+    verified_by: Optional[str] = None

@@ -221,6 +221,13 @@ class DeadlineSettings:
                            -1 = the same as the resolve deadline (seed: 「将投诉处理结果回复
                            相关职能部门」).
     night_start, night_end: hours of night time (《噪声污染防治法》 第八十八条: 22:00–06:00).
+    claim_inspect_days:    days to inspect a warranty claim (the model warranty certificate:
+                           「在接到保修通知之日起7天内派人保修」).
+    notify_days:           days before a planned revisit the client is told (seed: 「提前20天通知」).
+    pre_expiry_days:       days before a warranty item or the retention money falls due for the
+                           pre-expiry revisit (seed: 「保修期结束前的回访」).
+    rectify_months_*:      outer limit of a rectification: 3 months under construction, 6 in
+                           warranty (seed 《工程回访管理制度》).
     """
 
     accept_working_days: int = 0
@@ -233,6 +240,11 @@ class DeadlineSettings:
     reply_working_days: int = -1
     night_start: int = 22
     night_end: int = 6
+    claim_inspect_days: int = 7
+    notify_days: int = 20
+    pre_expiry_days: int = 30
+    rectify_months_construction: int = 3
+    rectify_months_warranty: int = 6
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -421,3 +433,56 @@ def warranty_expires_seasons(completed: dt.date, seasons: int, season: Season) -
             break
         year += 1
     return season.span_starting(year + seasons - 1)[1]
+
+
+
+# --------------------------------------------------------------------------- after-sales deadlines
+
+
+def claim_inspect_deadline(received: dt.date, emergency: bool, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """Inspect a warranty claim within the certificate's term, at once for an emergency.
+
+    Source: 《房屋建筑工程质量保修办法》 第九条 (「在保修书约定的时间内予以保修;发生涉及结构
+    安全或者严重影响使用功能的紧急抢修事故,施工单位接到保修通知后,应当立即到达现场抢修」);
+    the model certificate's 7 days; 《民法典》 第二百零一、二百零三条 for counting the days.
+    """
+    if emergency:
+        return _deadline(received, received, cal)
+    return _deadline(received, period_end(received, cal, days=s.claim_inspect_days), cal)
+
+
+def rectification_deadline(found: dt.date, in_warranty: bool, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """A problem found in a revisit or survey is put right within 3 months (project under
+    construction) or 6 months (in warranty).
+
+    Source: seed 《工程回访管理制度》 2.2.1 「整改时间不得超过半年」 and 2.2.2 「整改时间一般不得
+    超过三个月」; 《民法典》 第二百零二、二百零三条.
+    """
+    months = s.rectify_months_warranty if in_warranty else s.rectify_months_construction
+    return _deadline(found, period_end(found, cal, months=months), cal)
+
+
+def liability_end(completed: dt.date, years: int) -> dt.date:
+    """The last day of the defect liability period (缺陷责任期), from completion acceptance.
+
+    Source: 《建设工程质量保证金管理办法》 (建质〔2017〕138号) 第二条 (1 year unless agreed, at
+    most 2) and 第八条 (from the day of completion acceptance); 《民法典》 第二百零二条.
+    """
+    return add_period(completed, years=years)
+
+
+def retention_verify_deadline(applied: dt.date, cal: WorkCalendar) -> Deadline:
+    """The client verifies an application for the retention money's return within 14 days.
+
+    Source: 建质〔2017〕138号 第十条 (「发包人在接到承包人返还保证金申请后,应于14天内会同承包
+    人按照合同约定的内容进行核实」); 《民法典》 第二百零一、二百零三条.
+    """
+    return _deadline(applied, period_end(applied, cal, days=14), cal)
+
+
+def notify_by(revisit_day: dt.date, s: DeadlineSettings) -> dt.date:
+    """The day by which the client must be told of a planned revisit: 20 days before it.
+
+    Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」.
+    """
+    return revisit_day - dt.timedelta(days=s.notify_days)

@@ -189,3 +189,25 @@ class WarrantyPart(Vocab):
     equipment = "equipment", "设备安装", "设备"
     decoration = "decoration", "装修工程", "装修"
     other = "other", "其他"
+
+
+class Cause(Vocab):
+    """What caused a defect: only a construction defect is free warranty work (办法第九、十三条)."""
+
+    __zh_name__, __en_name__ = "原因", "cause"
+    construction = "construction", "施工质量", "施工"
+    misuse = "misuse", "使用不当"
+    third_party = "third_party", "第三方", "第三方原因"
+    force_majeure = "force_majeure", "不可抗力"
+    other = "other", "其他"
+
+
+class PlanKind(Vocab):
+    __zh_name__, __en_name__ = "回访类型", "revisit kind"
+    first = "first", "竣工后首次", "首次"
+    routine = "routine", "例行"
+    seasonal = "seasonal", "季节性"
+    technical = "technical", "技术性"
+    pre_expiry = "pre_expiry", "保修期满前"
+    retention = "retention", "质保金到期前"
+    one_to_one = "one_to_one", "一对一"
