@@ -344,13 +344,33 @@ def resolve(number: Number, result: Annotated[str, typer.Option("--result", help
 
 
 @app.command()
-def revisit(number: Number,
-            method: Annotated[str, typer.Option("--method", help=RevisitMethod.choices())],
-            satisfaction: Annotated[str, typer.Option("--satisfaction", help=Satisfaction.choices())],
+def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (or --plan-item / --project)")] = None,
+            method: Annotated[str, typer.Option("--method", help=RevisitMethod.choices())] = ...,
+            satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.choices())] = None,
             met: Annotated[Optional[str], typer.Option("--met", help="被回访人 (default the complainant)")] = None,
             note: Annotated[Optional[str], typer.Option("--note", help="回访记录")] = None,
+            plan_item: Annotated[Optional[int], typer.Option("--plan-item", help="回访计划项 / a planned revisit")] = None,
+            project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查")] = None,
+            scores: Annotated[Optional[str], typer.Option("--scores", help="quality=5,plan=4,progress=4,safety=5,environment=4,service=5")] = None,
+            found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项")] = None,
+            signed_by: Annotated[Optional[str], typer.Option("--signed-by", help="顾客签字确认")] = None,
+            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 (default --by)")] = None,
+            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 (default the project manager)")] = None,
             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
-    """回访;不满意则重新处理 / record the follow-up; unsatisfied reopens it."""
+    """回访:投诉回访(不满意则重新处理),或计划回访/满意度调查 / a follow-up visit or a planned revisit."""
+    if number is None:
+        from tsms import plan
+
+        r = plan.quality_revisit(_setup(db, lang), plan_item=plan_item, project=project, method=method,
+                                 satisfaction=satisfaction, scores=scores, found=found, signed_by=signed_by, met=met,
+                                 visitors=visitors, note=note, owner=owner, at=at, by=by)
+        text = t("已记录 {p} 的回访", "revisit of {p} recorded", p=r["project"])
+        if r.get("rectification"):
+            text += t(";整改项 {n},期限 {d}", "; rectification {n} due {d}", n=r["rectification"]["number"],
+                      d=r["rectification"]["due"])
+        return _done(r, json_out, text)
+    if satisfaction is None:
+        raise TsmsError(t("投诉回访需要 --satisfaction", "a complaint's revisit needs --satisfaction"))
     from tsms import lifecycle
 
     r = lifecycle.revisit(_setup(db, lang), number, method=method, satisfaction=satisfaction, met=met, note=note,

@@ -405,3 +405,79 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
                   (t("核实期限", "verify by"), r["verify_due"] or ""),
                   (t("已核实", "verified"), render.value_text("at", r["verified_at"])),
                   (t("已返还", "returned"), render.value_text("at", r["returned_at"]))])
+
+
+@app.command("plan")
+def plan_cmd(
+    year: Annotated[int, typer.Argument(help="计划年度 / the plan's year, e.g. 2027")],
+    approve: Annotated[bool, typer.Option("--approve", help="批准(--by 总经理)/ approve")] = False,
+    redraft: Annotated[bool, typer.Option("--redraft", help="已批准的计划也重新编制 / re-draft an approved plan")] = False,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出回访计划表 / write the plan document")] = None,
+    edit: Annotated[Optional[int], typer.Option("--edit", help="修改第 N 项 / change item N")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="与 --edit:新日期")] = None,
+    method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式")] = None,
+    staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排")] = None,
+    at: Annotated[Optional[str], typer.Option("--at")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """年度回访计划:编制、批准、导出 / the yearly revisit plan: draft, approve, export."""
+    from tsms import clock, plan, views
+
+    ledger_file = _setup(db, lang)
+    if edit is not None:
+        r = plan.edit_item(ledger_file, edit, date=clock.parse_date(date, "--date") if date else None,
+                           method=method, staff=staff, by=by)
+        return _done(r, json_out, t("第 {i} 项:{d} {p}", "item {i}: {d} {p}", i=r["id"], d=r["date"], p=r["project"]))
+    if approve:
+        r = plan.approve(ledger_file, year, by=by, at=at)
+        return _done({k: v for k, v in r.items() if k != "items"}, json_out,
+                     t("{y} 年回访计划已由 {b} 批准", "the {y} plan approved by {b}", y=year, b=r["approved_by"]))
+    if xlsx:
+        from tsms import xlsx as xlsx_mod
+
+        xlsx_mod.check_target(xlsx)
+        r = plan.draft(ledger_file, year, by=by)
+        site = __import__("tsms.ledger", fromlist=["read_config"]).read_config(ledger_file)
+        out = xlsx_mod.plan_document(r, site["site_name"] or site["site_code"], xlsx)
+        return _done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+    r = plan.draft(ledger_file, year, redraft=redraft, by=by)
+    if json_out:
+        return render.print_json(r)
+    views.plan(r)
+
+
+@app.command()
+def notify(item: Annotated[int, typer.Argument(help="回访计划项 / plan item")],
+           at: Annotated[Optional[str], typer.Option("--at")] = None,
+           db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """记录已通知顾客单位 / record that the client was told of a planned revisit."""
+    from tsms import plan
+
+    r = plan.notify(_setup(db, lang), item, at=at, by=by)
+    _done(r, json_out, t("第 {i} 项已通知({p} {d})", "item {i} notified ({p} {d})", i=r["id"], p=r["project"], d=r["date"]))
+
+
+@app.command()
+def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
+            result: Annotated[Optional[str], typer.Option("--result", help="整改结果")] = None,
+            verified_by: Annotated[Optional[str], typer.Option("--verified-by", help="验证人")] = None,
+            open_only: Annotated[bool, typer.Option("--open", help="只列未关闭的")] = False,
+            at: Annotated[Optional[str], typer.Option("--at")] = None,
+            db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """整改:`rectify list`,`rectify 编号 --result … --verified-by …` 关闭 / rectifications."""
+    from tsms import plan
+
+    ledger_file = _setup(db, lang)
+    if args == ["list"]:
+        rows = plan.rectifications(ledger_file, open_only)
+        if json_out:
+            return render.print_json(rows)
+        return render.table(t("整改", "Rectifications"), [t("编号", "number"), t("工程", "project"), t("问题", "problem"),
+                                                       t("责任人", "owner"), t("期限", "due"), t("关闭", "closed")],
+                            [[r["number"], r["project"], r["content"], r["owner"] or "", r["due"],
+                              render.value_text("at", r["closed_at"])] for r in rows])
+    if len(args) != 1 or result is None or verified_by is None:
+        raise TsmsError(t("用法:tsms rectify 编号 --result 结果 --verified-by 验证人",
+                          "usage: tsms rectify NUMBER --result … --verified-by …"))
+    r = plan.close_rectification(ledger_file, args[0], result=result, verified_by=verified_by, at=at, by=by)
+    _done(r, json_out, t("{n} 已整改,{v} 验证", "{n} closed, verified by {v}", n=r["number"], v=r["verified_by"]))

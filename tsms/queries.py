@@ -206,13 +206,70 @@ def overdue(ledger: db.Ledger, as_of: dt.date | None = None, within: int = 0) ->
             .where(Deadline.done_at.is_(None), Deadline.due <= horizon)
             .order_by(Deadline.due, Complaint.number)
         ).all()
-        return [
+        items = [
             {"kind": kind, "number": number, "project": code, "due": due.isoformat(),
              "days_late": rules.days_late(due, as_of), "late": due < as_of,
              "assignee": _holder(kind, assignee, accept_person, clerk), "status": status,
              "provisional": bool(provisional)}
             for kind, due, provisional, number, status, assignee, accept_person, clerk, code in rows
         ]
+        items += _after_sales(session, ctx, as_of, horizon)
+    return sorted(items, key=lambda i: (i["due"], i["number"], i["kind"]))
+
+
+def _after_sales(session, ctx: Context, as_of: dt.date, horizon: dt.date) -> list[dict]:
+    """Warranty claims, rectifications, plan notices and revisits, the plan's approval and the
+    retention money: each from its own table's stored dates."""
+    from tsms.models import Claim, Plan, PlanItem, Rectification
+
+    out = []
+
+    def item(kind, number, project, due, assignee, status):
+        out.append({"kind": kind, "number": number, "project": project, "due": due.isoformat(),
+                    "days_late": rules.days_late(due, as_of), "late": due < as_of, "assignee": assignee,
+                    "status": status, "provisional": False})
+
+    for number, code, due, manager in session.exec(
+        select(Claim.number, Project.code, Claim.inspect_due, Project.manager).join(Project, Project.id == Claim.project_id)
+        .where(Claim.inspected_at.is_(None), Claim.inspect_due <= horizon)
+    ).all():
+        item("claim", number, code, due, manager, "notified")
+    for number, code, due, owner in session.exec(
+        select(Rectification.number, Project.code, Rectification.due, Rectification.owner)
+        .join(Project, Project.id == Rectification.project_id)
+        .where(Rectification.closed_at.is_(None), Rectification.due <= horizon)
+    ).all():
+        item("rectification", number, code, due, owner, "open")
+    for item_id, year, code, day, notify_by, notified_at, staff in session.exec(
+        select(PlanItem.id, PlanItem.year, Project.code, PlanItem.date, PlanItem.notify_by, PlanItem.notified_at,
+               PlanItem.staff).join(Project, Project.id == PlanItem.project_id)
+        .where(PlanItem.done_at.is_(None), PlanItem.notify_by <= horizon)
+    ).all():
+        if notified_at is None:
+            item("notice", f"{year}-{item_id}", code, notify_by, staff, "planned")
+        if day <= horizon:
+            item("planned_revisit", f"{year}-{item_id}", code, day, staff, "planned")
+    completed = session.exec(select(Project.id).where(Project.completed_on.is_not(None)).limit(1)).first()
+    if completed is not None:  # a plan is needed once there is a finished project
+        for year in (as_of.year, as_of.year + 1):
+            due = dt.date(year - 1, 12, 31)
+            plan = session.get(Plan, year)
+            if due <= horizon and (plan is None or plan.approved_at is None):
+                item("plan", f"plan-{year}", "", due, None, "draft" if plan else "missing")
+    for code, completed_on, years, applied, verified, manager in session.exec(
+        select(Project.code, Project.completed_on, Project.liability_years, Project.retention_applied_at,
+               Project.retention_verified_at, Project.manager)
+        .where(Project.retention.is_not(None), Project.completed_on.is_not(None), Project.retention_returned_at.is_(None))
+    ).all():
+        if applied is None:
+            due = rules.liability_end(completed_on, years)
+            if due <= horizon:
+                item("retention", code, code, due, manager, "due")
+        elif verified is None:
+            due = rules.retention_verify_deadline(applied.date(), ctx.calendar).due
+            if due <= horizon:
+                item("retention_verify", code, code, due, manager, "applied")
+    return out
 
 
 def projects(ledger: db.Ledger) -> list[dict]:

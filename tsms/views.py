@@ -177,3 +177,21 @@ def warranty(r: dict) -> None:
                  [[WarrantyPart(i["part"]).label, i["period"], i["starts"], i["expires"] or "",
                    t(*WARRANTY_STATUS[i["status"]]),
                    t("合同", "contract") if i["source"] == "contract" else t("第四十条", "art. 40")] for i in r["items"]])
+
+
+def plan(r: dict) -> None:
+    from tsms.vocab import PlanKind, WarrantyPart
+
+    state = t("已批准:{b} {a}", "approved: {b} {a}", b=r["approved_by"], a=value_text("at", r["approved_at"])) \
+        if r["approved_at"] else t("草稿,待总经理批准", "draft, awaiting the general manager's approval")
+    render.line(t("{y} 年度工程质量回访计划({s})", "{y} revisit plan ({s})", y=r["year"], s=state))
+
+    def parts(text):
+        return "、".join(WarrantyPart(p).label for p in text.split(",")) if text else ""
+
+    render.table(None, [t("项", "item"), t("工程", "project"), t("类型", "kind"), t("部位", "part"), t("方式", "method"),
+                        t("日期", "date"), t("人员", "staff"), t("通知顾客", "notify by"), t("情况", "state")],
+                 [[str(i["id"]), f"{i['project']} {i['project_name']}", PlanKind(i["kind"]).label, parts(i["part"]),
+                   value_text("method", i["method"]), i["date"], i["staff"] or "", i["notify_by"],
+                   t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else "")]
+                  for i in r["items"]])

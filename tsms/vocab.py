@@ -175,6 +175,13 @@ class StepKind(Vocab):
     resolve = "resolve", "处理"
     reply = "reply", "回复转办部门"
     revisit = "revisit", "回访"
+    claim = "claim", "保修查验"
+    rectification = "rectification", "整改"
+    notice = "notice", "通知顾客"
+    planned_revisit = "planned_revisit", "计划回访"
+    plan = "plan", "回访计划审批"
+    retention = "retention", "质保金返还申请"
+    retention_verify = "retention_verify", "质保金核实"
 
 
 class WarrantyPart(Vocab):

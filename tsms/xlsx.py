@@ -380,3 +380,49 @@ def _dt(iso: str | None):
 
 def _day(iso: str | None):
     return None if not iso else dt.date.fromisoformat(iso)
+
+
+def plan_document(plan: dict, site_name: str, path: str) -> str:
+    """The plan document of seed 1.4.1: 工程项目、回访方式、时间及人员安排."""
+    from tsms.vocab import PlanKind, WarrantyPart
+
+    target = check_target(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "回访计划"
+    headers = [("序号", 6), ("工程项目", 28), ("回访类型", 12), ("部位", 18), ("回访方式", 10), ("时间", 12),
+               ("人员安排", 12), ("通知顾客日期", 14), ("备注", 30)]
+    for i, (_, width) in enumerate(headers, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws["A1"] = f"{site_name} {plan['year']}年度工程质量回访计划"
+    ws["A1"].font = TITLE_FONT
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    approved = (f"批准:{plan['approved_by']}  {plan['approved_at'][:10]}" if plan["approved_at"]
+                else "待总经理批准")
+    ws["A2"] = f"编制:{plan['drafted_by']}  {plan['drafted_at'][:10]}    {approved}"
+    for col, (name, _) in enumerate(headers, 1):
+        cell = ws.cell(3, col, name)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BOX
+    for n, item in enumerate(plan["items"], 1):
+        parts = "、".join(WarrantyPart(p).zh for p in item["part"].split(",")) if item["part"] else ""
+        values = [n, f"{item['project']} {item['project_name']}", PlanKind(item["kind"]).zh, parts,
+                  value_text("method", item["method"]), dt.date.fromisoformat(item["date"]), item["staff"],
+                  dt.date.fromisoformat(item["notify_by"]), item["note"]]
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(3 + n, col, value)
+            cell.border = BOX
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "1:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    partial = target.with_name(target.name + ".part")
+    wb.save(partial)
+    partial.replace(target)
+    return str(target)

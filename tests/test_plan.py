@@ -1,0 +1,133 @@
+"""The yearly revisit plan, planned revisits, surveys, rectifications, and overdue for
+every kind of after-sales step."""
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from conftest import dump, tsms, tsms_json
+
+
+@pytest.fixture
+def estate(site, monkeypatch):
+    """Drafting in December 2026: P02 completed 2025-06-30 in Beijing, P03 on 2026-12-01."""
+    monkeypatch.setenv("TSMS_NOW", "2026-12-10 09:00")
+    tsms("project", "add", "P02", "--name", "某住宅小区二期", "--region", "beijing", "--completed", "2025-06-30",
+         "--retention", "1200000", "--liability-years", "2", "--manager", "刘工")
+    tsms("project", "add", "P03", "--name", "新竣工", "--region", "shanghai", "--completed", "2026-12-01")
+    return site
+
+
+def _items(plan):
+    return {(i["project"], i["kind"], i["part"]): i for i in plan["items"]}
+
+
+def test_plan_draft(estate):
+    plan = tsms_json("plan", "2027")
+    items = _items(plan)
+    first = items[("P03", "first", "")]
+    assert first["date"] == "2027-01-01" and first["notify_by"] == "2026-12-12"
+    pre = items[("P02", "pre_expiry", "decoration,equipment,mep")]
+    assert pre["date"] == "2027-05-31" and pre["notify_by"] == "2027-05-11"  # 30 days before 2027-06-30
+    assert items[("P02", "pre_expiry", "heating")]["date"] == "2027-02-13"  # heating ends 2027-03-15
+    assert items[("P02", "retention", "")]["date"] == "2027-05-31"  # liability 2 years → 2027-06-30
+    assert items[("P02", "routine", "")]["date"] == "2027-06-30"
+    assert items[("P02", "seasonal", "waterproofing")]["date"] == "2027-06-15"
+    assert ("P02", "seasonal", "heating") not in items  # heating warranty over by winter 2027
+    assert items[("P03", "seasonal", "waterproofing")]["date"] == "2027-06-15"
+    assert ("P03", "seasonal", "heating") not in items  # Shanghai: no heating term on record
+    for i in plan["items"]:
+        assert dt.date.fromisoformat(i["notify_by"]) == dt.date.fromisoformat(i["date"]) - dt.timedelta(days=20)
+        assert i["staff"] == "张三"  # the site's team leader
+    assert plan["approved_at"] is None
+
+
+def test_redraft_keeps_done_and_edited(estate, monkeypatch):
+    plan = tsms_json("plan", "2027")
+    items = _items(plan)
+    routine = items[("P02", "routine", "")]["id"]
+    seasonal = items[("P02", "seasonal", "waterproofing")]["id"]
+    tsms("plan", "2027", "--edit", seasonal, "--date", "2027-07-01", "--staff", "李四")
+    monkeypatch.setenv("TSMS_NOW", "2027-07-05 09:00")
+    tsms("notify", routine, "--at", "2027-06-08 10:00")
+    tsms("revisit", "--plan-item", routine, "--method", "visit", "--satisfaction", "satisfied",
+         "--scores", "quality=5,plan=4,progress=4,safety=5,environment=4,service=5", "--signed-by", "物业经理",
+         "--at", "2027-06-30 10:00")
+    again = _items(tsms_json("plan", "2027", "--redraft"))
+    assert again[("P02", "routine", "")]["done_at"] == "2027-06-30T10:00:00+08:00"
+    assert again[("P02", "seasonal", "waterproofing")]["date"] == "2027-07-01"
+    assert again[("P02", "seasonal", "waterproofing")]["staff"] == "李四"
+    assert len(again) == len(_items(tsms_json("plan", "2027", "--redraft")))
+
+
+def test_approve_and_export(estate, tmp_path):
+    tsms("plan", "2027")
+    r = tsms_json("plan", "2027", "--approve", "--by", "总经理")
+    assert r["approved_by"] == "总经理"
+    assert tsms("plan", "2027", "--approve", "--by", "总经理", ok=False).exit_code == 2
+    assert tsms_json("plan", "2027")["approved_by"] == "总经理"  # showing does not re-draft
+    out = tmp_path / "2027回访计划.xlsx"
+    tsms("plan", "2027", "--xlsx", out)
+    ws = openpyxl.load_workbook(out)["回访计划"]
+    assert "2027年度工程质量回访计划" in ws["A1"].value and "总经理" in ws["A2"].value
+    assert [c.value for c in ws[3]][:8] == ["序号", "工程项目", "回访类型", "部位", "回访方式", "时间", "人员安排",
+                                            "通知顾客日期"]
+    assert ws["F4"].is_date and ws["H4"].is_date
+
+
+def test_found_problem_becomes_rectification(estate, monkeypatch):
+    plan = tsms_json("plan", "2027")
+    item = _items(plan)[("P02", "routine", "")]["id"]
+    monkeypatch.setenv("TSMS_NOW", "2027-07-01 09:00")
+    r = tsms_json("revisit", "--plan-item", item, "--method", "visit", "--satisfaction", "基本满意",
+                  "--found", "2号楼外墙局部渗水", "--signed-by", "物业经理", "--at", "2027-06-30 10:00")
+    rect = r["rectification"]
+    assert rect["number"] == "P02-ZG2027-001" and rect["due"] == "2027-12-30" and rect["owner"] == "刘工"
+    assert tsms("revisit", "--plan-item", item, "--method", "visit", ok=False).exit_code == 2  # done already
+    tsms("rectify", "P02-ZG2027-001", "--result", "外墙重新打胶", "--verified-by", "物业经理", "--at", "2027-06-30 16:00")
+    assert tsms_json("rectify", "list", "--open") == []
+
+
+def test_survey_under_construction_three_months(site):
+    r = tsms_json("revisit", "--project", "P01", "--method", "questionnaire", "--scores", "施工质量=4,服务态度=5",
+                  "--found", "围挡破损", "--at", "2026-11-20 10:00")
+    assert r["scores"] == {"quality": 4, "service": 5}
+    assert r["rectification"]["due"] == "2027-02-22"  # 2027-02-20 is a Saturday: 第二百零三条 moves it
+
+
+@pytest.mark.parametrize("args", [["--scores", "quality=6"], ["--scores", "beauty=3"], ["--plan-item", "999"], []])
+def test_quality_revisit_refusals(estate, args):
+    before = dump(estate)
+    r = tsms("revisit", "--method", "visit", *args, ok=False)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert dump(estate) == before
+
+
+def test_overdue_lists_every_after_sales_kind(estate, monkeypatch):
+    # 2027 plan never approved; a claim never inspected; a rectification never closed;
+    # retention: applied, never verified
+    monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
+    tsms("plan", "2027")
+    tsms("claim", "--project", "P02", "--part", "waterproofing", "--content", "渗水", "--at", "2027-06-01 09:00")
+    tsms("revisit", "--project", "P02", "--method", "phone", "--found", "门窗密封条老化", "--at", "2027-01-05 10:00")
+    tsms("retention", "P02", "apply", "--at", "2027-07-01 09:00")
+    r = tsms("overdue", "--as-of", "2027-07-20", "--json", ok=False)
+    assert r.exit_code == 1
+    kinds = {i["kind"] for i in json.loads(r.stdout)}
+    assert {"plan", "claim", "notice", "planned_revisit", "retention_verify"} <= kinds
+    late = {i["kind"]: i for i in json.loads(r.stdout)}
+    assert late["claim"]["due"] == "2027-06-08" and late["claim"]["assignee"] == "刘工"
+    assert late["plan"]["due"] == "2026-12-31"
+    assert late["retention_verify"]["due"] == "2027-07-15"
+    r = tsms("overdue", "--as-of", "2027-07-20", "--within", "200", "--json", ok=False)
+    assert "rectification" in {i["kind"] for i in json.loads(r.stdout)}  # due 2027-07-05 + … (6 months)
+    plain = tsms("overdue", "--as-of", "2027-07-20", ok=False).stdout
+    assert "保修查验" in plain and "回访计划审批" in plain and "通知顾客" in plain
+
+
+def test_retention_due_listed(estate, monkeypatch):
+    monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
+    items = json.loads(tsms("overdue", "--as-of", "2027-07-20", "--json", ok=False).stdout)
+    assert any(i["kind"] == "retention" and i["due"] == "2027-06-30" for i in items)

@@ -1,0 +1,360 @@
+"""The yearly revisit plan (回访计划), planned quality revisits and rectifications (整改).
+
+Seed 《工程回访和顾客投诉处理办法》 1.4.1: 「每年十二月份,由公司工程部编制次年度工程质量回访
+计划,经公司总经理批准后由工程部组织实施…提前20天通知顾客单位,回访计划应包括:工程项目、
+回访方式、时间及人员安排等」; 《工程回访管理制度》: in warranty, once a year; seasonal
+revisits (rainy season for roofs, walls and windows; winter for heating); the pre-expiry
+revisit (「保修期结束前的回访…协商收回质保金」); 《中建工程回访制度范本》: the first revisit
+within a month of completion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+from sqlmodel import func, select
+
+from tsms import clock, db, rules
+from tsms.errors import TsmsError
+from tsms.ledger import LONG, Context, actor, clean, not_future
+from tsms.models import Plan, PlanItem, Project, QualityRevisit, Rectification, Region, Staff, WarrantyItem
+from tsms.vocab import PlanKind, RevisitMethod, Role, Satisfaction, t
+
+RAINY_SEASON = (6, 15)  # 雨季回访: mid-June, before the plum rains (梅雨)
+WINTER_DEFAULT = (12, 1)  # 冬季回访 where the region has no heating period on record
+SCORE_DIMENSIONS = {  # SPEC §5; seed 《工程回访管理制度》 2.2.1–2.2.2
+    "quality": "施工质量", "plan": "施工方案", "progress": "工程进度", "safety": "安全文明服务",
+    "environment": "环境保护", "service": "服务态度", "timeliness": "保修及时性", "repair": "保修质量",
+}
+
+
+# --------------------------------------------------------------------------- drafting (pure)
+
+
+def _anniversary(completed: dt.date, year: int) -> dt.date:
+    return rules.add_period(completed, years=year - completed.year)
+
+
+def candidates(project: Project, items: list[WarrantyItem], region: Region | None, year: int,
+               today: dt.date, s: rules.DeadlineSettings) -> list[dict]:
+    """The revisits a project needs in ``year`` (pure: the project's rows in, items out)."""
+    out = []
+    first_of_year, last_of_year = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    completed = project.completed_on
+
+    def add(kind: str, day: dt.date, method: str, part: str = "", note: str | None = None):
+        out.append({"kind": kind, "part": part, "date": day, "method": method, "note": note})
+
+    def covered(part: str, day: dt.date) -> bool:
+        """The part is under warranty on that day (a term still to be agreed does not count)."""
+        item = next((i for i in items if i.part == part), None)
+        return item is not None and item.expires is not None and item.expires >= day
+
+    first_due = rules.add_period(completed, months=1)
+    if first_due > today and first_due <= last_of_year:  # completed less than a month ago
+        add("first", first_due, "visit", note="竣工后1个月内首次回访")
+    in_warranty = any(i.expires is None or i.expires >= first_of_year for i in items)
+    anniversary = _anniversary(completed, year)
+    if in_warranty and completed.year < year:
+        add("routine", anniversary, "visit", note="保修期内每年一次")
+    rainy = dt.date(year, *RAINY_SEASON)
+    if covered("waterproofing", rainy) and rainy > completed:
+        add("seasonal", rainy, "visit", part="waterproofing", note="雨季回访屋面、墙面、门窗防水")
+    winter = dt.date(year, *WINTER_DEFAULT)
+    if region is not None and region.heating_start:
+        month, day = (int(x) for x in region.heating_start.split("-"))
+        winter = dt.date(year, month, day) + dt.timedelta(days=14)
+    if covered("heating", winter) and winter > completed:
+        add("seasonal", winter, "visit", part="heating", note="冬季回访供热系统")
+    expiring: dict[dt.date, list[str]] = defaultdict(list)
+    for item in items:
+        if item.expires is not None and first_of_year <= item.expires <= last_of_year and item.part != "structure":
+            expiring[item.expires].append(item.part)
+    for expires, parts in sorted(expiring.items()):
+        add("pre_expiry", expires - dt.timedelta(days=s.pre_expiry_days), "visit", part=",".join(sorted(parts)),
+            note=f"保修期 {expires.isoformat()} 届满")
+    if project.retention is not None and project.retention_returned_at is None:
+        ends = rules.liability_end(completed, project.liability_years)
+        if first_of_year <= ends <= last_of_year:
+            add("retention", ends - dt.timedelta(days=s.pre_expiry_days), "meeting",
+                note=f"缺陷责任期 {ends.isoformat()} 届满,协商返还质保金")
+    for c in out:
+        c["notify_by"] = rules.notify_by(c["date"], s)
+    return out
+
+
+# --------------------------------------------------------------------------- operations
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise TsmsError(t("年份应在 2000–2100 之间", "the year must be between 2000 and 2100"))
+
+
+def draft(ledger: db.Ledger, year: int, *, redraft: bool = False, by: str | None = None) -> dict:
+    """Draft (or re-draft) the plan from the ledger: items done or edited are kept."""
+    _check_year(year)
+    who = actor(by)
+    today = clock.today()
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        plan = session.get(Plan, year)
+        if plan is not None and plan.approved_at is not None and not redraft:
+            return _plan_dict(session, plan)
+        at = clock.now()
+        if plan is None:
+            plan = Plan(year=year, drafted_at=at, drafted_by=who)
+        else:
+            plan.drafted_at, plan.drafted_by, plan.approved_at, plan.approved_by = at, who, None, None
+        session.add(plan)
+        session.flush()
+        projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
+        items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
+        for item in session.exec(select(WarrantyItem)).all():
+            items_by_project[item.project_id].append(item)
+        regions = {r.code: r for r in session.exec(select(Region)).all()}
+        leaders = _leaders(session)
+        existing = {(i.project_id, i.kind, i.part): i for i in
+                    session.exec(select(PlanItem).where(PlanItem.year == year)).all()}
+        wanted = set()
+        settings = ctx.settings
+        added = updated = 0
+        for project in projects:
+            for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
+                                today, settings):
+                key = (project.id, c["kind"], c["part"])
+                wanted.add(key)
+                item = existing.get(key)
+                if item is not None and (item.done_at or item.edited):
+                    continue
+                staff = leaders.get(project.id) or leaders.get(None)
+                if item is None:
+                    session.add(PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
+                                         method=c["method"], date=c["date"], staff=staff, notify_by=c["notify_by"],
+                                         note=c["note"]))
+                    added += 1
+                elif (item.date, item.method, item.staff, item.notify_by) != (c["date"], c["method"], staff,
+                                                                               c["notify_by"]):
+                    item.date, item.method, item.staff, item.notify_by = c["date"], c["method"], staff, c["notify_by"]
+                    session.add(item)
+                    updated += 1
+        removed = 0
+        for key, item in existing.items():
+            if key not in wanted and not (item.done_at or item.edited or item.notified_at):
+                session.delete(item)
+                removed += 1
+        ctx.event("plan.draft", at, details={"year": year, "added": added, "updated": updated, "removed": removed})
+        session.flush()
+        return _plan_dict(session, plan)
+
+
+def _leaders(session) -> dict:
+    """Who leads the revisits: the project's own team leader, else the site's."""
+    out: dict = {}
+    rank = {Role.leader.value: 0, Role.deputy.value: 1, Role.member.value: 2}
+    for member in sorted(session.exec(select(Staff)).all(), key=lambda m: (rank.get(m.role, 3), m.id)):
+        out.setdefault(member.project_id, member.name)
+    return out
+
+
+def approve(ledger: db.Ledger, year: int, *, by: str | None = None, at: str | None = None) -> dict:
+    _check_year(year)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        plan = session.get(Plan, year)
+        if plan is None:
+            raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
+        if plan.approved_at is not None:
+            raise TsmsError(t("{y} 年的回访计划已由 {b} 批准", "the {y} plan was approved already by {b}", y=year, b=plan.approved_by))
+        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        plan.approved_by, plan.approved_at = who, when
+        session.add(plan)
+        ctx.event("plan.approve", when, details={"year": year, "by": who})
+        return _plan_dict(session, plan)
+
+
+def show(ledger: db.Ledger, year: int) -> dict:
+    _check_year(year)
+    with ledger.read() as session:
+        plan = session.get(Plan, year)
+        if plan is None:
+            raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
+        return _plan_dict(session, plan)
+
+
+def _plan_dict(session, plan: Plan) -> dict:
+    rows = session.exec(select(PlanItem, Project.code, Project.name).join(Project, Project.id == PlanItem.project_id)
+                        .where(PlanItem.year == plan.year).order_by(PlanItem.date, Project.code, PlanItem.id)).all()
+    return {"year": plan.year, "drafted_at": clock.iso(plan.drafted_at), "drafted_by": plan.drafted_by,
+            "approved_by": plan.approved_by, "approved_at": clock.iso(plan.approved_at),
+            "items": [item_dict(i, code, name) for i, code, name in rows]}
+
+
+def item_dict(i: PlanItem, code: str, name: str) -> dict:
+    return {"id": i.id, "project": code, "project_name": name, "kind": i.kind, "part": i.part, "method": i.method,
+            "date": i.date.isoformat(), "staff": i.staff, "notify_by": i.notify_by.isoformat(),
+            "notified_at": clock.iso(i.notified_at), "done_at": clock.iso(i.done_at), "edited": bool(i.edited),
+            "note": i.note}
+
+
+def edit_item(ledger: db.Ledger, item_id: int, *, date: dt.date | None = None, method: str | None = None,
+              staff: str | None = None, by: str | None = None) -> dict:
+    """Change a planned revisit's date, method or staff; re-drafting keeps the change."""
+    method_value = RevisitMethod.parse(method, "--method").value if method else None
+    staff = clean(staff, "--staff")
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        item = _item(session, item_id)
+        if date is not None:
+            item.date, item.notify_by = date, rules.notify_by(date, ctx.settings)
+        if method_value:
+            item.method = method_value
+        if staff:
+            item.staff = staff
+        item.edited = True
+        session.add(item)
+        ctx.event("plan.edit", clock.now(), details={"item": item_id, "date": str(date) if date else None,
+                                                     "method": method_value, "staff": staff})
+        project = session.get(Project, item.project_id)
+        return item_dict(item, project.code, project.name)
+
+
+def _item(session, item_id: int) -> PlanItem:
+    item = session.get(PlanItem, item_id)
+    if item is None:
+        raise TsmsError(t("回访计划里没有第 {i} 项", "the revisit plan has no item {i}", i=item_id))
+    return item
+
+
+def notify(ledger: db.Ledger, item_id: int, *, at: str | None = None, by: str | None = None) -> dict:
+    """Record that the client was told of a planned revisit (seed: 「提前20天通知顾客单位」)."""
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        item = _item(session, item_id)
+        if item.notified_at is not None:
+            raise TsmsError(t("第 {i} 项已于 {a} 通知", "item {i} was notified already at {a}", i=item_id,
+                              a=clock.short(item.notified_at)))
+        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        item.notified_at = when
+        session.add(item)
+        ctx.event("plan.notify", when, details={"item": item_id, "on_time": when.date() <= item.notify_by})
+        project = session.get(Project, item.project_id)
+        return item_dict(item, project.code, project.name)
+
+
+# --------------------------------------------------------------------------- quality revisits, rectifications
+
+
+def parse_scores(text: str | None) -> dict[str, int]:
+    """``quality=5,plan=4`` (or Chinese names) → scores 1–5 on the SPEC §5 dimensions."""
+    if not text:
+        return {}
+    by_name = {**{k: k for k in SCORE_DIMENSIONS}, **{v: k for k, v in SCORE_DIMENSIONS.items()}}
+    scores = {}
+    for part in text.replace(",", ",").split(","):
+        name, sep, value = part.partition("=")
+        key = by_name.get(name.strip())
+        if not sep or key is None or not value.strip().isdigit() or not 1 <= int(value) <= 5:
+            raise TsmsError(t("--scores「{p}」:应为 维度=1..5,维度:{d}", "--scores {p!r}: give dimension=1..5; dimensions: {d}",
+                              p=part, d=", ".join(SCORE_DIMENSIONS)))
+        scores[key] = int(value)
+    return scores
+
+
+def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | None, method: str,
+                    satisfaction: str | None, scores: str | None, found: str | None, signed_by: str | None,
+                    met: str | None, visitors: str | None, note: str | None, owner: str | None,
+                    at: str | None, by: str | None) -> dict:
+    """Record a planned revisit or a satisfaction survey; a problem found becomes a
+    rectification with its deadline (3 months under construction, 6 in warranty)."""
+    method_value = RevisitMethod.parse(method, "--method").value
+    answer = Satisfaction.parse(satisfaction, "--satisfaction").value if satisfaction else None
+    score_map = parse_scores(scores)
+    found, signed_by = clean(found, "--found", limit=LONG, multiline=True), clean(signed_by, "--signed-by")
+    met, note, owner = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True), clean(owner, "--owner")
+    who = actor(by)
+    visitors = clean(visitors, "--visitors") or who
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        item = None
+        if plan_item is not None:
+            item = _item(session, plan_item)
+            if item.done_at is not None:
+                raise TsmsError(t("第 {i} 项已于 {a} 回访", "item {i} was visited already at {a}", i=plan_item,
+                                  a=clock.short(item.done_at)))
+            proj = session.get(Project, item.project_id)
+        elif project:
+            proj = ctx.project(project)
+        else:
+            raise TsmsError(t("请给出投诉编号、--plan-item 或 --project", "give a complaint number, --plan-item or --project"))
+        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        visit = QualityRevisit(plan_item_id=item.id if item else None, project_id=proj.id, at=when, method=method_value,
+                               visitors=visitors, person_met=met, found=found, satisfaction=answer,
+                               scores=json.dumps(score_map) if score_map else None, signed_by=signed_by, note=note)
+        session.add(visit)
+        session.flush()
+        if item is not None:
+            item.done_at = when
+            session.add(item)
+        out = {"revisit": visit.id, "project": proj.code, "plan_item": plan_item, "scores": score_map}
+        if found:
+            in_warranty = proj.completed_on is not None
+            due = rules.rectification_deadline(when.date(), in_warranty, ctx.calendar, ctx.settings)
+            year = when.year
+            seq = (session.exec(select(func.count()).select_from(Rectification)
+                                .where(Rectification.project_id == proj.id,
+                                       Rectification.number.like(f"{proj.code}-ZG{year}-%"))).one() or 0) + 1
+            rect = Rectification(number=f"{proj.code}-ZG{year}-{seq:03d}", project_id=proj.id, revisit_id=visit.id,
+                                 content=found, owner=owner or proj.manager, created_at=when, due=due.due)
+            session.add(rect)
+            out["rectification"] = {"number": rect.number, "due": due.due.isoformat(), "owner": rect.owner}
+        ctx.event("quality_revisit", when, details={"project": proj.code, "plan_item": plan_item,
+                                                    "method": method_value, "satisfaction": answer,
+                                                    "scores": score_map, "found": found, "signed_by": signed_by,
+                                                    "rectification": out.get("rectification")})
+        return out
+
+
+def close_rectification(ledger: db.Ledger, number: str, *, result: str, verified_by: str,
+                        at: str | None = None, by: str | None = None) -> dict:
+    result = clean(result, "--result", required=True, limit=LONG, multiline=True)
+    verified_by = clean(verified_by, "--verified-by", required=True)
+    who = actor(by)
+    with ledger.write() as session:
+        ctx = Context(session, who)
+        rect = session.exec(select(Rectification).where(Rectification.number == number.strip().upper())).first()
+        if rect is None:
+            raise TsmsError(t("没有编号为「{n}」的整改项", "no rectification numbered {n!r}", n=number))
+        if rect.closed_at is not None:
+            raise TsmsError(t("{n} 已于 {a} 关闭", "{n} was closed already at {a}", n=rect.number, a=clock.short(rect.closed_at)))
+        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        if when < rect.created_at:
+            raise TsmsError(t("--at 早于发现问题的时间", "--at is before the problem was found"))
+        rect.closed_at, rect.result, rect.verified_by = when, result, verified_by
+        session.add(rect)
+        ctx.event("rectification.close", when, details={"number": rect.number, "result": result,
+                                                        "verified_by": verified_by, "on_time": when.date() <= rect.due})
+        return rectification_dict(rect, session.get(Project, rect.project_id))
+
+
+def rectification_dict(r: Rectification, project: Project) -> dict:
+    return {"number": r.number, "project": project.code, "content": r.content, "owner": r.owner,
+            "created_at": clock.iso(r.created_at), "due": r.due.isoformat(), "closed_at": clock.iso(r.closed_at),
+            "result": r.result, "verified_by": r.verified_by}
+
+
+def rectifications(ledger: db.Ledger, open_only: bool = False) -> list[dict]:
+    with ledger.read() as session:
+        query = select(Rectification, Project).join(Project, Project.id == Rectification.project_id)
+        if open_only:
+            query = query.where(Rectification.closed_at.is_(None))
+        return [rectification_dict(r, p) for r, p in session.exec(query.order_by(Rectification.due)).all()]
+
+
+def kind_label(kind: str) -> str:
+    return PlanKind(kind).label
