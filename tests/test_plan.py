@@ -131,3 +131,28 @@ def test_retention_due_listed(estate, monkeypatch):
     monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
     items = json.loads(tsms("overdue", "--as-of", "2027-07-20", "--json", ok=False).stdout)
     assert any(i["kind"] == "retention" and i["due"] == "2027-06-30" for i in items)
+
+
+def test_report_and_workbook_with_plan_and_claims(estate, monkeypatch, tmp_path):
+    plan = _items(tsms_json("plan", "2027"))
+    monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
+    done = plan[("P02", "routine", "")]["id"]
+    tsms("revisit", "--plan-item", done, "--method", "visit", "--satisfaction", "satisfied", "--at", "2027-06-30 10:00")
+    tsms("claim", "--project", "P02", "--part", "waterproofing", "--content", "渗水", "--contact", "13900001111",
+         "--at", "2027-06-01 09:00")
+    tsms("claim", "inspect", "P02-2027-W001", "--cause", "construction", "--at", "2027-06-03 09:00")
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2027-06-20 09:00")  # never inspected
+    r = tsms_json("report", "--month", "2027-06", "--as-of", "2027-07-20")
+    # June items: the seasonal waterproofing revisits of P02 and P03 (06-15) and P02's routine one (06-30)
+    assert r["plan_execution"] == {"numerator": 1, "denominator": 3, "rate": 0.3333}
+    assert r["warranty_claims"] == {"count": 2, "in_warranty": 2, "paid": 0,  # mep covered to 06-30
+                                    "inspection_on_time": {"numerator": 1, "denominator": 2, "rate": 0.5}}
+    out = tmp_path / "06.xlsx"
+    tsms("report", "--month", "2027-06", "--as-of", "2027-07-20", "--xlsx", out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总", "投诉台账", "回访记录", "超期清单", "保修单", "回访计划"]
+    claims = wb["保修单"]
+    assert claims["A3"].value == "P02-2027-W001" and claims["G3"].value == "139****1111" and claims["H3"].is_date
+    assert wb["回访计划"].max_row == 2 + 3
+    summary = {row[0].value: [c.value for c in row] for row in wb["汇总"].iter_rows() if row[0].value}
+    assert summary["回访计划执行率"][:4] == ["回访计划执行率", 1, 3, 0.3333]

@@ -198,6 +198,7 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
             .where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
         )).all())
         late = _late_in(session, in_scope, p, as_of)
+        plan_execution, claims = _after_sales(session, scope, p, as_of)
 
     received = sum(counts["status"].values())
     rejected = counts["status"]["rejected"]
@@ -224,15 +225,39 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
         "repeat_complainants": repeats,
         "late_steps": len(late),
         "late": late,
-        # from the revisit plan and warranty claims (tsms plan / tsms claim); none in this ledger
-        "plan_execution": None,
-        "warranty_claims": None,
+        # from the revisit plan and warranty claims (tsms plan / tsms claim); None when the
+        # ledger has none in the period
+        "plan_execution": plan_execution,
+        "warranty_claims": claims,
     }
 
 
 def _core(session, statement):
     """Run a plain column select through Core: the ORM's row loading adds nothing here but time."""
     return session.connection().execute(statement)
+
+
+def _after_sales(session, scope: Project | None, p: Period, as_of: dt.date) -> tuple[dict | None, dict | None]:
+    """Plan execution (planned revisits done / due in the period, up to the report date)
+    and warranty claims received in the period with their on-time inspection rate."""
+    from tsms.models import Claim, PlanItem
+
+    last = min(p.end, as_of)
+    items = select(PlanItem.done_at).where(PlanItem.date >= p.start, PlanItem.date <= last)
+    claims = select(Claim.in_warranty, Claim.paid, Claim.inspect_due, Claim.inspected_at).where(
+        Claim.received_at >= p.start_at, Claim.received_at < p.end_at)
+    if scope is not None:
+        items = items.where(PlanItem.project_id == scope.id)
+        claims = claims.where(Claim.project_id == scope.id)
+    planned = _core(session, items).all()
+    plan = {**_rate(sum(1 for (done,) in planned if done is not None), len(planned))} if planned else None
+    rows = _core(session, claims).all()
+    if not rows:
+        return plan, None
+    due = [(d, i) for _, _, d, i in rows if i is not None or d < as_of]
+    on_time = sum(1 for d, i in due if i is not None and i.date() <= d)
+    return plan, {"count": len(rows), "in_warranty": sum(1 for w, *_ in rows if w),
+                  "paid": sum(1 for _, paid, *_ in rows if paid), "inspection_on_time": _rate(on_time, len(due))}
 
 
 def _scope(project: Project | None):
@@ -248,8 +273,8 @@ class Rows:
     def __enter__(self):
         self._cm = self.ledger.read()
         self.session = self._cm.__enter__()
-        scope = Context(self.session).project(self.project) if self.project else None
-        self.in_scope = _scope(scope)
+        self.scope = Context(self.session).project(self.project) if self.project else None
+        self.in_scope = _scope(self.scope)
         return self
 
     def __exit__(self, *exc):
@@ -264,6 +289,27 @@ class Rows:
         ).execution_options(yield_per=1000))
         for row in result:
             yield dict(zip(LEDGER_KEYS, row))
+
+    def claims(self):
+        from tsms.models import Claim
+
+        p = self.period
+        query = (select(Claim, Project.code).join(Project, Project.id == Claim.project_id)
+                 .where(Claim.received_at >= p.start_at, Claim.received_at < p.end_at).order_by(Claim.received_at))
+        if self.scope is not None:
+            query = query.where(Claim.project_id == self.scope.id)
+        for claim, code in self.session.exec(query):
+            yield claim, code
+
+    def plan_items(self):
+        from tsms.models import PlanItem
+
+        p = self.period
+        query = (select(PlanItem, Project.code, Project.name).join(Project, Project.id == PlanItem.project_id)
+                 .where(PlanItem.date >= p.start, PlanItem.date <= p.end).order_by(PlanItem.date, Project.code))
+        if self.scope is not None:
+            query = query.where(PlanItem.project_id == self.scope.id)
+        yield from self.session.exec(query)
 
     def revisits(self):
         p = self.period

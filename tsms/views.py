@@ -153,6 +153,17 @@ def report(r: dict) -> None:
     if r["by_project"]:
         render.table(t("按工程", "by project"), [t("工程", "project"), t("件数", "count")],
                      [[k, str(v)] for k, v in r["by_project"].items()])
+    extra = []
+    if r["plan_execution"]:
+        m = r["plan_execution"]
+        extra.append([t("回访计划执行率", "plan execution"), str(m["numerator"]), str(m["denominator"]), percent(m["rate"])])
+    if r["warranty_claims"]:
+        m = r["warranty_claims"]["inspection_on_time"]
+        extra.append([t("保修单按时查验率", "claims inspected on time"), str(m["numerator"]), str(m["denominator"]),
+                      percent(m["rate"])])
+    if extra:
+        render.table(t("回访计划与保修", "Plan and warranty"), [t("指标", "measure"), t("分子", "numerator"),
+                                                          t("分母", "denominator"), t("比率", "rate")], extra)
     pending = r["revisit_rate"]["not_yet_due"]
     if pending:
         render.line(t("尚未到回访期限(不计入回访率):", "revisits not yet due (not counted):") + " "

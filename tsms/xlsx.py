@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from tsms.errors import TsmsError
 from tsms.render import value_text
-from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, StepKind, Urgency, t
+from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind,
+                         Urgency, WarrantyPart, t)
 
 DATE_FORMAT = "yyyy-mm-dd"
 PAPERSIZE_A4 = "9"  # the OOXML code of A4
@@ -128,6 +129,15 @@ REVISIT_HEADERS = [
     ("编号", 17), ("工程", 8), ("回访时间", 17), ("回访方式", 9), ("回访人", 10), ("被回访人", 10),
     ("联系方式", 14), ("满意度", 9), ("回访期限", 11), ("是否按时", 8), ("回访记录", 40),
 ]
+CLAIM_HEADERS = [
+    ("编号", 16), ("工程", 8), ("部位", 14), ("位置", 18), ("问题描述", 30), ("报修人", 10), ("联系方式", 14),
+    ("报修时间", 17), ("查验期限", 11), ("查验时间", 17), ("原因", 10), ("有偿", 6), ("维修结果", 24),
+    ("维修时间", 17), ("验收人", 10), ("验收时间", 17),
+]
+PLAN_HEADERS = [
+    ("项", 6), ("工程项目", 26), ("回访类型", 12), ("部位", 16), ("回访方式", 10), ("时间", 12), ("人员安排", 10),
+    ("通知顾客日期", 13), ("已通知", 17), ("已回访", 17),
+]
 OVERDUE_HEADERS = [
     ("环节", 12), ("编号", 17), ("工程", 8), ("期限", 11), ("完成时间", 17), ("逾期天数", 9), ("责任人", 10),
     ("状态", 9),
@@ -188,6 +198,25 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
         ws.append([StepKind(item["kind"]).zh, item["number"], item["project"], date_cell(ws, item["due"], DATE_FORMAT),
                    date_cell(ws, item["done_at"]), item["days_late"], text_cell(ws, item["assignee"]),
                    value_text("status", item["status"])])
+    if report["warranty_claims"]:
+        ws = _sheet(wb, "保修单", f"{site} 保修单 {label}", CLAIM_HEADERS)
+        for claim, code in source.claims():
+            ws.append([claim.number, code, WarrantyPart(claim.part).zh, text_cell(ws, claim.location),
+                       text_cell(ws, claim.content), text_cell(ws, claim.complainant),
+                       text_cell(ws, contact(claim.contact)), date_cell(ws, claim.received_at),
+                       date_cell(ws, claim.inspect_due, DATE_FORMAT), date_cell(ws, claim.inspected_at),
+                       Cause(claim.cause).zh if claim.cause else None, "是" if claim.paid else "否",
+                       text_cell(ws, claim.repair_result), date_cell(ws, claim.repaired_at),
+                       text_cell(ws, claim.accepted_by), date_cell(ws, claim.accepted_at)])
+    plan_rows = list(source.plan_items())
+    if plan_rows:
+        ws = _sheet(wb, "回访计划", f"{site} 回访计划 {label}", PLAN_HEADERS)
+        for item, code, name in plan_rows:
+            ws.append([item.id, text_cell(ws, f"{code} {name}"), PlanKind(item.kind).zh,
+                       "、".join(WarrantyPart(x).zh for x in item.part.split(",")) if item.part else None,
+                       method[item.method], date_cell(ws, item.date, DATE_FORMAT), text_cell(ws, item.staff),
+                       date_cell(ws, item.notify_by, DATE_FORMAT), date_cell(ws, item.notified_at),
+                       date_cell(ws, item.done_at)])
     if bar:
         bar[0].update(bar[1], completed=total)
         bar[0].stop()
@@ -206,6 +235,12 @@ def _progress(enabled: bool, total: int):
     task = bar.add_task(t("写出投诉台账", "writing the ledger sheet"), total=total)
     bar.start()
     return bar, task
+
+
+def _rate_row(ws, label: str, measure: dict | None, missing: str) -> list:
+    if not measure:
+        return [label, missing]
+    return [label, measure["numerator"], measure["denominator"], _styled(ws, measure["rate"], fmt="0.0%")]
 
 
 def _summary(wb, report: dict, caption: str) -> None:
@@ -238,8 +273,10 @@ def _summary(wb, report: dict, caption: str) -> None:
              ["处理用时中位数(工作日)", d["median"]], ["处理用时90%分位(工作日)", d["p90"]],
              ["尚未到期的回访", len(report["revisit_rate"]["not_yet_due"])],
              ["重复投诉(人或地址)", len(report["repeat_complainants"])],
-             ["回访计划执行率", "无回访计划数据" if report["plan_execution"] is None else report["plan_execution"]["rate"]],
-             ["保修单按时率", "无保修单数据" if report["warranty_claims"] is None else report["warranty_claims"]["rate"]],
+             _rate_row(ws, "回访计划执行率", report["plan_execution"], "无回访计划数据"),
+             _rate_row(ws, "保修单按时查验率", report["warranty_claims"] and report["warranty_claims"]["inspection_on_time"],
+                       "无保修单数据"),
+             ["保修单(件)", report["warranty_claims"]["count"] if report["warranty_claims"] else 0],
              []]
     def block(title: str, pairs) -> tuple[int, int]:
         """A header row and its label/count rows; returns the header's and the last row's numbers."""
