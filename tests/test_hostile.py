@@ -58,6 +58,18 @@ def _command():
         st.tuples(st.just(["config"]), st.lists(st.one_of(JUNK, st.sampled_from(["resolve_normal", "night_start"])), max_size=2)),
         st.tuples(st.sampled_from([["project", "add"], ["staff", "add"]]), st.lists(JUNK, max_size=3),
                   _opt("--name", JUNK), _opt("--dept", JUNK)),
+        st.tuples(st.just(["claim"]), _opt("--project", st.one_of(JUNK, st.just("P02"))), _opt("--part", ENUM),
+                  _opt("--content", JUNK), at),
+        st.tuples(st.sampled_from([["claim", "inspect"], ["claim", "repair"], ["claim", "accept"]]),
+                  st.one_of(JUNK, st.just("P02-2026-W001")).map(lambda n: [n]), _opt("--cause", ENUM),
+                  _opt("--result", JUNK), at),
+        st.tuples(st.just(["warranty", "set"]), st.lists(st.one_of(JUNK, st.sampled_from(["P02", "mep", "heating"])),
+                                                         max_size=2), _opt("--years", COUNT), _opt("--seasons", COUNT)),
+        st.tuples(st.just(["plan"]), st.one_of(COUNT, st.just("2027")).map(lambda y: [y]), _opt("--edit", COUNT),
+                  _opt("--date", DATES)),
+        st.tuples(st.sampled_from([["notify"], ["rectify"], ["retention"]]), st.lists(JUNK, min_size=1, max_size=2), at),
+        st.tuples(st.just(["revisit"]), _opt("--plan-item", COUNT), _opt("--project", JUNK),
+                  _opt("--method", ENUM), _opt("--scores", JUNK), _opt("--found", JUNK), at),
     ).map(lambda parts: [word for part in parts for word in part])
 
 
@@ -81,7 +93,10 @@ def hostile_ledger(tmp_path_factory):
     run("project", "add", "P01", "--name", "工程")
     run("staff", "add", "张三", "--dept", "工程部", "--role", "leader")
     for at in ("2026-09-29 10:00", "2026-09-29 11:00", "2026-09-29 12:00"):
-        run("log", "--category", "noise", "--content", "噪声", "--channel", "hotline", "--at", at)
+        run("log", "--project", "P01", "--category", "noise", "--content", "噪声", "--channel", "hotline", "--at", at)
+    run("project", "add", "P02", "--name", "二期", "--region", "beijing", "--completed", "2025-06-30",
+        "--retention", "1000")
+    run("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-07-01 09:00")
     run("assign", "SH01-2026-00002", "--to", "张三", "--at", "2026-09-30 09:00")
     run("assign", "SH01-2026-00003", "--to", "张三", "--at", "2026-09-30 09:00")
     run("resolve", "SH01-2026-00003", "--result", "好", "--at", "2026-09-30 10:00")

@@ -156,3 +156,21 @@ def test_report_and_workbook_with_plan_and_claims(estate, monkeypatch, tmp_path)
     assert wb["回访计划"].max_row == 2 + 3
     summary = {row[0].value: [c.value for c in row] for row in wb["汇总"].iter_rows() if row[0].value}
     assert summary["回访计划执行率"][:4] == ["回访计划执行率", 1, 3, 0.3333]
+
+
+def test_attachments_on_every_subject_and_listed(estate, tmp_path, monkeypatch):
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"jpeg-bytes")
+    plan = _items(tsms_json("plan", "2027"))
+    item = plan[("P02", "routine", "")]["id"]
+    monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
+    tsms("revisit", "--plan-item", item, "--method", "visit", "--found", "外墙渗水", "--at", "2027-06-30 10:00")
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2027-06-20 09:00")
+    number = tsms("log", "--project", "P01", "--category", "noise", "--content", "噪声", "--at", "2027-06-20 09:00").stdout.strip()
+    for subject in (number, "P02-2027-W001", "P02-ZG2027-001", f"2027-{item}"):
+        assert tsms_json("attach", subject, photo)[0]["number"] == subject
+    assert tsms_json("show", number)["attachments"][0]["name"] == "现场.jpg"
+    assert "现场.jpg" in tsms("show", number).stdout
+    assert tsms_json("claim", "show", "P02-2027-W001")["attachments"][0]["size"] == 10
+    assert tsms("attach", "NOPE-1", photo, ok=False).exit_code == 2
+    assert tsms("check").exit_code == 0

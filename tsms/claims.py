@@ -146,9 +146,12 @@ def list_claims(ledger: db.Ledger, project: str | None = None) -> list[dict]:
 
 
 def show_claim(ledger: db.Ledger, number: str) -> dict:
+    from tsms.files import listed
+
     with ledger.read() as session:
         claim = _find(Context(session), number)
-        return claim_dict(claim, session.get(Project, claim.project_id))
+        return {**claim_dict(claim, session.get(Project, claim.project_id)),
+                "attachments": listed(session, claim.number)}
 
 
 # --------------------------------------------------------------------------- retention money

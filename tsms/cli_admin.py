@@ -385,7 +385,10 @@ def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
     r = claims.show_claim(_setup(db, lang), number)
     if json_out:
         return render.print_json(r)
-    render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]), [(k, render.value_text(k, v)) for k, v in r.items()])
+    render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]),
+                 [(k, render.value_text(k, v)) for k, v in r.items() if k != "attachments"])
+    for a in r["attachments"]:
+        render.line(t("附件:{f}({s} 字节)", "attachment: {f} ({s} bytes)", f=a["name"], s=a["size"]))
 
 
 @app.command("retention")

@@ -37,10 +37,8 @@ def file_sha256(path: Path) -> str:
 
 
 def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = None) -> list[dict]:
-    """Attach files to a complaint: all of them, or none."""
-    from tsms.claims import _find as find_claim
-    from tsms.lifecycle import find
-
+    """Attach files to a complaint, a warranty claim, a rectification or a planned revisit
+    (its plan item, ``2027-12``): all of them, or none."""
     if not paths:
         raise TsmsError(t("请给出要附加的文件", "give the files to attach"))
     files = []
@@ -57,12 +55,7 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
     # leaves an unreferenced file, harmless, never a reference to a missing one.
     with ledger.write() as session:
         ctx = Context(session, who)
-        try:
-            c = find(ctx, number)
-            complaint_id, subject = c.id, c.number
-        except TsmsError:  # not a complaint: a warranty claim
-            c = find_claim(ctx, number)
-            complaint_id, subject = None, c.number
+        complaint_id, subject = _subject(ctx, number)
         at = clock.now()
         out = []
         for path, size, sha in files:
@@ -80,3 +73,41 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
             out.append({"number": subject, "name": name, "sha256": sha, "size": size})
         ctx.event("attach", at, complaint_id, details={"files": out})
         return out
+
+
+def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
+    """What a number names: (complaint id or None, the subject the attachment is filed under)."""
+    from sqlmodel import select
+
+    from tsms.claims import _find as find_claim
+    from tsms.lifecycle import find
+    from tsms.models import PlanItem, Rectification
+
+    key = (number or "").strip().upper()
+    try:
+        c = find(ctx, key)
+        return c.id, c.number
+    except TsmsError:
+        pass
+    try:
+        return None, find_claim(ctx, key).number
+    except TsmsError:
+        pass
+    rect = ctx.session.exec(select(Rectification).where(Rectification.number == key)).first()
+    if rect is not None:
+        return None, rect.number
+    year, _, item_id = key.partition("-")
+    if year.isdigit() and item_id.isdigit():
+        item = ctx.session.get(PlanItem, int(item_id))
+        if item is not None and item.year == int(year):
+            return None, f"{item.year}-{item.id}"
+    raise TsmsError(t("「{n}」不是投诉、保修单、整改项或回访计划项的编号", "{n!r} is not the number of a complaint, claim, "
+                      "rectification or plan item", n=number))
+
+
+def listed(session, subject: str) -> list[dict]:
+    """The attachments filed under a subject, for show."""
+    from sqlmodel import select
+
+    return [{"name": a.name, "sha256": a.sha256, "size": a.size, "added_at": clock.iso(a.added_at), "by": a.added_by}
+            for a in session.exec(select(Attachment).where(Attachment.subject == subject).order_by(Attachment.id)).all()]

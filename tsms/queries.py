@@ -102,6 +102,9 @@ def show(ledger: db.Ledger, number: str, as_of: dt.date | None = None) -> dict:
         revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
         out = complaint_dict(c, project, steps)
         out["deadlines"] = [_step_dict(s, as_of) for s in steps]
+        from tsms.files import listed
+
+        out["attachments"] = listed(session, c.number)
         out["revisits"] = [
             {"at": clock.iso(r.at), "method": r.method, "satisfaction": r.satisfaction, "visitor": r.visitor,
              "person_met": r.person_met, "note": r.note, "due": _date(r.due),

@@ -36,6 +36,11 @@ def complaint(c: dict) -> None:
                      value_text("at", step["done_at"]), state])
     render.table(t("期限", "Deadlines"), [t("环节", "step"), t("起算日", "starts"), t("期限", "due"),
                                          t("完成时间", "done at"), t("情况", "state")], rows)
+    if c.get("attachments"):
+        render.table(t("附件", "Attachments"), [t("文件", "file"), t("大小", "size"), t("附加时间", "added"),
+                                              t("操作人", "by"), "sha256"],
+                     [[a["name"], str(a["size"]), value_text("at", a["added_at"]), a["by"], a["sha256"][:16]]
+                      for a in c["attachments"]])
     if c["revisits"]:
         render.table(t("回访记录", "Revisits"),
                      [t("回访时间", "at"), t("方式", "method"), t("满意度", "satisfaction"), t("回访人", "visitor"),
