@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, not_future
+from tsms.ledger import LONG, Context, actor, clean, not_future, writing
 from tsms.models import Claim, Project, WarrantyItem
 from tsms.vocab import Cause, WarrantyPart, t
 
@@ -47,9 +47,8 @@ def log_claim(ledger: db.Ledger, *, project: str | None, part: str, content: str
     content = clean(content, "--content", required=True, limit=LONG, multiline=True)
     location, complainant, contact = clean(location, "--location"), clean(complainant, "--from"), clean(contact, "--contact")
     received = _at(at, None)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
         proj = _completed(ctx, project)
         if received.date() < proj.completed_on:
             raise TsmsError(t("报修时间早于竣工验收日期 {d}", "the notice is before completion acceptance ({d})",
@@ -83,9 +82,7 @@ def _find(ctx: Context, number: str) -> Claim:
 @contextlib.contextmanager
 def _step(ledger: db.Ledger, number: str, action: str, by: str | None):
     """One step of one claim: a write transaction, the claim, and the check of its state."""
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
         claim = _find(ctx, number)
         if claim.status != NEXT[action]:
             raise TsmsError(t("保修单 {n} 当前为「{s}」,不能{a}", "claim {n} is {s}: {a} is not allowed now",

@@ -19,7 +19,7 @@ from sqlmodel import func, select
 
 from tsms import clock, db
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, SHORT, Context, actor
+from tsms.ledger import LONG, SHORT, Context, writing
 from tsms.models import Complaint, Revisit
 from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
 
@@ -226,9 +226,8 @@ def run(ledger: db.Ledger, file: str, project: str | None, *, skip_invalid: bool
     if bad and not skip_invalid:
         return result
     good = [r for r in rows if not r.errors]
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         site = ctx.site
         proj = ctx.project(project)
         keys = [r.values["import_key"] for r in good]

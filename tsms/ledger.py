@@ -8,6 +8,7 @@ event; nothing else in tsms changes data.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import getpass
@@ -274,6 +275,15 @@ def ensure_calendar(ledger: db.Ledger, years: range) -> None:
             ctx.calendar.year(year)
 
 
+@contextlib.contextmanager
+def writing(ledger: db.Ledger, by: str | None):
+    """One operation: who acts (--by, TSMS_USER, the login name), one write transaction,
+    and the context the operation works in."""
+    who = actor(by)
+    with ledger.write() as session:
+        yield Context(session, who)
+
+
 def event_hash(ev: Event) -> str:
     """sha256 over the previous hash and the event's content: editing or removing an event
     breaks every hash after it."""
@@ -336,9 +346,8 @@ def add_project(ledger: db.Ledger, code: str, name: str, kind: str | None, by: s
         if not 1 <= life <= 200:
             raise TsmsError(t("--design-life 应为 1–200 年", "--design-life must be 1 to 200 years"))
         values["design_life"] = life
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         ctx.site  # noqa: B018 — refuses an uninitialised ledger
         if session.exec(select(Project).where(Project.code == code)).first():
             raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=code))
@@ -372,9 +381,8 @@ def add_staff(ledger: db.Ledger, name: str, dept: str, role: str | None, phone: 
     dept = clean(dept, "--dept", required=True)
     role_value = (Role.parse(role, "--role") or Role.member).value
     phone = clean(phone, "--phone")
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         ctx.site  # noqa: B018
         project_id = ctx.project(project).id if project else None
         if session.exec(select(Staff).where(Staff.name == name)).first():
@@ -399,9 +407,7 @@ def set_config(ledger: db.Ledger, key: str, value: str, by: str | None = None) -
         number = int(value)
     except ValueError:
         raise TsmsError(t("{k} 需要整数,收到「{v}」", "{k} takes a whole number, not {v!r}", k=key, v=value)) from None
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
         current = ctx.settings
         new = dataclasses.replace(current, **{key: number})
         problems = new.check()
@@ -431,9 +437,8 @@ def read_config(ledger: db.Ledger) -> dict:
 
 def calendar_set(ledger: db.Ledger, day: dt.date, working: bool, note: str | None, by: str | None = None) -> dict:
     note = clean(note, "--note") or ""
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         row = session.get(CalendarDay, day) or CalendarDay(day=day, working=working)
         row.working, row.note = working, note
         session.add(row)
@@ -444,9 +449,8 @@ def calendar_set(ledger: db.Ledger, day: dt.date, working: bool, note: str | Non
 
 
 def calendar_unset(ledger: db.Ledger, day: dt.date, by: str | None = None) -> dict:
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         row = session.get(CalendarDay, day)
         if row is None:
             raise TsmsError(t("账本里没有 {d} 的日历条目", "the ledger has no calendar entry for {d}", d=day))
@@ -460,9 +464,8 @@ def calendar_unset(ledger: db.Ledger, day: dt.date, by: str | None = None) -> di
 def calendar_confirm(ledger: db.Ledger, year: int, note: str, by: str | None = None) -> dict:
     """Declare a year's arrangement official (its days entered with calendar set)."""
     note = clean(note, "--note", required=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         row = session.get(CalendarYear, year) or CalendarYear(year=year)
         row.confirmed_note = note
         session.add(row)

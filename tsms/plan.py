@@ -18,7 +18,7 @@ from sqlmodel import func, select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, not_future
+from tsms.ledger import LONG, Context, actor, clean, not_future, writing
 from tsms.models import Plan, PlanItem, Project, QualityRevisit, Rectification, Region, Staff, WarrantyItem
 from tsms.vocab import PlanKind, RevisitMethod, Role, Satisfaction, t
 
@@ -161,9 +161,8 @@ def _leaders(session) -> dict:
 
 def approve(ledger: db.Ledger, year: int, *, by: str | None = None, at: str | None = None) -> dict:
     _check_year(year)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
         plan = session.get(Plan, year)
         if plan is None:
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
@@ -205,9 +204,8 @@ def edit_item(ledger: db.Ledger, item_id: int, *, date: dt.date | None = None, m
     """Change a planned revisit's date, method or staff; re-drafting keeps the change."""
     method_value = RevisitMethod.parse(method, "--method").value if method else None
     staff = clean(staff, "--staff")
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         item = _item(session, item_id)
         if date is not None:
             item.date, item.notify_by = date, rules.notify_by(date, ctx.settings)
@@ -232,9 +230,8 @@ def _item(session, item_id: int) -> PlanItem:
 
 def notify(ledger: db.Ledger, item_id: int, *, at: str | None = None, by: str | None = None) -> dict:
     """Record that the client was told of a planned revisit (seed: 「提前20天通知顾客单位」)."""
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         item = _item(session, item_id)
         if item.notified_at is not None:
             raise TsmsError(t("第 {i} 项已于 {a} 通知", "item {i} was notified already at {a}", i=item_id,
@@ -324,9 +321,8 @@ def close_rectification(ledger: db.Ledger, number: str, *, result: str, verified
                         at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     verified_by = clean(verified_by, "--verified-by", required=True)
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         rect = session.exec(select(Rectification).where(Rectification.number == number.strip().upper())).first()
         if rect is None:
             raise TsmsError(t("没有编号为「{n}」的整改项", "no rectification numbered {n!r}", n=number))

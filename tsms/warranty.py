@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import Context, actor, clean
+from tsms.ledger import Context, clean, writing
 from tsms.models import Project, Region, WarrantyItem
 from tsms.vocab import WarrantyPart, t
 
@@ -81,9 +81,8 @@ def create_items(ctx: Context, project: Project) -> list[WarrantyItem]:
 
 def complete(ledger: db.Ledger, code: str, day: dt.date, by: str | None = None) -> dict:
     """Record completion acceptance (竣工验收合格) and create the warranty items."""
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         project = ctx.project(code)
         if project.completed_on is not None:
             raise TsmsError(t("工程 {c} 已于 {d} 竣工验收", "project {c} passed completion acceptance on {d} already",
@@ -108,9 +107,8 @@ def set_term(ledger: db.Ledger, code: str, part: str, *, years: int | None = Non
         raise TsmsError(t("请给出 --years 或 --seasons 之一", "give one of --years or --seasons"))
     if (years is not None and not 1 <= years <= 200) or (seasons is not None and not 1 <= seasons <= 50):
         raise TsmsError(t("期限应为 1–200 年或 1–50 个采暖/供冷期", "a term is 1 to 200 years or 1 to 50 seasons"))
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         project = ctx.project(code)
         item = _item(ctx, project, part_value)
         region = find_region(ctx, project.region)
@@ -204,9 +202,8 @@ def add_region(ledger: db.Ledger, code: str, name: str, heating: str | None, coo
                                   "--{l} takes START:END month-days, e.g. 11-15:03-15", l=label))
             _month_day(start), _month_day(end)
             spans[label] = (start.strip(), end.strip())
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session = ctx.session
         if session.get(Region, code):
             raise TsmsError(t("地区「{c}」已存在", "region {c!r} exists already", c=code))
         region = Region(code=code, name=name)
