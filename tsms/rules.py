@@ -154,7 +154,11 @@ def working_days_between(start: dt.date, end: dt.date, cal: WorkCalendar) -> int
 def working_day_counter(first: dt.date, last: dt.date, cal: WorkCalendar):
     """:func:`working_days_between` for many pairs within [first, last], each in O(1): a
     running count of working days over the span is built once (reports over a month of
-    ten thousand complaints)."""
+    ten thousand complaints).
+
+    Source: as :func:`working_days_between` — 《民法典》 第二百零一条 (the first day is not
+    counted) and the State Council's yearly arrangement.
+    """
     running, count, day = {}, 0, first
     while day <= last:
         if cal.is_working_day(day):
