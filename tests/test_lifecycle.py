@@ -220,3 +220,12 @@ def test_bare_date_on_the_previous_steps_day(site):
     log("2026-09-29 14:00")
     tsms("assign", NUMBER, "--to", "张三", "--at", "2026-09-29")
     assert tsms_json("show", NUMBER)["assigned_at"] == "2026-09-29T14:00:00+08:00"
+
+
+def test_assign_to_someone_outside_the_team(site):
+    log()
+    tsms("assign", NUMBER, "--to", "王五", "--dept", "物业部", "--at", "2026-09-30 08:30")
+    c = tsms_json("show", NUMBER)
+    assert c["assignee"] == "王五" and c["department"] == "物业部"
+    tsms("assign", NUMBER, "--to", "赵六", "--at", "2026-09-30 09:30")
+    assert tsms_json("show", NUMBER)["department"] is None

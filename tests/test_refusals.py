@@ -58,7 +58,7 @@ def test_refusal_in_english_names_state_and_allowed_actions(site):
     log()
     r = tsms("--lang", "en", "revisit", NUMBER, "--method", "phone", "--satisfaction", "satisfied", ok=False)
     assert r.exit_code == 2
-    assert r.stderr.strip() == f"tsms: {NUMBER} is received: revisit is not allowed; allowed now: accept、reject、assign、escalate"
+    assert r.stderr.strip() == f"tsms: {NUMBER} is received: revisit is not allowed; allowed now: accept, reject, assign, escalate"
 
 
 BAD = [
@@ -76,7 +76,6 @@ BAD = [
     (["log", "--project", "P01", "--category", "noise", "--content", "x" * 5000], "--content"),
     (["log", "--project", "P01", "--category", "noise", "--content", "x", "--at", "2027-06-01 10:00"], "--at"),
     (["log", "--project", "P01", "--category", "noise"], "--content"),
-    (["assign", NUMBER, "--to", "王五", "--at", "2026-09-30 10:00"], "王五"),
     (["assign", NUMBER, "--to", "张三", "--at", "2026-09-28 10:00"], "--at"),
     (["revisit", NUMBER, "--method", "telepathy", "--satisfaction", "satisfied"], "telepathy"),
     (["overdue", "--as-of", "someday"], "--as-of"),

@@ -34,6 +34,16 @@ def test_official_2026_days():
     assert not CAL.is_working_day(D(2026, 11, 22))  # ordinary Sunday
 
 
+def test_official_2025_days():
+    # 国办发明电〔2024〕12号: the 2025 arrangement (Spring Festival with New Year's Eve, Labour Day 2 days)
+    for day in [D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11)]:
+        assert CAL.is_working_day(day), day
+    for day in [D(2025, 1, 28), D(2025, 2, 4), D(2025, 4, 4), D(2025, 5, 1), D(2025, 5, 5), D(2025, 5, 31),
+                D(2025, 6, 2), D(2025, 10, 1), D(2025, 10, 8)]:
+        assert not CAL.is_working_day(day), day
+    assert CAL.is_confirmed(2025)
+
+
 def test_revisit_after_national_day():
     d = rules.revisit_deadline(D(2026, 9, 30), CAL, S)
     assert d.due == D(2026, 10, 9)

@@ -242,16 +242,6 @@ class Context:
         codes = self.session.exec(select(Project.code).order_by(Project.code).limit(20)).all()
         return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
 
-    def staff(self, name: str) -> Staff:
-        row = self.session.exec(select(Staff).where(Staff.name == name)).first()
-        if row is None:
-            names = self.session.exec(select(Staff.name).order_by(Staff.name).limit(30)).all()
-            raise TsmsError(
-                t("投诉小组里没有「{n}」;现有:{k}(用 tsms staff add 添加)",
-                  "{n!r} is not in the complaint team; team: {k} (add with tsms staff add)",
-                  n=name, k=", ".join(names) or "-")
-            )
-        return row
 
 
 def ensure_calendar(ledger: db.Ledger, years: range) -> None:

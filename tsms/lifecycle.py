@@ -62,7 +62,7 @@ def _require(c: Complaint, action: str) -> None:
     if action in ALLOWED[status]:
         return
     possible = [a for a in ALLOWED[status] if a != "reply" or Channel(c.channel) in REFERRED_CHANNELS]
-    allowed = "、".join(_action_label(a) for a in possible)
+    allowed = t("、", ", ").join(_action_label(a) for a in possible)
     raise TsmsError(
         t(
             "{n} 当前状态为「{s}」,不能{a};此状态可执行:{k}",
@@ -274,7 +274,9 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
     with _acting(ledger, number, "assign", by) as (ctx, c):
         session = ctx.session
-        member = ctx.staff(to)
+        # the handler may be anyone in a relevant department (seed 3.2 「相关部门负责对投诉的内容进行
+        # 处理」), not only the complaint team; a team member's department is the default
+        member_dept = _dept_of(ctx, to)
         previous = c.assigned_at or c.accepted_at or c.received_at
         when = _when(at, previous, t("上一步", "previous step"))
         ctx.ensure_fresh_calendar(when)
@@ -282,13 +284,13 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
         if c.status == Status.received.value:
             due = _accept_into(ctx, c, when, None, None)
         reassigned = c.status == Status.assigned.value
-        c.assignee, c.department = member.name, dept or member.dept
+        c.assignee, c.department = to, dept or member_dept
         if opinion:
             c.handling_opinion = opinion
         c.assigned_at, c.status = when, Status.assigned.value
         session.add(c)
         ctx.event("reassign" if reassigned else "assign", when, c.id,
-                  details={"to": member.name, "dept": c.department, "opinion": opinion, **due})
+                  details={"to": to, "dept": c.department, "opinion": opinion, **due})
         resolve_due = _open_step(ctx, c, "resolve")
         return {"number": c.number, "status": c.status, "assignee": c.assignee, "department": c.department,
                 "resolve_due": resolve_due.due.isoformat() if resolve_due else None}
