@@ -243,7 +243,6 @@ class Context:
         return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
 
 
-
 def ensure_calendar(ledger: db.Ledger, years: range) -> None:
     """Fill the ledger's calendar cache for these years (and refresh it if the holidays
     package changed) in a short write of its own, so that read-only commands such as
