@@ -2,6 +2,8 @@
 
 
 
+import pytest
+
 from conftest import NUMBER, dump, log, tsms, tsms_json
 
 
@@ -229,3 +231,10 @@ def test_assign_to_someone_outside_the_team(site):
     assert c["assignee"] == "王五" and c["department"] == "物业部"
     tsms("assign", NUMBER, "--to", "赵六", "--at", "2026-09-30 09:30")
     assert tsms_json("show", NUMBER)["department"] is None
+
+
+@pytest.mark.parametrize("typed", ["2026-09-29 23:10", "2026/9/29 23:10", "2026年9月29日 23:10", "2026.09.29 23:10",
+                                   "2026-09-29T23:10:00"])
+def test_dates_as_clerks_type_them(site, typed):
+    log(typed)
+    assert tsms_json("show", NUMBER)["received_at"] == "2026-09-29T23:10:00+08:00"

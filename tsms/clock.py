@@ -15,8 +15,10 @@ from tsms.vocab import t
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+# 2026-11-23, 2026/11/23, 2026.11.23 or 2026年11月23日; a time as 14:30 or 14:30:05
+_DATE = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?$")
+_DATETIME = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?(?:[ T]+)?(\d{1,2})[:：](\d{2})"
+                       r"(?:[:：](\d{2}))?$")
 
 ACCEPTED_TIMES = "2026-11-23, 2026-11-23 14:30, today, yesterday, now"
 ACCEPTED_DATES = "2026-11-23, today, yesterday"
