@@ -1,7 +1,5 @@
 """The complaint lifecycle through the command line (SPEC §2), with its deadlines."""
 
-
-
 import pytest
 
 from conftest import NUMBER, dump, log, tsms, tsms_json

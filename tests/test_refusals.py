@@ -81,7 +81,7 @@ BAD = [
     (["overdue", "--as-of", "someday"], "--as-of"),
     (["overdue", "--within", "-1"], "--within"),
     (["list", "--status", "lost"], "lost"),
-    (["list", "--since", "2026/01/01"], "--since"),
+    (["list", "--since", "2026-01-32"], "--since"),
     (["calendar", "set", "2026-02-30", "workday"], "DATE"),
     (["calendar", "set", "2027-02-06", "holiday"], "workday"),
     (["calendar", "12"], "12"),
