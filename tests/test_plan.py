@@ -174,3 +174,13 @@ def test_attachments_on_every_subject_and_listed(estate, tmp_path, monkeypatch):
     assert tsms_json("claim", "show", "P02-2027-W001")["attachments"][0]["size"] == 10
     assert tsms("attach", "NOPE-1", photo, ok=False).exit_code == 2
     assert tsms("check").exit_code == 0
+
+
+def test_plan_owed_from_the_first_december_after_entry(site):
+    tsms("project", "add", "P07", "--name", "已竣工", "--completed", "2025-06-30")  # entered 2026-11-23
+    items = json.loads(tsms("overdue", "--as-of", "2026-11-23", "--json", ok=False).stdout)
+    assert not any(i["kind"] == "plan" for i in items)
+    soon = json.loads(tsms("overdue", "--as-of", "2026-12-28", "--within", "5", "--json", ok=False).stdout)
+    assert [i["number"] for i in soon if i["kind"] == "plan"] == ["plan-2027"]
+    late = json.loads(tsms("overdue", "--as-of", "2027-01-05", "--json", ok=False).stdout)
+    assert [(i["number"], i["days_late"]) for i in late if i["kind"] == "plan"] == [("plan-2027", 5)]

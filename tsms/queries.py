@@ -252,11 +252,18 @@ def _after_sales(session, ctx: Context, as_of: dt.date, horizon: dt.date) -> lis
             item("notice", f"{year}-{item_id}", code, notify_by, staff, "planned")
         if day <= horizon:
             item("planned_revisit", f"{year}-{item_id}", code, day, staff, "planned")
-    completed = session.exec(select(Project.id).where(Project.completed_on.is_not(None)).limit(1)).first()
-    if completed is not None:  # a plan is needed once there is a finished project
+    from sqlalchemy import func as sql_func
+
+    # a plan is due once the ledger holds a finished project, from the first 31 December
+    # after that project was entered (a ledger started in November owes no plan for the
+    # year already running)
+    since = session.exec(select(sql_func.min(Project.created_at)).where(Project.completed_on.is_not(None))).one()
+    if since is not None:
         for year in (as_of.year, as_of.year + 1):
             due = dt.date(year - 1, 12, 31)
             plan = session.get(Plan, year)
+            if due < since.date():
+                continue
             if due <= horizon and (plan is None or plan.approved_at is None):
                 item("plan", f"plan-{year}", "", due, None, "draft" if plan else "missing")
     for code, completed_on, years, applied, verified, manager in session.exec(
