@@ -440,7 +440,9 @@ def plan_cmd(
 
         xlsx_mod.check_target(xlsx)
         r = plan.draft(ledger_file, year, by=by)
-        site = __import__("tsms.ledger", fromlist=["read_config"]).read_config(ledger_file)
+        from tsms.ledger import read_config
+
+        site = read_config(ledger_file)
         out = xlsx_mod.plan_document(r, site["site_name"] or site["site_code"], xlsx)
         return _done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
     r = plan.draft(ledger_file, year, redraft=redraft, by=by)
