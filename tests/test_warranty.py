@@ -181,3 +181,17 @@ def test_attach_to_a_claim(p02, tmp_path):
     photo.write_bytes(b"jpeg")
     assert tsms_json("attach", "P02-2026-W001", photo)[0]["number"] == "P02-2026-W001"
     assert tsms("check").exit_code == 0
+
+
+def test_check_sees_claims(p02):
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-09-24 09:00")
+    tsms("claim", "inspect", "P02-2026-W001", "--cause", "construction", "--at", "2026-09-25 09:00")
+    assert tsms("check").exit_code == 0
+    import sqlite3
+
+    con = sqlite3.connect(p02 / "ledger.sqlite3")
+    con.execute("UPDATE claim SET inspected_at = '2026-01-01 00:00:00.000000'")
+    con.commit()
+    con.close()
+    r = tsms("check", ok=False)
+    assert r.exit_code == 3 and "保修单步骤先后颠倒" in r.stdout

@@ -46,6 +46,13 @@ INVARIANTS = [
      "WHERE d.complaint_id = c.id AND d.kind = 'accept' AND d.done_at IS NULL)"),
     ("环节完成早于起算日", "a step done before it started",
      "SELECT c.number FROM deadline d JOIN complaint c ON c.id = d.complaint_id WHERE d.done_at < d.starts"),
+    ("保修单步骤先后颠倒", "warranty claim steps out of order",
+     "SELECT number FROM claim WHERE inspected_at < received_at OR repaired_at < inspected_at "
+     "OR accepted_at < repaired_at OR (status = 'accepted' AND accepted_at IS NULL)"),
+    ("保修单编号不连续", "warranty claim numbers with gaps",
+     "SELECT min(c.number) FROM claim c GROUP BY c.project_id, c.year HAVING count(*) != max(c.seq) OR min(c.seq) != 1"),
+    ("整改关闭早于发现", "rectification closed before it was found",
+     "SELECT number FROM rectification WHERE closed_at < created_at"),
     ("缺少登记事件", "no log event",
      "SELECT number FROM complaint c WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id "
      "AND e.action = 'log')"),
