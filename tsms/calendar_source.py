@@ -33,12 +33,6 @@ def package_fingerprint() -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def package_version() -> str:
-    from importlib.metadata import version
-
-    return version("holidays")
-
-
 def last_confirmed_year() -> int:
     """The last year whose official notice the package carries.
 

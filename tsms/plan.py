@@ -20,7 +20,7 @@ from tsms import clock, db, rules
 from tsms.errors import TsmsError
 from tsms.ledger import LONG, Context, actor, clean, not_future, writing
 from tsms.models import Plan, PlanItem, Project, QualityRevisit, Rectification, Region, Staff, WarrantyItem
-from tsms.vocab import PlanKind, RevisitMethod, Role, Satisfaction, t
+from tsms.vocab import RevisitMethod, Role, Satisfaction, t
 
 RAINY_SEASON = (6, 15)  # 雨季回访: mid-June, before the plum rains (梅雨)
 WINTER_DEFAULT = (12, 1)  # 冬季回访 where the region has no heating period on record
@@ -350,7 +350,3 @@ def rectifications(ledger: db.Ledger, open_only: bool = False) -> list[dict]:
         if open_only:
             query = query.where(Rectification.closed_at.is_(None))
         return [rectification_dict(r, p) for r, p in session.exec(query.order_by(Rectification.due)).all()]
-
-
-def kind_label(kind: str) -> str:
-    return PlanKind(kind).label
