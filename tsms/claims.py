@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, not_future, writing
+from tsms.ledger import LONG, Context, actor, clean, happened_at, writing
 from tsms.models import Claim, Project, WarrantyItem
 from tsms.vocab import Cause, WarrantyPart, t
 
@@ -22,14 +22,6 @@ STATES = {"notified": ("已报修", "notified"), "inspected": ("已查验", "ins
           "accepted": ("已验收", "accepted")}
 NEXT = {"inspect": "notified", "repair": "inspected", "accept": "repaired"}
 ACTION_NAMES = {"inspect": ("查验", "inspect"), "repair": ("维修", "repair"), "accept": ("验收", "accept")}
-
-
-def _at(text: str | None, after: dt.datetime | None) -> dt.datetime:
-    at = not_future(clock.now() if text is None else clock.parse_time(text, "--at"))
-    if after is not None and at < after:
-        raise TsmsError(t("--at {a} 早于上一步({p})", "--at {a} is before the previous step ({p})",
-                          a=clock.short(at), p=clock.short(after)))
-    return at
 
 
 def _completed(ctx: Context, code: str | None) -> Project:
@@ -46,7 +38,7 @@ def log_claim(ledger: db.Ledger, *, project: str | None, part: str, content: str
     part_value = WarrantyPart.parse(part, "--part").value
     content = clean(content, "--content", required=True, limit=LONG, multiline=True)
     location, complainant, contact = clean(location, "--location"), clean(complainant, "--from"), clean(contact, "--contact")
-    received = _at(at, None)
+    received = happened_at(at, None)
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
         proj = _completed(ctx, project)
@@ -95,7 +87,7 @@ def inspect(ledger: db.Ledger, number: str, *, cause: str, note: str | None = No
     cause_value = Cause.parse(cause, "--cause").value
     note = clean(note, "--note", limit=LONG, multiline=True)
     with _step(ledger, number, "inspect", by) as (ctx, claim):
-        when = _at(at, claim.received_at)
+        when = happened_at(at, claim.received_at)
         claim.inspected_at, claim.cause, claim.status = when, cause_value, "inspected"
         claim.paid = claim.paid or cause_value != Cause.construction.value
         ctx.session.add(claim)
@@ -107,7 +99,7 @@ def inspect(ledger: db.Ledger, number: str, *, cause: str, note: str | None = No
 def repair(ledger: db.Ledger, number: str, *, result: str, at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     with _step(ledger, number, "repair", by) as (ctx, claim):
-        when = _at(at, claim.inspected_at)
+        when = happened_at(at, claim.inspected_at)
         claim.repair_result, claim.repaired_at, claim.status = result, when, "repaired"
         ctx.session.add(claim)
         ctx.event("claim.repair", when, details={"number": claim.number, "result": result})
@@ -117,7 +109,7 @@ def repair(ledger: db.Ledger, number: str, *, result: str, at: str | None = None
 def accept(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
     """Acceptance by the client or owner (办法第十一条); the claim enters the warranty record."""
     with _step(ledger, number, "accept", by) as (ctx, claim):
-        when = _at(at, claim.repaired_at)
+        when = happened_at(at, claim.repaired_at)
         claim.accepted_by, claim.accepted_at, claim.status = ctx.who, when, "accepted"
         ctx.session.add(claim)
         ctx.event("claim.accept", when, details={"number": claim.number, "by": ctx.who})
@@ -176,7 +168,7 @@ def retention(ledger: db.Ledger, code: str, action: str | None = None, at: str |
             previous = getattr(project, before) if before else None
             if before and previous is None:
                 raise TsmsError(t("须先记录上一步({s})", "record the step before first ({s})", s=before.split("_")[1]))
-            when = _at(at, previous or dt.datetime.combine(project.completed_on, dt.time()))
+            when = happened_at(at, previous or dt.datetime.combine(project.completed_on, dt.time()))
             setattr(project, field, when)
             session.add(project)
             ctx.event(f"retention.{action}", when, details={"project": project.code})

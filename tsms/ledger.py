@@ -84,6 +84,23 @@ def not_future(at: dt.datetime, option: str = "--at") -> dt.datetime:
     return at
 
 
+def happened_at(text: str | None, after: dt.datetime | None = None, what: str | None = None) -> dt.datetime:
+    """The moment an action happened: --at (default now), never in the future and never
+    before the previous step (``after``). A bare date on the previous step's day means
+    that step's moment."""
+    at = clock.now() if text is None else clock.parse_time(text, "--at")
+    if text is not None and after is not None and clock.is_bare_date(text) and at.date() == after.date():
+        at = after
+    not_future(at)
+    if after is not None and at < after:
+        what = what or t("上一步", "previous step")
+        raise TsmsError(
+            t("--at {a} 早于上一步({w} {p})", "--at {a} is before the previous step ({w} at {p})",
+              a=clock.short(at), w=what, p=clock.short(after))
+        )
+    return at
+
+
 # --------------------------------------------------------------------------- context
 
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, not_future
+from tsms.ledger import LONG, Context, actor, clean, happened_at, not_future
 from tsms.models import Complaint, Deadline, Revisit, Staff
 from tsms.vocab import (
     NIGHT_CATEGORIES,
@@ -84,21 +84,6 @@ def _acting(ledger: db.Ledger, number: str, action: str | None, by: str | None):
         if action is not None:
             _require(c, action)
         yield ctx, c
-
-
-def _when(text: str | None, after: dt.datetime | None, what: str) -> dt.datetime:
-    """The moment an action happened: --at (default now), never before the previous step
-    and never in the future. A bare date on the previous step's day means that moment."""
-    at = clock.now() if text is None else clock.parse_time(text, "--at")
-    if text is not None and after is not None and clock.is_bare_date(text) and at.date() == after.date():
-        at = after
-    not_future(at)
-    if after is not None and at < after:
-        raise TsmsError(
-            t("--at {a} 早于上一步({w} {p})", "--at {a} is before the previous step ({w} at {p})",
-              a=clock.short(at), w=what, p=clock.short(after))
-        )
-    return at
 
 
 def find(ctx: Context, number: str) -> Complaint:
@@ -175,7 +160,7 @@ def log(
         note=clean(note, "--note", limit=LONG, multiline=True),
         serious=bool(serious),
     )
-    received = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+    received = happened_at(at)
     occurred = None
     if occurred_at is not None:
         occurred = not_future(clock.parse_time(occurred_at, "--occurred-at"), "--occurred-at")
@@ -236,7 +221,7 @@ def accept(ledger: db.Ledger, number: str, *, dept: str | None = None, opinion: 
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
     with _acting(ledger, number, "accept", by) as (ctx, c):
         session = ctx.session
-        when = _when(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         due = _accept_into(ctx, c, when, dept, opinion)
         session.add(c)
@@ -250,7 +235,7 @@ def reject(ledger: db.Ledger, number: str, *, reason: str, advice: str | None = 
     advice = clean(advice, "--advice", limit=LONG, multiline=True)
     with _acting(ledger, number, "reject", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = _when(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
         c.accept_person = who
@@ -278,7 +263,7 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
         # 处理」), not only the complaint team; a team member's department is the default
         member_dept = _dept_of(ctx, to)
         previous = c.assigned_at or c.accepted_at or c.received_at
-        when = _when(at, previous, t("上一步", "previous step"))
+        when = happened_at(at, previous, t("上一步", "previous step"))
         ctx.ensure_fresh_calendar(when)
         due = {}
         if c.status == Status.received.value:
@@ -302,7 +287,7 @@ def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None 
     opinion, head = clean(opinion, "--opinion", limit=LONG, multiline=True), clean(head, "--head")
     with _acting(ledger, number, "resolve", by) as (ctx, c):
         session = ctx.session
-        when = _when(at, c.assigned_at, t("派单", "assigned"))
+        when = happened_at(at, c.assigned_at, t("派单", "assigned"))
         ctx.ensure_fresh_calendar(when)
         resolve_step = _finish(ctx, c, "resolve", when)
         c.result, c.resolved_at, c.status = result, when, Status.resolved.value
@@ -329,7 +314,7 @@ def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, m
     met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
     with _acting(ledger, number, "revisit", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = _when(at, c.resolved_at, t("处理完毕", "resolved"))
+        when = happened_at(at, c.resolved_at, t("处理完毕", "resolved"))
         ctx.ensure_fresh_calendar(when)
         step = _finish(ctx, c, "revisit", when)
         on_time = step is None or when.date() <= step.due
@@ -364,7 +349,7 @@ def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str
         session = ctx.session
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
-        when = _when(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         if to is None:
             to = session.exec(select(Staff.name).where(Staff.role == Role.leader.value).order_by(Staff.id)).first()
@@ -393,7 +378,7 @@ def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, b
         _require(c, "reply")
         if c.replied_at is not None:
             raise TsmsError(t("{n} 已于 {a} 回复", "{n} was answered already at {a}", n=c.number, a=clock.short(c.replied_at)))
-        when = _when(at, c.resolved_at or c.rejected_at, t("上一步", "previous step"))
+        when = happened_at(at, c.resolved_at or c.rejected_at, t("上一步", "previous step"))
         step = _finish(ctx, c, "reply", when)
         c.replied_at, c.reply_text = when, body
         session.add(c)
@@ -413,7 +398,7 @@ def archive(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | 
                 t("{n} 还有未完成的环节:{k}", "{n} still has open steps: {k}", n=c.number,
                   k=", ".join(StepKind(k).label for k in pending))
             )
-        when = _when(at, c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
+        when = happened_at(at, c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
         c.status, c.archived_at = Status.archived.value, when
         session.add(c)
         ctx.event("archive", when, c.id)

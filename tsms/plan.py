@@ -18,7 +18,7 @@ from sqlmodel import func, select
 
 from tsms import clock, db, rules
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, not_future, writing
+from tsms.ledger import LONG, Context, actor, clean, happened_at, writing
 from tsms.models import Plan, PlanItem, Project, QualityRevisit, Rectification, Region, Staff, WarrantyItem
 from tsms.vocab import RevisitMethod, Role, Satisfaction, t
 
@@ -168,7 +168,7 @@ def approve(ledger: db.Ledger, year: int, *, by: str | None = None, at: str | No
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
         if plan.approved_at is not None:
             raise TsmsError(t("{y} 年的回访计划已由 {b} 批准", "the {y} plan was approved already by {b}", y=year, b=plan.approved_by))
-        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        when = happened_at(at)
         plan.approved_by, plan.approved_at = who, when
         session.add(plan)
         ctx.event("plan.approve", when, details={"year": year, "by": who})
@@ -236,7 +236,7 @@ def notify(ledger: db.Ledger, item_id: int, *, at: str | None = None, by: str | 
         if item.notified_at is not None:
             raise TsmsError(t("第 {i} 项已于 {a} 通知", "item {i} was notified already at {a}", i=item_id,
                               a=clock.short(item.notified_at)))
-        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        when = happened_at(at)
         item.notified_at = when
         session.add(item)
         ctx.event("plan.notify", when, details={"item": item_id, "on_time": when.date() <= item.notify_by})
@@ -289,7 +289,7 @@ def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | 
             proj = ctx.project(project)
         else:
             raise TsmsError(t("请给出投诉编号、--plan-item 或 --project", "give a complaint number, --plan-item or --project"))
-        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
+        when = happened_at(at)
         visit = QualityRevisit(plan_item_id=item.id if item else None, project_id=proj.id, at=when, method=method_value,
                                visitors=visitors, person_met=met, found=found, satisfaction=answer,
                                scores=json.dumps(score_map) if score_map else None, signed_by=signed_by, note=note)
@@ -328,9 +328,7 @@ def close_rectification(ledger: db.Ledger, number: str, *, result: str, verified
             raise TsmsError(t("没有编号为「{n}」的整改项", "no rectification numbered {n!r}", n=number))
         if rect.closed_at is not None:
             raise TsmsError(t("{n} 已于 {a} 关闭", "{n} was closed already at {a}", n=rect.number, a=clock.short(rect.closed_at)))
-        when = not_future(clock.now() if at is None else clock.parse_time(at, "--at"))
-        if when < rect.created_at:
-            raise TsmsError(t("--at 早于发现问题的时间", "--at is before the problem was found"))
+        when = happened_at(at, rect.created_at, t("发现问题", "problem found"))
         rect.closed_at, rect.result, rect.verified_by = when, result, verified_by
         session.add(rect)
         ctx.event("rectification.close", when, details={"number": rect.number, "result": result,
