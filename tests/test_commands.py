@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from conftest import NUMBER, dump, log, tsms, tsms_json
-from tsms import calendar_source
+from tsms.store import calendar_source
 
 
 def test_init_project_and_staff(site):
@@ -168,10 +168,12 @@ def test_stale_calendar_cache_is_refreshed(site):
     log("2026-11-20 10:00")
     con = sqlite3.connect(site / "ledger.sqlite3")
     con.execute("UPDATE calendaryear SET package = 'old-package'")
-    con.execute("UPDATE deadline SET due = '2026-12-31'")  # as if computed with another calendar
+    con.execute("UPDATE obligation SET due = '2026-12-31'")  # as if computed with another calendar
     con.commit()
     con.close()
-    tsms("overdue", ok=False)
+    tsms("overdue", ok=False)  # a read: it recomputes nothing and writes nothing
+    assert tsms_json("show", NUMBER)["accept_due"] == "2026-12-31"
+    log("2026-11-21 10:00")  # the next write finds the package changed and recomputes
     assert tsms_json("show", NUMBER)["accept_due"] == "2026-11-20"
 
 

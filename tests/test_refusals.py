@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import NUMBER, dump, log, tsms
-from tsms.lifecycle import ALLOWED
+from tsms.operations.complaints import ALLOWED
 from tsms.vocab import Status
 
 ACTION_ARGS = {
@@ -124,7 +124,7 @@ def test_not_a_ledger_is_exit_3(env):
 def test_newer_schema_is_refused_with_versions(site):
     import sqlite3
 
-    from tsms.db import SCHEMA_VERSION
+    from tsms.store.schema import SCHEMA_VERSION
 
     con = sqlite3.connect(site / "ledger.sqlite3")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")

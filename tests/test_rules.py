@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tsms import rules
-from tsms.calendar_source import year_from_package, last_confirmed_year
+from tsms.store.calendar_source import year_from_package, last_confirmed_year
 from tsms.rules import (
     DeadlineSettings,
     LocalDay,

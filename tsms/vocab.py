@@ -179,6 +179,7 @@ class StepKind(Vocab):
     rectification = "rectification", "整改"
     notice = "notice", "通知顾客"
     planned_revisit = "planned_revisit", "计划回访"
+    first_revisit = "first_revisit", "竣工后首次回访"
     plan = "plan", "回访计划审批"
     retention = "retention", "质保金返还申请"
     retention_verify = "retention_verify", "质保金核实"

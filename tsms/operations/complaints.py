@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from sqlalchemy import func
 from sqlmodel import select
 
-from tsms import clock, db, rules
+from tsms import clock, rules
+from tsms.checks import LONG, clean, happened_at, not_future
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, happened_at, not_future
-from tsms.models import Complaint, Deadline, Revisit, Staff
+from tsms.store import engine
+from tsms.store.tables import Complaint, Obligation, Revisit, Staff
+from tsms.store.unit import Context, writing
 from tsms.vocab import (
     NIGHT_CATEGORIES,
     REFERRED_CHANNELS,
@@ -74,63 +75,50 @@ def _require(c: Complaint, action: str) -> None:
 
 
 @contextlib.contextmanager
-def _acting(ledger: db.Ledger, number: str, action: str | None, by: str | None):
+def _acting(ledger: engine.Ledger, number: str, action: str | None, by: str | None):
     """One action on one complaint: a write transaction, the complaint, and the check that
-    its state allows the action (None: the caller checks)."""
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
-        c = find(ctx, number)
+    its state allows the action (None: the caller checks). Afterwards the complaint's open
+    obligations name whoever holds them now."""
+    with writing(ledger, by) as ctx:
+        c = ctx.complaint(number)
         if action is not None:
             _require(c, action)
         yield ctx, c
+        for kind, row in ctx.open_obligations(complaint_id=c.id).items():
+            holder = _holder(kind, c)
+            if row.holder != holder:
+                row.holder = holder
+                ctx.session.add(row)
 
 
-def find(ctx: Context, number: str) -> Complaint:
-    key = (number or "").strip().upper()
-    row = ctx.session.exec(select(Complaint).where(Complaint.number == key)).first()
-    if row is None:
-        raise TsmsError(
-            t("没有编号为「{n}」的投诉(格式如 SH01-2026-00001)", "no complaint numbered {n!r} (numbers look like SH01-2026-00001)",
-              n=number)
-        )
-    return row
+def _holder(kind: str, c: Complaint) -> str | None:
+    """Who holds a step: the handler for resolving, else the first acceptor, who follows the
+    complaint until it is solved (seed 4.2.4 「第一投诉受理人有责任跟踪处理情况」)."""
+    if kind == "resolve":
+        return c.assignee or c.accept_person or c.clerk
+    if kind == "accept":
+        return c.clerk
+    return c.accept_person or c.clerk
 
 
-def _open_steps(ctx: Context, c: Complaint) -> dict[str, Deadline]:
-    """The complaint's open steps by kind, read once per command."""
-    cache = ctx.open_steps
-    if c.id not in cache:
-        rows = ctx.session.exec(
-            select(Deadline).where(Deadline.complaint_id == c.id, Deadline.done_at.is_(None))
-        ).all()
-        cache[c.id] = {step.kind: step for step in rows}
-    return cache[c.id]
+def _start(ctx: Context, c: Complaint, kind: str, starts: dt.date) -> Obligation:
+    return ctx.oblige(kind, starts, basis=c.urgency, holder=_holder(kind, c), project_id=c.project_id,
+                      complaint_id=c.id)
 
 
-def _open_step(ctx: Context, c: Complaint, kind: str) -> Deadline | None:
-    return _open_steps(ctx, c).get(kind)
+def _finish(ctx: Context, c: Complaint, kind: str, at: dt.datetime) -> Obligation | None:
+    return ctx.meet(kind, at, complaint_id=c.id)
 
 
-def _start(ctx: Context, c: Complaint, kind: str, starts: dt.date) -> Deadline:
-    step = ctx.deadline(c, kind, starts)
-    _open_steps(ctx, c)[kind] = step
-    return step
-
-
-def _finish(ctx: Context, c: Complaint, kind: str, at: dt.datetime) -> Deadline | None:
-    step = _open_steps(ctx, c).pop(kind, None)
-    if step is not None:
-        step.done_at = at
-        ctx.session.add(step)
-    return step
+def _open_step(ctx: Context, c: Complaint, kind: str) -> Obligation | None:
+    return ctx.open_obligations(complaint_id=c.id).get(kind)
 
 
 # --------------------------------------------------------------------------- log
 
 
 def log(
-    ledger: db.Ledger,
+    ledger: engine.Ledger,
     *,
     project: str | None,
     channel: str | None,
@@ -160,15 +148,15 @@ def log(
         note=clean(note, "--note", limit=LONG, multiline=True),
         serious=bool(serious),
     )
-    received = happened_at(at)
+    now = ledger.now()
+    received = happened_at(at, now)
     occurred = None
     if occurred_at is not None:
-        occurred = not_future(clock.parse_time(occurred_at, "--occurred-at"), "--occurred-at")
+        occurred = not_future(clock.parse_time(occurred_at, "--occurred-at", reference=now), now, "--occurred-at")
         if occurred > received:
             raise TsmsError(t("--occurred-at 不能晚于投诉时间 --at", "--occurred-at cannot be after the complaint's --at"))
-    who = actor(by)
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
         site = ctx.site
         ctx.ensure_fresh_calendar(received)
         proj = ctx.project(project)
@@ -176,17 +164,17 @@ def log(
             occurred or received, ctx.settings
         )
         year = received.year
-        seq = (session.exec(select(func.max(Complaint.seq)).where(Complaint.year == year)).one() or 0) + 1
+        seq = ctx.next_seq(Complaint, Complaint.year == year)
         c = Complaint(
             number=f"{site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id,
             status=Status.received.value, night_time=night, received_at=received, occurred_at=occurred,
-            clerk=who, filled_at=clock.now(), **values,
+            clerk=who, filled_at=now, **values,
         )
         session.add(c)
         session.flush()
-        accept = ctx.deadline(c, "accept", received.date())
+        accept = _start(ctx, c, "accept", received.date())
         if c.serious:
-            ctx.deadline(c, "escalate", received.date())
+            _start(ctx, c, "escalate", received.date())
         ctx.event("log", received, c.id, details={"number": c.number, "project": proj.code, **values,
                                                   "night_time": night, "accept_due": accept.due.isoformat()})
         return {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
@@ -216,12 +204,12 @@ def _dept_of(ctx: Context, name: str | None) -> str | None:
     return ctx.session.exec(select(Staff.dept).where(Staff.name == name)).first()
 
 
-def accept(ledger: db.Ledger, number: str, *, dept: str | None = None, opinion: str | None = None,
+def accept(ledger: engine.Ledger, number: str, *, dept: str | None = None, opinion: str | None = None,
            at: str | None = None, by: str | None = None) -> dict:
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
     with _acting(ledger, number, "accept", by) as (ctx, c):
         session = ctx.session
-        when = happened_at(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         due = _accept_into(ctx, c, when, dept, opinion)
         session.add(c)
@@ -229,13 +217,13 @@ def accept(ledger: db.Ledger, number: str, *, dept: str | None = None, opinion: 
         return {"number": c.number, "status": c.status, **due}
 
 
-def reject(ledger: db.Ledger, number: str, *, reason: str, advice: str | None = None,
+def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | None = None,
            at: str | None = None, by: str | None = None) -> dict:
     reason = clean(reason, "--reason", required=True, limit=LONG, multiline=True)
     advice = clean(advice, "--advice", limit=LONG, multiline=True)
     with _acting(ledger, number, "reject", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = happened_at(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
         c.accept_person = who
@@ -252,7 +240,7 @@ def reject(ledger: db.Ledger, number: str, *, reason: str, advice: str | None = 
 # --------------------------------------------------------------------------- assign / resolve
 
 
-def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, opinion: str | None = None,
+def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = None, opinion: str | None = None,
            at: str | None = None, by: str | None = None) -> dict:
     """Send the complaint to a handling person; from ``received`` it also accepts it."""
     to = clean(to, "--to", required=True)
@@ -263,7 +251,7 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
         # 处理」), not only the complaint team; a team member's department is the default
         member_dept = _dept_of(ctx, to)
         previous = c.assigned_at or c.accepted_at or c.received_at
-        when = happened_at(at, previous, t("上一步", "previous step"))
+        when = happened_at(at, ctx.now(), previous, t("上一步", "previous step"))
         ctx.ensure_fresh_calendar(when)
         due = {}
         if c.status == Status.received.value:
@@ -281,13 +269,13 @@ def assign(ledger: db.Ledger, number: str, *, to: str, dept: str | None = None, 
                 "resolve_due": resolve_due.due.isoformat() if resolve_due else None}
 
 
-def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None = None, head: str | None = None,
+def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | None = None, head: str | None = None,
             at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     opinion, head = clean(opinion, "--opinion", limit=LONG, multiline=True), clean(head, "--head")
     with _acting(ledger, number, "resolve", by) as (ctx, c):
         session = ctx.session
-        when = happened_at(at, c.assigned_at, t("派单", "assigned"))
+        when = happened_at(at, ctx.now(), c.assigned_at, t("派单", "assigned"))
         ctx.ensure_fresh_calendar(when)
         resolve_step = _finish(ctx, c, "resolve", when)
         c.result, c.resolved_at, c.status = result, when, Status.resolved.value
@@ -296,7 +284,7 @@ def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None 
         c.dept_head = head or c.dept_head
         revisit = _start(ctx, c, "revisit", when.date())
         session.add(c)
-        on_time = resolve_step is None or when.date() <= resolve_step.due
+        on_time = resolve_step is None or not rules.is_late(resolve_step.due, when.date())
         ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
                                                   "on_time": on_time, "revisit_due": revisit.due.isoformat()})
         return {"number": c.number, "status": c.status, "revisit_due": revisit.due.isoformat(),
@@ -306,7 +294,7 @@ def resolve(ledger: db.Ledger, number: str, *, result: str, opinion: str | None 
 # --------------------------------------------------------------------------- revisit
 
 
-def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, met: str | None = None,
+def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: str, met: str | None = None,
             note: str | None = None, at: str | None = None, by: str | None = None) -> dict:
     """Record the follow-up visit; an unsatisfied answer reopens the complaint."""
     method_value = RevisitMethod.parse(method, "--method").value
@@ -314,10 +302,10 @@ def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, m
     met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
     with _acting(ledger, number, "revisit", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = happened_at(at, c.resolved_at, t("处理完毕", "resolved"))
+        when = happened_at(at, ctx.now(), c.resolved_at, t("处理完毕", "resolved"))
         ctx.ensure_fresh_calendar(when)
         step = _finish(ctx, c, "revisit", when)
-        on_time = step is None or when.date() <= step.due
+        on_time = step is None or not rules.is_late(step.due, when.date())
         session.add(Revisit(complaint_id=c.id, at=when, method=method_value, satisfaction=answer.value,
                             visitor=who, person_met=met or c.complainant, note=note,
                             due=step.due if step else None))
@@ -341,7 +329,7 @@ def revisit(ledger: db.Ledger, number: str, *, method: str, satisfaction: str, m
 # --------------------------------------------------------------------------- escalate / reply / archive
 
 
-def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str | None = None,
+def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note: str | None = None,
              at: str | None = None, by: str | None = None) -> dict:
     """Report a serious complaint to the team leader (seed: 「立即上报」); marks it serious."""
     to, note = clean(to, "--to"), clean(note, "--note", limit=LONG, multiline=True)
@@ -349,7 +337,7 @@ def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str
         session = ctx.session
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
-        when = happened_at(at, c.received_at, t("投诉时间", "received"))
+        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         ctx.ensure_fresh_calendar(when)
         if to is None:
             to = session.exec(select(Staff.name).where(Staff.role == Role.leader.value).order_by(Staff.id)).first()
@@ -361,11 +349,11 @@ def escalate(ledger: db.Ledger, number: str, *, to: str | None = None, note: str
             _finish(ctx, c, "escalate", when)
         c.serious, c.escalated_at, c.escalated_to = True, when, to
         session.add(c)
-        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": when.date() <= step.due})
-        return {"number": c.number, "escalated_to": to, "on_time": when.date() <= step.due}
+        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when.date())})
+        return {"number": c.number, "escalated_to": to, "on_time": not rules.is_late(step.due, when.date())}
 
 
-def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, by: str | None = None) -> dict:
+def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = None, by: str | None = None) -> dict:
     """Answer the department that referred the complaint (12345 hotline, 主管部门转办)."""
     body = clean(text, "--text", required=True, limit=LONG, multiline=True)
     with _acting(ledger, number, None, by) as (ctx, c):
@@ -378,19 +366,19 @@ def reply(ledger: db.Ledger, number: str, *, text: str, at: str | None = None, b
         _require(c, "reply")
         if c.replied_at is not None:
             raise TsmsError(t("{n} 已于 {a} 回复", "{n} was answered already at {a}", n=c.number, a=clock.short(c.replied_at)))
-        when = happened_at(at, c.resolved_at or c.rejected_at, t("上一步", "previous step"))
+        when = happened_at(at, ctx.now(), c.resolved_at or c.rejected_at, t("上一步", "previous step"))
         step = _finish(ctx, c, "reply", when)
         c.replied_at, c.reply_text = when, body
         session.add(c)
-        on_time = step is None or when.date() <= step.due
+        on_time = step is None or not rules.is_late(step.due, when.date())
         ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time})
         return {"number": c.number, "replied_at": clock.iso(when), "on_time": on_time}
 
 
-def archive(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
+def archive(ledger: engine.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
     with _acting(ledger, number, "archive", by) as (ctx, c):
         session = ctx.session
-        pending = list(_open_steps(ctx, c))
+        pending = list(ctx.open_obligations(complaint_id=c.id))
         if pending:
             from tsms.vocab import StepKind
 
@@ -398,7 +386,7 @@ def archive(ledger: db.Ledger, number: str, *, at: str | None = None, by: str | 
                 t("{n} 还有未完成的环节:{k}", "{n} still has open steps: {k}", n=c.number,
                   k=", ".join(StepKind(k).label for k in pending))
             )
-        when = happened_at(at, c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
+        when = happened_at(at, ctx.now(), c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
         c.status, c.archived_at = Status.archived.value, when
         session.add(c)
         ctx.event("archive", when, c.id)

@@ -9,19 +9,18 @@ hash chain of the event table unbroken (an event edited or removed by hand is fo
 
 from __future__ import annotations
 
-import hashlib
-import json
+import datetime as dt
 
-from tsms import db
-from tsms.files import file_sha256, stored_path
-from tsms.ledger import GENESIS
+from tsms.store import engine
+from tsms.store.files import file_sha256, stored_path
+from tsms.store.unit import GENESIS, chain_hash
 from tsms.vocab import t
 
 # (zh, en, SQL returning the numbers that break the rule)
 INVARIANTS = [
     ("已处理的有效投诉缺少回访期限", "resolved valid complaint without a revisit deadline",
      "SELECT number FROM complaint c WHERE resolved_at IS NOT NULL AND status != 'rejected' "
-     "AND NOT EXISTS (SELECT 1 FROM deadline d WHERE d.complaint_id = c.id AND d.kind = 'revisit')"),
+     "AND NOT EXISTS (SELECT 1 FROM obligation d WHERE d.complaint_id = c.id AND d.kind = 'revisit')"),
     ("受理早于投诉时间", "accepted before it was received",
      "SELECT number FROM complaint WHERE accepted_at < received_at OR rejected_at < received_at "
      "OR escalated_at < received_at"),
@@ -39,13 +38,21 @@ INVARIANTS = [
      "OR (status IN ('resolved', 'closed') AND resolved_at IS NULL) OR (status = 'closed' AND closed_at IS NULL) "
      "OR (status = 'rejected' AND rejected_at IS NULL) OR (status = 'archived' AND archived_at IS NULL)"),
     ("待回访却没有未完成的回访环节", "resolved but no open revisit step",
-     "SELECT number FROM complaint c WHERE status = 'resolved' AND NOT EXISTS (SELECT 1 FROM deadline d "
-     "WHERE d.complaint_id = c.id AND d.kind = 'revisit' AND d.done_at IS NULL)"),
+     "SELECT number FROM complaint c WHERE status = 'resolved' AND NOT EXISTS (SELECT 1 FROM obligation d "
+     "WHERE d.complaint_id = c.id AND d.kind = 'revisit' AND d.met_at IS NULL)"),
     ("已登记却没有未完成的受理环节", "received but no open accept step",
-     "SELECT number FROM complaint c WHERE status = 'received' AND NOT EXISTS (SELECT 1 FROM deadline d "
-     "WHERE d.complaint_id = c.id AND d.kind = 'accept' AND d.done_at IS NULL)"),
+     "SELECT number FROM complaint c WHERE status = 'received' AND NOT EXISTS (SELECT 1 FROM obligation d "
+     "WHERE d.complaint_id = c.id AND d.kind = 'accept' AND d.met_at IS NULL)"),
     ("环节完成早于起算日", "a step done before it started",
-     "SELECT c.number FROM deadline d JOIN complaint c ON c.id = d.complaint_id WHERE d.done_at < d.starts"),
+     "SELECT c.number FROM obligation d JOIN complaint c ON c.id = d.complaint_id WHERE d.met_at < d.starts"),
+    ("投诉的期限与工程不符", "a complaint's obligation names another project",
+     "SELECT c.number FROM obligation d JOIN complaint c ON c.id = d.complaint_id WHERE d.project_id != c.project_id"),
+    ("保修单缺少查验期限", "warranty claim without its inspection deadline",
+     "SELECT number FROM claim c WHERE NOT EXISTS (SELECT 1 FROM obligation d WHERE d.claim_id = c.id "
+     "AND d.kind = 'claim')"),
+    ("整改项缺少期限", "rectification without its deadline",
+     "SELECT number FROM rectification r WHERE NOT EXISTS (SELECT 1 FROM obligation d "
+     "WHERE d.rectification_id = r.id AND d.kind = 'rectification')"),
     ("保修单步骤先后颠倒", "warranty claim steps out of order",
      "SELECT number FROM claim WHERE inspected_at < received_at OR repaired_at < inspected_at "
      "OR accepted_at < repaired_at OR (status = 'accepted' AND accepted_at IS NULL)"),
@@ -59,7 +66,7 @@ INVARIANTS = [
 ]
 
 
-def check(ledger: db.Ledger) -> dict:
+def check(ledger: engine.Ledger) -> dict:
     """All problems found, as messages; an empty list means the ledger is sound."""
     problems: list[str] = []
     raw = ledger.engine.raw_connection()
@@ -133,9 +140,7 @@ def _chain(con, problems: list[str]) -> None:
     ):
         if prev_hash != prev:
             broken.append(t("事件 {i} 之前的事件被删除或改动", "an event before event {i} was removed or changed", i=ev_id))
-        payload = json.dumps([prev_hash, _text_time(at), _text_time(recorded), actor, action, complaint_id, details],
-                             ensure_ascii=False)
-        if hashlib.sha256(payload.encode()).hexdigest() != stored:
+        if chain_hash(prev_hash, _time(at), _time(recorded), actor, action, complaint_id, details) != stored:
             broken.append(t("事件 {i} 被改动过", "event {i} was changed", i=ev_id))
         prev, last_id = stored, ev_id
         if len(broken) > 20:
@@ -146,14 +151,12 @@ def _chain(con, problems: list[str]) -> None:
     problems += broken
 
 
-def _text_time(value: str) -> str:
-    """The event hash is taken over str(datetime); SQLite stores '2026-09-29 23:10:00.000000'."""
-    import datetime as dt
-
-    return str(dt.datetime.fromisoformat(value))
+def _time(value: str) -> dt.datetime:
+    """SQLite keeps '2026-09-29 23:10:00.000000'; the hash is over the datetime it stands for."""
+    return dt.datetime.fromisoformat(value)
 
 
-def _attachments(con, ledger: db.Ledger, problems: list[str]) -> None:
+def _attachments(con, ledger: engine.Ledger, problems: list[str]) -> None:
     for subject, name, sha in con.execute("SELECT subject, name, sha256 FROM attachment ORDER BY id"):
         path = stored_path(ledger.path, sha)
         if not path.exists():

@@ -8,9 +8,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tsms import clock, db
 from tsms.errors import LEDGER_UNUSABLE, TsmsError
-from tsms.files import store_dir
+from tsms.store import engine as db
+from tsms.store.files import store_dir
+from tsms.store.schema import SCHEMA_VERSION
 from tsms.vocab import t
 
 
@@ -44,7 +45,7 @@ def _online_copy(src: Path, dest: Path) -> None:
 def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
     target = Path(dest).expanduser()
     if target.is_dir():
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        stamp = ledger.now().strftime("%Y%m%d-%H%M%S")
         target = target / f"{ledger.path.stem}-{stamp}.sqlite3"
     if target.resolve() == ledger.path.resolve():
         raise TsmsError(t("备份不能写到账本本身", "the backup cannot be the ledger itself"))
@@ -58,7 +59,7 @@ def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
     os.replace(partial, target)
     files = _copy_files(ledger.path, target)
     return {"backup": str(target), "size": target.stat().st_size, "attachments_copied": files,
-            "at": clock.iso(clock.now())}
+            "at": ledger.now()}
 
 
 def restore(source: str, db_option: str | None, force: bool = False) -> dict:
@@ -68,10 +69,10 @@ def restore(source: str, db_option: str | None, force: bool = False) -> dict:
     version = _version_of(src)
     if version == 0:
         raise TsmsError(t("{p} 不是 tsms 账本", "{p} is not a tsms ledger", p=src))
-    if version > db.SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise TsmsError(
             t("备份 {p} 的结构版本为 {v},本程序只认识到 {k}", "the backup {p} has schema version {v}; this tsms knows up to {k}",
-              p=src, v=version, k=db.SCHEMA_VERSION), LEDGER_UNUSABLE)
+              p=src, v=version, k=SCHEMA_VERSION), LEDGER_UNUSABLE)
     target = db.resolve_path(db_option)
     if target.exists() and target.stat().st_size > 0 and not force:
         raise TsmsError(t("账本 {p} 已存在;确认要用备份替换它,请加 --force", "the ledger {p} exists; add --force to replace it with the backup",
@@ -82,7 +83,7 @@ def restore(source: str, db_option: str | None, force: bool = False) -> dict:
     _online_copy(src, target)  # into the live file, under SQLite's locks: readers see old or new
     files = _copy_files(src, target)
     db.migrate(target)
-    return {"restored": str(target), "from": str(src), "schema_version": db.SCHEMA_VERSION,
+    return {"restored": str(target), "from": str(src), "schema_version": SCHEMA_VERSION,
             "attachments_copied": files}
 
 

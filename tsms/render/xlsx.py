@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tsms.errors import TsmsError
-from tsms.render import value_text
+from tsms.render.terminal import value_text
 from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind,
                          Urgency, WarrantyPart, t)
 
@@ -195,27 +195,28 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
 
     ws = _sheet(wb, "超期清单", f"{site} 超期清单 {label}(期限在本期内而未按时完成,截至 {report['period']['as_of']})", OVERDUE_HEADERS)
     for item in report["late"]:
-        ws.append([StepKind(item["kind"]).zh, item["number"], item["project"], date_cell(ws, item["due"], DATE_FORMAT),
+        ws.append([StepKind(item["kind"]).zh, item["number"], item["project"],
+                   date_cell(ws, dt.date.fromisoformat(item["due"]), DATE_FORMAT),
                    date_cell(ws, item["done_at"]), item["days_late"], text_cell(ws, item["assignee"]),
                    value_text("status", item["status"])])
     if report["warranty_claims"]:
         ws = _sheet(wb, "保修单", f"{site} 保修单 {label}", CLAIM_HEADERS)
-        for claim, code in source.claims():
+        for claim, code, inspect_due in source.claims():
             ws.append([claim.number, code, WarrantyPart(claim.part).zh, text_cell(ws, claim.location),
                        text_cell(ws, claim.content), text_cell(ws, claim.complainant),
                        text_cell(ws, contact(claim.contact)), date_cell(ws, claim.received_at),
-                       date_cell(ws, claim.inspect_due, DATE_FORMAT), date_cell(ws, claim.inspected_at),
+                       date_cell(ws, inspect_due, DATE_FORMAT), date_cell(ws, claim.inspected_at),
                        Cause(claim.cause).zh if claim.cause else None, "是" if claim.paid else "否",
                        text_cell(ws, claim.repair_result), date_cell(ws, claim.repaired_at),
                        text_cell(ws, claim.accepted_by), date_cell(ws, claim.accepted_at)])
     plan_rows = list(source.plan_items())
     if plan_rows:
         ws = _sheet(wb, "回访计划", f"{site} 回访计划 {label}", PLAN_HEADERS)
-        for item, code, name in plan_rows:
+        for item, code, name, notify_by in plan_rows:
             ws.append([item.id, text_cell(ws, f"{code} {name}"), PlanKind(item.kind).zh,
                        "、".join(WarrantyPart(x).zh for x in item.part.split(",")) if item.part else None,
                        method[item.method], date_cell(ws, item.date, DATE_FORMAT), text_cell(ws, item.staff),
-                       date_cell(ws, item.notify_by, DATE_FORMAT), date_cell(ws, item.notified_at),
+                       date_cell(ws, notify_by, DATE_FORMAT), date_cell(ws, item.notified_at),
                        date_cell(ws, item.done_at)])
     if bar:
         bar[0].update(bar[1], completed=total)
@@ -463,3 +464,24 @@ def plan_document(plan: dict, site_name: str, path: str) -> str:
     wb.save(partial)
     partial.replace(target)
     return str(target)
+
+
+def rejects_file(target: Path, rejected: dict) -> None:
+    """The rows an import left out, with their reasons, as .xlsx or .csv (``tsms import
+    --skip-invalid``); every cell a user typed is text, never a formula."""
+    import csv
+
+    header, reason_header = rejected["header"], "错误原因"
+    if target.suffix.lower() == ".csv":
+        with open(target, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["行号", *header, reason_header])
+            for line, raw, reasons in rejected["rows"]:
+                writer.writerow([line, *[("" if x is None else x) for x in raw], reasons])
+        return
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("未导入")
+    ws.append(["行号", *header, reason_header])
+    for line, raw, reasons in rejected["rows"]:
+        ws.append([line, *[text_cell(ws, x) for x in raw], reasons])
+    wb.save(target)

@@ -15,12 +15,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import func, select
+from sqlmodel import select
 
-from tsms import clock, db
+from tsms import clock
+from tsms.checks import LONG, SHORT
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, SHORT, Context, writing
-from tsms.models import Complaint, Revisit
+from tsms.store import engine
+from tsms.store.tables import Complaint, Revisit
+from tsms.store.unit import Context, writing
 from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
 
 # field → the headers it is recognised by (compared without spaces, colons or case)
@@ -141,9 +143,8 @@ def _text(value) -> str | None:
     return text or None
 
 
-def validate(header: list[str], data: list[tuple[int, list]]) -> list[Row]:
+def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) -> list[Row]:
     columns = {i: LOOKUP.get(_key(h)) for i, h in enumerate(header)}
-    now = clock.now()
     out = []
     for line, raw in data:
         row = Row(line, raw)
@@ -211,13 +212,13 @@ def validate(header: list[str], data: list[tuple[int, list]]) -> list[Row]:
     return out
 
 
-def run(ledger: db.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
+def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
         rejects: str | None = None, by: str | None = None) -> dict:
     path = Path(file).expanduser()
     if not path.is_file():
         raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
     header, data = read_table(path)
-    rows = validate(header, data)
+    rows = validate(header, data, ledger.now())
     bad = [r for r in rows if r.errors]
     errors = [{"row": r.line, "column": col, "value": None if val is None else str(val), "reason": reason}
               for r in bad for col, val, reason in r.errors]
@@ -245,21 +246,21 @@ def run(ledger: db.Ledger, file: str, project: str | None, *, skip_invalid: bool
             result["numbers"].append(_insert(ctx, session, site, proj, v, path.name, r.line))
         result["imported"] = len(result["numbers"])
         if result["imported"]:
-            ctx.event("import", clock.now(), details={"file": path.name, "project": proj.code,
+            ctx.event("import", ctx.now(), details={"file": path.name, "project": proj.code,
                                                       "imported": result["imported"],
                                                       "already_imported": result["already_imported"],
                                                       "invalid": len(bad)})
     if bad:
         target = Path(rejects).expanduser() if rejects else path.with_name(f"{path.stem}-rejects.xlsx")
-        _write_rejects(target, header, bad)
         result["rejects"] = str(target)
+        result["rejected_rows"] = {"header": header, "rows": [(r.line, r.raw, _reasons(r)) for r in bad]}
     return result
 
 
 def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, line: int) -> str:
     received = v["received_at"]
     year = received.year
-    seq = (session.exec(select(func.max(Complaint.seq)).where(Complaint.year == year)).one() or 0) + 1
+    seq = ctx.next_seq(Complaint, Complaint.year == year)
     resolved, revisited = v.get("resolved_at"), v.get("revisited_at")
     status = Status.closed if revisited else Status.resolved if resolved else (
         Status.assigned if v.get("assignee") else Status.accepted)
@@ -268,7 +269,7 @@ def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, lin
         channel=v["channel"].value, category=v["category"].value, urgency=v["urgency"].value,
         complainant=v.get("complainant"), complainant_org=v.get("org"), contact=v.get("contact"),
         address=v.get("address"), content=v["content"], note=v.get("note"), received_at=received,
-        clerk=ctx.who, filled_at=clock.now(), accepted_at=received, accept_person=ctx.who,
+        clerk=ctx.who, filled_at=ctx.now(), accepted_at=received, accept_person=ctx.who,
         assigned_at=received if v.get("assignee") or resolved else None, assignee=v.get("assignee"),
         department=v.get("department"), result=v.get("result"), resolved_at=resolved,
         revisited_at=revisited, satisfaction=v["satisfaction"].value if v.get("satisfaction") else None,
@@ -276,40 +277,22 @@ def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, lin
     )
     session.add(c)
     session.flush()
-    accept = ctx.deadline(c, "accept", received.date())
-    accept.done_at = received
-    step = ctx.deadline(c, "resolve", received.date())
+    def oblige(kind, starts, met_at):
+        row = ctx.oblige(kind, starts, basis=c.urgency, holder=c.assignee if kind == "resolve" and c.assignee else ctx.who,
+                         project_id=c.project_id, complaint_id=c.id)
+        row.met_at = met_at
+        return row
+
+    oblige("accept", received.date(), received)
+    oblige("resolve", received.date(), resolved)
     if resolved:
-        step.done_at = resolved
-        visit = ctx.deadline(c, "revisit", resolved.date())
+        visit = oblige("revisit", resolved.date(), revisited)
         if revisited:
-            visit.done_at = revisited
             session.add(Revisit(complaint_id=c.id, at=revisited, method="phone", satisfaction=c.satisfaction,
                                 visitor=ctx.who, person_met=c.complainant, note=t("导入", "imported"), due=visit.due))
     ctx.event("log", received, c.id, details={"number": c.number, "imported_from": file_name, "row": line,
                                               "source_number": v.get("number")})
     return c.number
-
-
-def _write_rejects(target: Path, header: list[str], bad: list[Row]) -> None:
-    reason_header = "错误原因"
-    if target.suffix.lower() == ".csv":
-        with open(target, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["行号", *header, reason_header])
-            for r in bad:
-                writer.writerow([r.line, *[("" if x is None else x) for x in r.raw], _reasons(r)])
-        return
-    from openpyxl import Workbook
-
-    from tsms.xlsx import text_cell
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("未导入")
-    ws.append(["行号", *header, reason_header])
-    for r in bad:
-        ws.append([r.line, *[text_cell(ws, x) for x in r.raw], _reasons(r)])
-    wb.save(target)
 
 
 def _reasons(r: Row) -> str:

@@ -27,13 +27,15 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import select
 
-from tsms import clock, db, rules
+from tsms import clock, rules
 from tsms.errors import TsmsError
-from tsms.ledger import Context
-from tsms.models import Complaint, Deadline, Project, Revisit
+from tsms.queries.obligations import late as late_items
+from tsms.store import engine
+from tsms.store.tables import Claim, Complaint, Obligation, PlanItem, Project, Revisit
+from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
 
 LEDGER_COLUMNS = (
@@ -119,17 +121,11 @@ def _median(values: list[int]) -> float | None:
     return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.date | None = None) -> dict:
+def build(ledger: engine.Ledger, p: Period, project: str | None = None, as_of: dt.date | None = None) -> dict:
     """The measures for the period (the workbook's long sheets come from :func:`rows`)."""
-    from tsms.ledger import ensure_calendar
-
-    as_of = as_of or clock.today()
-    if project:
-        with ledger.read() as session:
-            Context(session).project(project)  # an unknown project is refused before anything is written
-    ensure_calendar(ledger, range(p.start.year - 1, p.end.year + 1))
-    with ledger.read() as session:
-        ctx = Context(session)
+    with reading(ledger) as ctx:
+        session = ctx.session
+        as_of = as_of or ctx.now().date()
         scope = ctx.project(project) if project else None
         site = {"code": ctx.setting("site_code"), "name": ctx.setting("site_name")}
         in_scope = _scope(scope)
@@ -152,17 +148,17 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
 
         # handling: resolve deadlines in the period (the first of each valid complaint)
         due_rows = _core(session, in_scope(
-            select(Deadline.complaint_id, Complaint.resolved_at)
-            .join(Complaint, Complaint.id == Deadline.complaint_id)
-            .where(Deadline.kind == "resolve", Deadline.due >= p.start, Deadline.due <= p.end,
+            select(Obligation.complaint_id, Complaint.resolved_at)
+            .join(Complaint, Complaint.id == Obligation.complaint_id)
+            .where(Obligation.kind == "resolve", Obligation.due >= p.start, Obligation.due <= p.end,
                    Complaint.status != "rejected")
         )).all()
         handled = {cid: resolved_at is not None and resolved_at < p.end_at for cid, resolved_at in due_rows}
 
         # resolved in the period: revisit rate, days to resolve
-        latest_revisit_due = (select(Deadline.due)
-                              .where(Deadline.complaint_id == Complaint.id, Deadline.kind == "revisit")
-                              .order_by(Deadline.id.desc()).limit(1).scalar_subquery())
+        latest_revisit_due = (select(Obligation.due)
+                              .where(Obligation.complaint_id == Complaint.id, Obligation.kind == "revisit")
+                              .order_by(Obligation.id.desc()).limit(1).scalar_subquery())
         resolved = _core(session, in_scope(
             select(Complaint.number, Complaint.accepted_at, Complaint.resolved_at, Complaint.revisited_at,
                    latest_revisit_due)
@@ -175,7 +171,7 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
             if revisited_at is not None and revisited_at >= resolved_at:
                 done += 1
                 due_count += 1
-            elif due is not None and due >= as_of:
+            elif due is not None and not rules.is_late(due, as_of):
                 pending.append({"number": number, "revisit_due": due.isoformat()})
             else:
                 due_count += 1
@@ -188,16 +184,19 @@ def build(ledger: db.Ledger, p: Period, project: str | None = None, as_of: dt.da
 
         # revisit deadlines in the period: on time or not
         revisit_due = _core(session, in_scope(
-            select(Deadline.due, Deadline.done_at).join(Complaint, Complaint.id == Deadline.complaint_id)
-            .where(Deadline.kind == "revisit", Deadline.due >= p.start, Deadline.due <= p.end)
+            select(Obligation.due, Obligation.met_at).join(Complaint, Complaint.id == Obligation.complaint_id)
+            .where(Obligation.kind == "revisit", Obligation.due >= p.start, Obligation.due <= p.end)
         )).all()
-        on_time = sum(1 for due, done_at in revisit_due if done_at is not None and done_at.date() <= due)
+        on_time = sum(1 for due, met_at in revisit_due if met_at is not None and not rules.is_late(due, met_at.date()))
 
         answers = Counter(r[0] for r in _core(session, in_scope(
             select(Revisit.satisfaction).join(Complaint, Complaint.id == Revisit.complaint_id)
             .where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
         )).all())
-        late = _late_in(session, in_scope, p, as_of)
+        # 超期清单: obligations of every kind due in the period, met late or still open after
+        # their deadline on the report day
+        late = late_items(session, as_of=as_of, due_from=p.start, due_to=p.end, met_late=True,
+                          project_id=scope.id if scope else None)
         plan_execution, claims = _after_sales(session, scope, p, as_of)
 
     received = sum(counts["status"].values())
@@ -240,11 +239,10 @@ def _core(session, statement):
 def _after_sales(session, scope: Project | None, p: Period, as_of: dt.date) -> tuple[dict | None, dict | None]:
     """Plan execution (planned revisits done / due in the period, up to the report date)
     and warranty claims received in the period with their on-time inspection rate."""
-    from tsms.models import Claim, PlanItem
-
     last = min(p.end, as_of)
     items = select(PlanItem.done_at).where(PlanItem.date >= p.start, PlanItem.date <= last)
-    claims = select(Claim.in_warranty, Claim.paid, Claim.inspect_due, Claim.inspected_at).where(
+    claims = select(Claim.in_warranty, Claim.paid, Obligation.due, Claim.inspected_at).join(
+        Obligation, and_(Obligation.claim_id == Claim.id, Obligation.kind == "claim")).where(
         Claim.received_at >= p.start_at, Claim.received_at < p.end_at)
     if scope is not None:
         items = items.where(PlanItem.project_id == scope.id)
@@ -254,8 +252,8 @@ def _after_sales(session, scope: Project | None, p: Period, as_of: dt.date) -> t
     rows = _core(session, claims).all()
     if not rows:
         return plan, None
-    due = [(d, i) for _, _, d, i in rows if i is not None or d < as_of]
-    on_time = sum(1 for d, i in due if i is not None and i.date() <= d)
+    due = [(d, i) for _, _, d, i in rows if i is not None or rules.is_late(d, as_of)]
+    on_time = sum(1 for d, i in due if i is not None and not rules.is_late(d, i.date()))
     return plan, {"count": len(rows), "in_warranty": sum(1 for w, *_ in rows if w),
                   "paid": sum(1 for _, paid, *_ in rows if paid), "inspection_on_time": _rate(on_time, len(due))}
 
@@ -267,13 +265,14 @@ def _scope(project: Project | None):
 class Rows:
     """The long sheets' rows, read as they are written (a month may hold tens of thousands)."""
 
-    def __init__(self, ledger: db.Ledger, p: Period, project: str | None):
+    def __init__(self, ledger: engine.Ledger, p: Period, project: str | None):
         self.ledger, self.period, self.project = ledger, p, project
 
     def __enter__(self):
-        self._cm = self.ledger.read()
-        self.session = self._cm.__enter__()
-        self.scope = Context(self.session).project(self.project) if self.project else None
+        self._cm = reading(self.ledger)
+        ctx = self._cm.__enter__()
+        self.session = ctx.session
+        self.scope = ctx.project(self.project) if self.project else None
         self.in_scope = _scope(self.scope)
         return self
 
@@ -291,21 +290,21 @@ class Rows:
             yield dict(zip(LEDGER_KEYS, row))
 
     def claims(self):
-        from tsms.models import Claim
-
+        """(claim, project code, inspection due date) for the claims received in the period."""
         p = self.period
-        query = (select(Claim, Project.code).join(Project, Project.id == Claim.project_id)
+        query = (select(Claim, Project.code, Obligation.due).join(Project, Project.id == Claim.project_id)
+                 .outerjoin(Obligation, and_(Obligation.claim_id == Claim.id, Obligation.kind == "claim"))
                  .where(Claim.received_at >= p.start_at, Claim.received_at < p.end_at).order_by(Claim.received_at))
         if self.scope is not None:
             query = query.where(Claim.project_id == self.scope.id)
-        for claim, code in self.session.exec(query):
-            yield claim, code
+        yield from self.session.exec(query)
 
     def plan_items(self):
-        from tsms.models import PlanItem
-
+        """(item, project code, project name, notify-by date) for the items in the period."""
         p = self.period
-        query = (select(PlanItem, Project.code, Project.name).join(Project, Project.id == PlanItem.project_id)
+        query = (select(PlanItem, Project.code, Project.name, Obligation.due)
+                 .join(Project, Project.id == PlanItem.project_id)
+                 .outerjoin(Obligation, and_(Obligation.plan_item_id == PlanItem.id, Obligation.kind == "notice"))
                  .where(PlanItem.date >= p.start, PlanItem.date <= p.end).order_by(PlanItem.date, Project.code))
         if self.scope is not None:
             query = query.where(PlanItem.project_id == self.scope.id)
@@ -328,36 +327,8 @@ class Rows:
             yield dict(zip(keys, row))
 
 
-def rows(ledger: db.Ledger, p: Period, project: str | None = None) -> Rows:
+def rows(ledger: engine.Ledger, p: Period, project: str | None = None) -> Rows:
     return Rows(ledger, p, project)
-
-
-def _late_in(session, in_scope, p: Period, as_of: dt.date) -> list[dict]:
-    """超期清单: the steps due in the period that were not done by their deadline — done
-    late, or still open after it on the report date."""
-    rows = _core(session, in_scope(
-        select(Deadline.kind, Deadline.due, Deadline.done_at, Complaint.number, Project.code, Complaint.assignee,
-               Complaint.accept_person, Complaint.clerk, Complaint.status)
-        .join(Complaint, Complaint.id == Deadline.complaint_id)
-        .join(Project, Project.id == Complaint.project_id)
-        .where(Deadline.kind.in_(("accept", "escalate", "resolve", "reply", "revisit")),
-               Deadline.due >= p.start, Deadline.due <= p.end,
-               # still open, or done on a later day than its deadline (dates compare as text)
-               or_(Deadline.done_at.is_(None), func.date(Deadline.done_at) > Deadline.due))
-    )).all()
-    from tsms.queries import _holder
-
-    out = []
-    for kind, due, done_at, number, code, assignee, accept_person, clerk, status in rows:
-        finished = done_at.date() if done_at else None
-        if finished is not None and finished <= due:
-            continue
-        if finished is None and due >= as_of:
-            continue
-        days = ((finished or as_of) - due).days
-        out.append({"kind": kind, "number": number, "project": code, "due": due, "days_late": days,
-                    "done_at": done_at, "assignee": _holder(kind, assignee, accept_person, clerk), "status": status})
-    return sorted(out, key=lambda x: (x["due"], x["number"], x["kind"]))
 
 
 def _repeats(session, in_scope, in_period) -> list[dict]:

@@ -135,16 +135,29 @@ class Revisit(Table, table=True):
     due: Optional[dt.date] = None
 
 
-class Deadline(Table, table=True):
-    """A step with a deadline. ``overdue`` is a range query over the open ones."""
+class Obligation(Table, table=True):
+    """Every deadline tsms tracks, of every kind (SPEC §3): what it is about (one of the
+    subject columns; ``project_id`` whenever a project is concerned), the kind, the day the
+    rule counts from, the due date (the last day still on time), whether it rests on an
+    unconfirmed year, who holds it and when it was met. ``basis`` is what the rule needs
+    besides the start (a complaint's urgency, an emergency claim …), so that an open
+    obligation can be recomputed from its row alone. ``overdue``, the report's late list
+    and notifications are filters over this table."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id")
     kind: str
+    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
+    claim_id: Optional[int] = Field(default=None, foreign_key="claim.id")
+    rectification_id: Optional[int] = Field(default=None, foreign_key="rectification.id")
+    plan_item_id: Optional[int] = Field(default=None, foreign_key="plan_item.id")
+    plan_year: Optional[int] = None
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id")
     starts: dt.date
     due: dt.date
+    basis: str = ""
     provisional: bool = False
-    done_at: Optional[dt.datetime] = moment()
+    holder: Optional[str] = None
+    met_at: Optional[dt.datetime] = moment()
 
 
 class Event(Table, table=True):
@@ -232,7 +245,6 @@ class Claim(Table, table=True):
     contact: Optional[str] = None
     emergency: bool = False
     received_at: dt.datetime = moment(required=True)
-    inspect_due: dt.date
     in_warranty: bool
     inspected_at: Optional[dt.datetime] = moment()
     cause: Optional[str] = None
@@ -263,7 +275,6 @@ class PlanItem(Table, table=True):
     method: str
     date: dt.date
     staff: Optional[str] = None
-    notify_by: dt.date
     notified_at: Optional[dt.datetime] = moment()
     done_at: Optional[dt.datetime] = moment()
     edited: bool = False
@@ -294,7 +305,8 @@ class Rectification(Table, table=True):
     content: str
     owner: Optional[str] = None
     created_at: dt.datetime = moment(required=True)
-    due: dt.date
     closed_at: Optional[dt.datetime] = moment()
     result: Optional[str] = None
     verified_by: Optional[str] = None
+    year: int = 0
+    seq: int = 0

@@ -14,12 +14,26 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from sqlmodel import func, select
+from sqlmodel import select
 
-from tsms import clock, db, rules
+from tsms import clock, rules
+from tsms.checks import LONG, clean, happened_at, normalise_number
 from tsms.errors import TsmsError
-from tsms.ledger import LONG, Context, actor, clean, happened_at, writing
-from tsms.models import Plan, PlanItem, Project, QualityRevisit, Rectification, Region, Staff, WarrantyItem
+from tsms.operations.warranty import owe_plan
+from tsms.store import engine
+from tsms.store.records import plan_item_dict, rectification_dict
+from tsms.store.tables import (
+    Obligation,
+    Plan,
+    PlanItem,
+    Project,
+    QualityRevisit,
+    Rectification,
+    Region,
+    Staff,
+    WarrantyItem,
+)
+from tsms.store.unit import Context, writing
 from tsms.vocab import RevisitMethod, Role, Satisfaction, t
 
 RAINY_SEASON = (6, 15)  # 雨季回访: mid-June, before the plum rains (梅雨)
@@ -80,8 +94,6 @@ def candidates(project: Project, items: list[WarrantyItem], region: Region | Non
         if first_of_year <= ends <= last_of_year:
             add("retention", ends - dt.timedelta(days=s.pre_expiry_days), "meeting",
                 note=f"缺陷责任期 {ends.isoformat()} 届满,协商返还质保金")
-    for c in out:
-        c["notify_by"] = rules.notify_by(c["date"], s)
     return out
 
 
@@ -93,23 +105,30 @@ def _check_year(year: int) -> None:
         raise TsmsError(t("年份应在 2000–2100 之间", "the year must be between 2000 and 2100"))
 
 
-def draft(ledger: db.Ledger, year: int, *, redraft: bool = False, by: str | None = None) -> dict:
-    """Draft (or re-draft) the plan from the ledger: items done or edited are kept."""
+def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: str | None = None) -> None:
+    """Draft (or re-draft) the plan from the ledger: items done or edited are kept. An
+    approved plan is re-drafted only when asked (``approved_too``), and then needs its
+    approval again."""
     _check_year(year)
-    who = actor(by)
-    today = clock.today()
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
         plan = session.get(Plan, year)
-        if plan is not None and plan.approved_at is not None and not redraft:
-            return _plan_dict(session, plan)
-        at = clock.now()
+        if plan is not None and plan.approved_at is not None and not approved_too:
+            raise TsmsError(t("{y} 年的回访计划已由 {b} 批准;要重新编制并重新报批,用 --redraft",
+                              "the {y} plan was approved by {b}; to re-draft it and have it approved again, use --redraft",
+                              y=year, b=plan.approved_by))
+        at = ctx.now()
+        today = at.date()
         if plan is None:
             plan = Plan(year=year, drafted_at=at, drafted_by=who)
         else:
             plan.drafted_at, plan.drafted_by, plan.approved_at, plan.approved_by = at, who, None, None
         session.add(plan)
         session.flush()
+        owe_plan(ctx, year)
+        for row in session.exec(select(Obligation).where(Obligation.kind == "plan", Obligation.plan_year == year)):
+            row.met_at = None  # approval is owed (again)
+            session.add(row)
         projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
         items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
         for item in session.exec(select(WarrantyItem)).all():
@@ -131,23 +150,39 @@ def draft(ledger: db.Ledger, year: int, *, redraft: bool = False, by: str | None
                     continue
                 staff = leaders.get(project.id) or leaders.get(None)
                 if item is None:
-                    session.add(PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
-                                         method=c["method"], date=c["date"], staff=staff, notify_by=c["notify_by"],
-                                         note=c["note"]))
-                    added += 1
-                elif (item.date, item.method, item.staff, item.notify_by) != (c["date"], c["method"], staff,
-                                                                               c["notify_by"]):
-                    item.date, item.method, item.staff, item.notify_by = c["date"], c["method"], staff, c["notify_by"]
+                    item = PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
+                                    method=c["method"], date=c["date"], staff=staff, note=c["note"])
                     session.add(item)
+                    session.flush()
+                    _oblige_item(ctx, item)
+                    added += 1
+                elif (item.date, item.method, item.staff) != (c["date"], c["method"], staff):
+                    item.date, item.method, item.staff = c["date"], c["method"], staff
+                    session.add(item)
+                    _reschedule_item(ctx, item)
                     updated += 1
         removed = 0
         for key, item in existing.items():
             if key not in wanted and not (item.done_at or item.edited or item.notified_at):
+                for row in session.exec(select(Obligation).where(Obligation.plan_item_id == item.id)):
+                    session.delete(row)
                 session.delete(item)
                 removed += 1
         ctx.event("plan.draft", at, details={"year": year, "added": added, "updated": updated, "removed": removed})
-        session.flush()
-        return _plan_dict(session, plan)
+
+
+def _oblige_item(ctx: Context, item: PlanItem) -> None:
+    """A planned revisit owes the client's notice 20 days ahead and the visit on its day; a
+    first revisit after completion is already owed by the project (on_completion)."""
+    ctx.oblige("notice", item.date, holder=item.staff, project_id=item.project_id, plan_item_id=item.id)
+    if item.kind != "first":
+        ctx.oblige("planned_revisit", item.date, holder=item.staff, project_id=item.project_id, plan_item_id=item.id)
+
+
+def _reschedule_item(ctx: Context, item: PlanItem) -> None:
+    for row in ctx.open_obligations(plan_item_id=item.id).values():
+        row.holder = item.staff
+        ctx.reschedule(row, item.date)
 
 
 def _leaders(session) -> dict:
@@ -159,7 +194,8 @@ def _leaders(session) -> dict:
     return out
 
 
-def approve(ledger: db.Ledger, year: int, *, by: str | None = None, at: str | None = None) -> dict:
+def approve(ledger: engine.Ledger, year: int, *, by: str | None = None, at: str | None = None) -> dict:
+    """The general manager's approval; the next year's plan is owed from then on."""
     _check_year(year)
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
@@ -168,80 +204,64 @@ def approve(ledger: db.Ledger, year: int, *, by: str | None = None, at: str | No
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
         if plan.approved_at is not None:
             raise TsmsError(t("{y} 年的回访计划已由 {b} 批准", "the {y} plan was approved already by {b}", y=year, b=plan.approved_by))
-        when = happened_at(at)
+        when = happened_at(at, ctx.now())
         plan.approved_by, plan.approved_at = who, when
         session.add(plan)
+        ctx.meet("plan", when, plan_year=year)
+        owe_plan(ctx, year + 1)
         ctx.event("plan.approve", when, details={"year": year, "by": who})
-        return _plan_dict(session, plan)
+        return {"year": year, "approved_by": who, "approved_at": when}
 
 
-def show(ledger: db.Ledger, year: int) -> dict:
-    _check_year(year)
-    with ledger.read() as session:
-        plan = session.get(Plan, year)
-        if plan is None:
-            raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
-        return _plan_dict(session, plan)
-
-
-def _plan_dict(session, plan: Plan) -> dict:
-    rows = session.exec(select(PlanItem, Project.code, Project.name).join(Project, Project.id == PlanItem.project_id)
-                        .where(PlanItem.year == plan.year).order_by(PlanItem.date, Project.code, PlanItem.id)).all()
-    return {"year": plan.year, "drafted_at": clock.iso(plan.drafted_at), "drafted_by": plan.drafted_by,
-            "approved_by": plan.approved_by, "approved_at": clock.iso(plan.approved_at),
-            "items": [item_dict(i, code, name) for i, code, name in rows]}
-
-
-def item_dict(i: PlanItem, code: str, name: str) -> dict:
-    return {"id": i.id, "project": code, "project_name": name, "kind": i.kind, "part": i.part, "method": i.method,
-            "date": i.date.isoformat(), "staff": i.staff, "notify_by": i.notify_by.isoformat(),
-            "notified_at": clock.iso(i.notified_at), "done_at": clock.iso(i.done_at), "edited": bool(i.edited),
-            "note": i.note}
-
-
-def edit_item(ledger: db.Ledger, item_id: int, *, date: dt.date | None = None, method: str | None = None,
+def edit_item(ledger: engine.Ledger, item_id: int, *, date: dt.date | None = None, method: str | None = None,
               staff: str | None = None, by: str | None = None) -> dict:
     """Change a planned revisit's date, method or staff; re-drafting keeps the change."""
     method_value = RevisitMethod.parse(method, "--method").value if method else None
     staff = clean(staff, "--staff")
     with writing(ledger, by) as ctx:
-        session = ctx.session
-        item = _item(session, item_id)
+        item = _item(ctx.session, item_id)
         if date is not None:
-            item.date, item.notify_by = date, rules.notify_by(date, ctx.settings)
+            item.date = date
         if method_value:
             item.method = method_value
         if staff:
             item.staff = staff
         item.edited = True
-        session.add(item)
-        ctx.event("plan.edit", clock.now(), details={"item": item_id, "date": str(date) if date else None,
-                                                     "method": method_value, "staff": staff})
-        project = session.get(Project, item.project_id)
-        return item_dict(item, project.code, project.name)
+        ctx.session.add(item)
+        _reschedule_item(ctx, item)
+        ctx.event("plan.edit", ctx.now(), details={"item": item_id, "date": str(date) if date else None,
+                                                   "method": method_value, "staff": staff})
+        return _item_answer(ctx, item)
+
+
+def _item_answer(ctx: Context, item: PlanItem) -> dict:
+    project = ctx.session.get(Project, item.project_id)
+    notice = ctx.session.exec(select(Obligation).where(Obligation.plan_item_id == item.id,
+                                                       Obligation.kind == "notice")).first()
+    return plan_item_dict(item, project.code, project.name, notice)
 
 
 def _item(session, item_id: int) -> PlanItem:
-    item = session.get(PlanItem, item_id)
+    item = session.get(PlanItem, item_id) if 0 < item_id < 2**63 else None
     if item is None:
         raise TsmsError(t("回访计划里没有第 {i} 项", "the revisit plan has no item {i}", i=item_id))
     return item
 
 
-def notify(ledger: db.Ledger, item_id: int, *, at: str | None = None, by: str | None = None) -> dict:
+def notify(ledger: engine.Ledger, item_id: int, *, at: str | None = None, by: str | None = None) -> dict:
     """Record that the client was told of a planned revisit (seed: 「提前20天通知顾客单位」)."""
     with writing(ledger, by) as ctx:
-        session = ctx.session
-        item = _item(session, item_id)
+        item = _item(ctx.session, item_id)
         if item.notified_at is not None:
             raise TsmsError(t("第 {i} 项已于 {a} 通知", "item {i} was notified already at {a}", i=item_id,
                               a=clock.short(item.notified_at)))
-        when = happened_at(at)
+        when = happened_at(at, ctx.now())
         item.notified_at = when
-        session.add(item)
-        ctx.event("plan.notify", when, details={"item": item_id, "on_time": when.date() <= item.notify_by})
-        project = session.get(Project, item.project_id)
-        return item_dict(item, project.code, project.name)
+        ctx.session.add(item)
+        notice = ctx.meet("notice", when, plan_item_id=item.id)
+        on_time = notice is None or not rules.is_late(notice.due, when.date())
+        ctx.event("plan.notify", when, details={"item": item_id, "on_time": on_time})
+        return _item_answer(ctx, item)
 
 
 # --------------------------------------------------------------------------- quality revisits, rectifications
@@ -263,7 +283,7 @@ def parse_scores(text: str | None) -> dict[str, int]:
     return scores
 
 
-def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | None, method: str,
+def quality_revisit(ledger: engine.Ledger, *, plan_item: int | None, project: str | None, method: str,
                     satisfaction: str | None, scores: str | None, found: str | None, signed_by: str | None,
                     met: str | None, visitors: str | None, note: str | None, owner: str | None,
                     at: str | None, by: str | None) -> dict:
@@ -274,10 +294,9 @@ def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | 
     score_map = parse_scores(scores)
     found, signed_by = clean(found, "--found", limit=LONG, multiline=True), clean(signed_by, "--signed-by")
     met, note, owner = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True), clean(owner, "--owner")
-    who = actor(by)
-    visitors = clean(visitors, "--visitors") or who
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
+        visitors = clean(visitors, "--visitors") or who
         item = None
         if plan_item is not None:
             item = _item(session, plan_item)
@@ -289,7 +308,8 @@ def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | 
             proj = ctx.project(project)
         else:
             raise TsmsError(t("请给出投诉编号、--plan-item 或 --project", "give a complaint number, --plan-item or --project"))
-        when = happened_at(at)
+        when = happened_at(at, ctx.now())
+        ctx.ensure_fresh_calendar(when)
         visit = QualityRevisit(plan_item_id=item.id if item else None, project_id=proj.id, at=when, method=method_value,
                                visitors=visitors, person_met=met, found=found, satisfaction=answer,
                                scores=json.dumps(score_map) if score_map else None, signed_by=signed_by, note=note)
@@ -298,17 +318,22 @@ def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | 
         if item is not None:
             item.done_at = when
             session.add(item)
+            ctx.meet("planned_revisit", when, plan_item_id=item.id)
+            ctx.meet("notice", when, plan_item_id=item.id)  # the visit made, the notice is moot
+        if proj.completed_on is not None and when.date() >= proj.completed_on:
+            ctx.meet("first_revisit", when, project_id=proj.id)
         out = {"revisit": visit.id, "project": proj.code, "plan_item": plan_item, "scores": score_map}
         if found:
-            in_warranty = proj.completed_on is not None
-            due = rules.rectification_deadline(when.date(), in_warranty, ctx.calendar, ctx.settings)
+            # the project's state on the day the problem was found (seed 《工程回访管理制度》)
+            in_warranty = proj.completed_on is not None and proj.completed_on <= when.date()
             year = when.year
-            seq = (session.exec(select(func.count()).select_from(Rectification)
-                                .where(Rectification.project_id == proj.id,
-                                       Rectification.number.like(f"{proj.code}-ZG{year}-%"))).one() or 0) + 1
+            seq = ctx.next_seq(Rectification, Rectification.project_id == proj.id, Rectification.year == year)
             rect = Rectification(number=f"{proj.code}-ZG{year}-{seq:03d}", project_id=proj.id, revisit_id=visit.id,
-                                 content=found, owner=owner or proj.manager, created_at=when, due=due.due)
+                                 content=found, owner=owner or proj.manager, created_at=when, year=year, seq=seq)
             session.add(rect)
+            session.flush()
+            due = ctx.oblige("rectification", when.date(), basis="warranty" if in_warranty else "construction",
+                             holder=rect.owner, project_id=proj.id, rectification_id=rect.id)
             out["rectification"] = {"number": rect.number, "due": due.due.isoformat(), "owner": rect.owner}
         ctx.event("quality_revisit", when, details={"project": proj.code, "plan_item": plan_item,
                                                     "method": method_value, "satisfaction": answer,
@@ -317,34 +342,22 @@ def quality_revisit(ledger: db.Ledger, *, plan_item: int | None, project: str | 
         return out
 
 
-def close_rectification(ledger: db.Ledger, number: str, *, result: str, verified_by: str,
+def close_rectification(ledger: engine.Ledger, number: str, *, result: str, verified_by: str,
                         at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     verified_by = clean(verified_by, "--verified-by", required=True)
     with writing(ledger, by) as ctx:
         session = ctx.session
-        rect = session.exec(select(Rectification).where(Rectification.number == number.strip().upper())).first()
+        rect = session.exec(select(Rectification).where(Rectification.number == normalise_number(number))).first()
         if rect is None:
             raise TsmsError(t("没有编号为「{n}」的整改项", "no rectification numbered {n!r}", n=number))
         if rect.closed_at is not None:
             raise TsmsError(t("{n} 已于 {a} 关闭", "{n} was closed already at {a}", n=rect.number, a=clock.short(rect.closed_at)))
-        when = happened_at(at, rect.created_at, t("发现问题", "problem found"))
+        when = happened_at(at, ctx.now(), rect.created_at, t("发现问题", "problem found"))
         rect.closed_at, rect.result, rect.verified_by = when, result, verified_by
         session.add(rect)
+        due = ctx.meet("rectification", when, rectification_id=rect.id)
         ctx.event("rectification.close", when, details={"number": rect.number, "result": result,
-                                                        "verified_by": verified_by, "on_time": when.date() <= rect.due})
-        return rectification_dict(rect, session.get(Project, rect.project_id))
-
-
-def rectification_dict(r: Rectification, project: Project) -> dict:
-    return {"number": r.number, "project": project.code, "content": r.content, "owner": r.owner,
-            "created_at": clock.iso(r.created_at), "due": r.due.isoformat(), "closed_at": clock.iso(r.closed_at),
-            "result": r.result, "verified_by": r.verified_by}
-
-
-def rectifications(ledger: db.Ledger, open_only: bool = False) -> list[dict]:
-    with ledger.read() as session:
-        query = select(Rectification, Project).join(Project, Project.id == Rectification.project_id)
-        if open_only:
-            query = query.where(Rectification.closed_at.is_(None))
-        return [rectification_dict(r, p) for r, p in session.exec(query.order_by(Rectification.due)).all()]
+                                                        "verified_by": verified_by,
+                                                        "on_time": due is None or not rules.is_late(due.due, when.date())})
+        return rectification_dict(rect, session.get(Project, rect.project_id), due)

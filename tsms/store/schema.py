@@ -1,27 +1,8 @@
-"""Opening the ledger: where it is, SQLite settings, migrations, write transactions.
-
-SQLite for a person and a cron job at once: WAL, ``synchronous=FULL`` (a ledger writes
-rarely and must not lose a commit), a busy timeout, and ``BEGIN IMMEDIATE`` for every
-write (SQLAlchemy's documented recipe for the pysqlite driver: take over BEGIN from the
-driver so that the write lock is taken at the start of the transaction).
-"""
+"""The ledger's schema: an ordered list of migrations, each applied in its own transaction
+(tsms.store.engine.migrate). The SQLModel classes in tsms.store.tables mirror the result; a
+test checks that they agree column for column."""
 
 from __future__ import annotations
-
-import contextlib
-import os
-import sqlite3
-import sys
-from pathlib import Path
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError, DatabaseError
-from sqlmodel import Session
-
-from tsms.errors import LEDGER_UNUSABLE, TsmsError
-from tsms.vocab import t
-
-BUSY_TIMEOUT_MS = 30_000
 
 # Each step runs in its own transaction and is recorded in PRAGMA user_version and in the
 # schema_migration table. Never edit a released step: add a new one.
@@ -160,187 +141,108 @@ CREATE TABLE rectification (
 CREATE INDEX ix_rectification_open_due ON rectification (due) WHERE closed_at IS NULL;
 """,
     ),
+    (
+        "v6: one table of obligations for every deadline",
+        """
+CREATE TABLE obligation (
+    id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL,
+    complaint_id INTEGER REFERENCES complaint (id), claim_id INTEGER REFERENCES claim (id),
+    rectification_id INTEGER REFERENCES rectification (id), plan_item_id INTEGER REFERENCES plan_item (id),
+    plan_year INTEGER, project_id INTEGER REFERENCES project (id),
+    starts DATE NOT NULL, due DATE NOT NULL, basis VARCHAR NOT NULL DEFAULT '',
+    provisional BOOLEAN NOT NULL DEFAULT 0, holder VARCHAR, met_at DATETIME);
+INSERT INTO obligation (id, kind, complaint_id, project_id, starts, due, basis, provisional, holder, met_at)
+    SELECT d.id, d.kind, d.complaint_id, c.project_id, d.starts, d.due, c.urgency, d.provisional,
+        CASE d.kind WHEN 'resolve' THEN COALESCE(c.assignee, c.accept_person, c.clerk)
+                    WHEN 'accept' THEN c.clerk ELSE COALESCE(c.accept_person, c.clerk) END,
+        d.done_at
+    FROM deadline d JOIN complaint c ON c.id = d.complaint_id ORDER BY d.id;
+INSERT INTO obligation (kind, claim_id, project_id, starts, due, basis, holder, met_at)
+    SELECT 'claim', cl.id, cl.project_id, date(cl.received_at), cl.inspect_due,
+        CASE WHEN cl.emergency THEN 'emergency' ELSE '' END, p.manager, cl.inspected_at
+    FROM claim cl JOIN project p ON p.id = cl.project_id ORDER BY cl.id;
+INSERT INTO obligation (kind, rectification_id, project_id, starts, due, basis, holder, met_at)
+    SELECT 'rectification', r.id, r.project_id, date(r.created_at), r.due,
+        CASE WHEN p.completed_on IS NOT NULL AND p.completed_on <= date(r.created_at) THEN 'warranty'
+             ELSE 'construction' END, r.owner, r.closed_at
+    FROM rectification r JOIN project p ON p.id = r.project_id ORDER BY r.id;
+INSERT INTO obligation (kind, plan_item_id, project_id, starts, due, holder, met_at)
+    SELECT 'notice', i.id, i.project_id, i.date, i.notify_by, i.staff, COALESCE(i.notified_at, i.done_at)
+    FROM plan_item i ORDER BY i.id;
+INSERT INTO obligation (kind, plan_item_id, project_id, starts, due, holder, met_at)
+    SELECT 'planned_revisit', i.id, i.project_id, i.date, i.date, i.staff, i.done_at
+    FROM plan_item i WHERE i.kind != 'first' ORDER BY i.id;
+CREATE INDEX ix_obligation_open_due ON obligation (due) WHERE met_at IS NULL;
+CREATE INDEX ix_obligation_kind_due ON obligation (kind, due);
+CREATE INDEX ix_obligation_met_at ON obligation (met_at) WHERE met_at IS NOT NULL;
+CREATE INDEX ix_obligation_complaint ON obligation (complaint_id) WHERE complaint_id IS NOT NULL;
+CREATE INDEX ix_obligation_claim ON obligation (claim_id) WHERE claim_id IS NOT NULL;
+CREATE INDEX ix_obligation_rectification ON obligation (rectification_id) WHERE rectification_id IS NOT NULL;
+CREATE INDEX ix_obligation_plan_item ON obligation (plan_item_id) WHERE plan_item_id IS NOT NULL;
+CREATE INDEX ix_obligation_project ON obligation (project_id, kind);
+DROP TABLE deadline;
+DROP INDEX ix_claim_open_due;
+ALTER TABLE claim DROP COLUMN inspect_due;
+DROP INDEX ix_rectification_open_due;
+ALTER TABLE rectification DROP COLUMN due;
+ALTER TABLE rectification ADD COLUMN year INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rectification ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plan_item DROP COLUMN notify_by;
+""",
+        lambda con: _v6_by_the_rules(con),
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def default_path() -> Path:
-    """The user data directory: %APPDATA%\\tsms on Windows, else $XDG_DATA_HOME/tsms or
-    ~/.local/share/tsms (a bare cron environment has HOME, or the password database)."""
-    if sys.platform == "win32" and os.environ.get("APPDATA"):
-        base = Path(os.environ["APPDATA"])
-    elif os.environ.get("XDG_DATA_HOME"):
-        base = Path(os.environ["XDG_DATA_HOME"])
-    else:
-        base = Path(os.path.expanduser("~")) / ".local" / "share"
-    return base / "tsms" / "ledger.sqlite3"
+def _v6_by_the_rules(con) -> None:
+    """What v6 cannot say in SQL: the obligations whose deadline needs the rules (the
+    plans owed, the first revisit after completion, the retention money and its
+    verification) and the rectifications' year and sequence, read from their numbers."""
+    import datetime as dt
 
+    from tsms import rules
 
-def resolve_path(db: str | None) -> Path:
-    chosen = db or os.environ.get("TSMS_DB") or None
-    return Path(chosen).expanduser() if chosen else default_path()
+    for rid, number in con.execute("SELECT id, number FROM rectification").fetchall():
+        head, _, seq = number.rpartition("-")
+        con.execute("UPDATE rectification SET year = ?, seq = ? WHERE id = ?",
+                    (int(head[-4:]), int(seq), rid))
+    rows = con.execute(
+        "SELECT id, completed_on, created_at, manager, retention, retention_applied_at, retention_verified_at, "
+        "liability_years FROM project WHERE completed_on IS NOT NULL").fetchall()
+    plans = {year: approved for year, approved in con.execute("SELECT year, approved_at FROM plan")}
+    owed = set(plans) | {year + 1 for year, approved in plans.items() if approved}
+    if rows:
+        owed.add(int(min(r[2] for r in rows)[:4]) + 1)  # from the first 31 December after entry
+    for year in sorted(owed):
+        con.execute("INSERT INTO obligation (kind, plan_year, starts, due, met_at) VALUES ('plan', ?, ?, ?, ?)",
+                    (year, f"{year - 1}-12-01", rules.plan_deadline(year).isoformat(), plans.get(year)))
+    if not rows:
+        return
+    from tsms.store import calendar_source
 
-
-def _unusable(message: str) -> TsmsError:
-    return TsmsError(message, LEDGER_UNUSABLE)
-
-
-def _schema_version(path: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            return con.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise _unusable(
-            t("账本 {p} 无法打开:{e}", "the ledger {p} cannot be opened: {e}", p=path, e=exc)
-        ) from None
-
-
-class Ledger:
-    """An open ledger file: an engine whose transactions are deferred for reading and
-    ``BEGIN IMMEDIATE`` for writing."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._begin = "BEGIN"
-        self.engine = create_engine(f"sqlite:///{path}")
-
-        @event.listens_for(self.engine, "connect")
-        def _connect(dbapi_connection, _record):
-            dbapi_connection.isolation_level = None
-            cur = dbapi_connection.cursor()
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA synchronous = FULL")
-            cur.execute("PRAGMA foreign_keys = ON")
-            cur.close()
-
-        @event.listens_for(self.engine, "begin")
-        def _begin(conn):
-            conn.exec_driver_sql(self._begin)
-
-    @contextlib.contextmanager
-    def read(self):
-        with _translate_errors(self.path), Session(self.engine) as session:
-            yield session
-
-    @contextlib.contextmanager
-    def write(self):
-        """One write transaction: all of it is committed, or nothing."""
-        self._begin = "BEGIN IMMEDIATE"
-        try:
-            with _translate_errors(self.path), Session(self.engine) as session:
-                yield session
-                session.commit()
-        finally:
-            self._begin = "BEGIN"
-
-
-@contextlib.contextmanager
-def _translate_errors(path: Path):
-    try:
-        yield
-    except OperationalError as exc:
-        text = str(exc.orig)
-        if "locked" in text or "busy" in text:
-            raise _unusable(
-                t("账本 {p} 被占用过久,请稍后再试", "the ledger {p} stayed locked too long; try again", p=path)
-            ) from None
-        raise _unusable(t("账本 {p} 无法使用:{e}", "the ledger {p} cannot be used: {e}", p=path, e=text)) from None
-    except DatabaseError as exc:
-        raise _unusable(
-            t("账本 {p} 已损坏:{e}", "the ledger {p} is damaged: {e}", p=path, e=exc.orig)
-        ) from None
-
-
-def migrate(path: Path) -> int:
-    """Apply the migrations the ledger lacks, each in its own transaction; refuse a newer
-    ledger. Returns the version the ledger is at."""
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    try:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise _unusable(
-                t(
-                    "账本 {p} 的结构版本为 {v},本程序只认识到 {k};请升级 tsms",
-                    "the ledger {p} has schema version {v}; this tsms knows up to {k}: upgrade tsms",
-                    p=path,
-                    v=version,
-                    k=SCHEMA_VERSION,
-                )
-            )
-        if version == 0:
-            con.execute("PRAGMA journal_mode = WAL")
-        for number in range(version + 1, SCHEMA_VERSION + 1):
-            name, ddl = MIGRATIONS[number - 1]
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                if con.execute("PRAGMA user_version").fetchone()[0] >= number:
-                    con.execute("ROLLBACK")  # another process applied it meanwhile
-                    continue
-                for statement in _statements(ddl):
-                    con.execute(statement)
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migration "
-                    "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL)"
-                )
-                con.execute(
-                    "INSERT INTO schema_migration VALUES (?, ?, datetime('now', '+8 hours'))",
-                    (number, name),
-                )
-                con.execute(f"PRAGMA user_version = {number}")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        return SCHEMA_VERSION
-    except sqlite3.DatabaseError as exc:
-        raise _unusable(
-            t("账本 {p} 无法打开:{e}", "the ledger {p} cannot be opened: {e}", p=path, e=exc)
-        ) from None
-    finally:
-        con.close()
-
-
-def _statements(ddl: str) -> list[str]:
-    """Split a migration into statements, keeping trigger bodies whole."""
-    out, buf = [], []
-    for line in ddl.strip().splitlines():
-        buf.append(line)
-        joined = "\n".join(buf).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined)
-            buf = []
-    if "".join(buf).strip():
-        out.append("\n".join(buf))
-    return out
-
-
-def create(path: Path) -> Ledger:
-    """Create a new ledger file at the current schema."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    migrate(path)
-    return Ledger(path)
-
-
-def open_existing(db: str | None) -> Ledger:
-    """Open the ledger named by --db / TSMS_DB / the default, upgrading an older one."""
-    path = resolve_path(db)
-    if not path.exists():
-        raise _unusable(
-            t(
-                "找不到账本 {p};先运行 tsms init --site 代码 --name 名称,或用 --db/TSMS_DB 指定",
-                "no ledger at {p}; run tsms init --site CODE --name NAME, or give --db / TSMS_DB",
-                p=path,
-            )
-        )
-    version = _schema_version(path)
-    if version == 0:
-        raise _unusable(
-            t("{p} 不是 tsms 账本", "{p} is not a tsms ledger", p=path)
-        )
-    if version != SCHEMA_VERSION:
-        migrate(path)
-    return Ledger(path)
+    local = {dt.date.fromisoformat(day): rules.LocalDay(bool(working), note)
+             for day, working, note in con.execute("SELECT day, working, note FROM calendarday")}
+    confirmed = {y for (y,) in con.execute("SELECT year FROM calendaryear WHERE confirmed_note IS NOT NULL")}
+    cal = rules.WorkCalendar(calendar_source.year_from_package, local, confirmed)
+    for pid, completed, created, manager, retention, applied, verified, years in rows:
+        completed = dt.date.fromisoformat(completed)
+        if retention is not None:
+            con.execute("INSERT INTO obligation (kind, project_id, starts, due, basis, holder, met_at) "
+                        "VALUES ('retention', ?, ?, ?, ?, ?, ?)",
+                        (pid, completed.isoformat(), rules.liability_end(completed, years).isoformat(), str(years),
+                         manager, applied))
+        first = rules.first_revisit_deadline(completed, cal)
+        if first.due >= dt.date.fromisoformat(created[:10]):  # the ledger knew the project in time
+            met = con.execute("SELECT min(at) FROM quality_revisit WHERE project_id = ? AND at >= ?",
+                              (pid, completed.isoformat())).fetchone()[0]
+            con.execute("INSERT INTO obligation (kind, project_id, starts, due, provisional, holder, met_at) "
+                        "VALUES ('first_revisit', ?, ?, ?, ?, ?, ?)",
+                        (pid, completed.isoformat(), first.due.isoformat(), first.provisional, manager, met))
+        if retention is not None and applied is not None:
+            start = dt.date.fromisoformat(applied[:10])
+            verify = rules.retention_verify_deadline(start, cal)
+            con.execute("INSERT INTO obligation (kind, project_id, starts, due, provisional, holder, met_at) "
+                        "VALUES ('retention_verify', ?, ?, ?, ?, ?, ?)",
+                        (pid, start.isoformat(), verify.due.isoformat(), verify.provisional, manager, verified))

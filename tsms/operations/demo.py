@@ -4,11 +4,13 @@ revisit, built through the same operations a clerk uses. Never touches the real 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
-from tsms import db, ledger, lifecycle, rules
+from tsms import rules
 from tsms.errors import TsmsError
+from tsms.operations import complaints as lifecycle
+from tsms.operations import site as ledger
+from tsms.store import engine as db
 from tsms.vocab import t
 
 
@@ -17,6 +19,7 @@ def demo_path() -> Path:
 
 
 def build(path: str | None, as_of: dt.date) -> db.Ledger:
+    """Build the demo ledger with its own clock, fixed at 17:30 on ``as_of``."""
     target = Path(path).expanduser() if path else demo_path()
     real = db.resolve_path(None)
     if target.resolve() == real.resolve() and target.exists():
@@ -26,15 +29,8 @@ def build(path: str | None, as_of: dt.date) -> db.Ledger:
             raise TsmsError(t("{p} 已存在且不是演示账本", "{p} exists and is not a demo ledger", p=target))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    pinned = os.environ.get("TSMS_NOW")
-    os.environ["TSMS_NOW"] = f"{as_of.isoformat()} 17:30"
-    try:
-        _fill(target, as_of)
-    finally:
-        if pinned is None:
-            os.environ.pop("TSMS_NOW", None)
-        else:
-            os.environ["TSMS_NOW"] = pinned
+    moment = dt.datetime.combine(as_of, dt.time(17, 30))
+    _fill(target, as_of, lambda: moment)
     return db.open_existing(str(target))
 
 
@@ -52,8 +48,8 @@ def _is_demo(path: Path) -> bool:
         return False
 
 
-def _fill(path: Path, as_of: dt.date) -> None:
-    from tsms import calendar_source
+def _fill(path: Path, as_of: dt.date, now) -> None:
+    from tsms.store import calendar_source
 
     cal = rules.WorkCalendar(calendar_source.year_from_package)
 
@@ -66,10 +62,9 @@ def _fill(path: Path, as_of: dt.date) -> None:
                 back -= 1
         return f"{d.isoformat()} {hm}"
 
-    ledger.init(path, "SH01", "上海某新建工程项目部", by="资料员小周")
-    lg = db.open_existing(str(path))
-    with lg.write() as session:
-        ledger.Context(session).put_setting("demo", "1")
+    ledger.init(path, "SH01", "上海某新建工程项目部", by="资料员小周", now=now)
+    lg = db.open_existing(str(path), now)
+    ledger.mark_demo(lg)
     clerk = "资料员小周"
     ledger.add_project(lg, "P01", "某某路新建工程", "building", clerk, manager="王工", phone="021-5555",
                        address="上海市某区某某路88号", client="某房地产开发有限公司", region="shanghai")

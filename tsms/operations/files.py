@@ -1,42 +1,26 @@
-"""Attachments: photos and scans kept beside the ledger under their content hash.
-
-``<ledger>.files/ab/abcdef…`` (sha256): the same photo attached twice is stored once, a
-changed or missing file is found by ``tsms check``, and ``tsms backup`` copies the folder.
-"""
+"""Attachments: photos and scans filed under a complaint, a warranty claim, a rectification
+or a planned revisit, stored by content (tsms.store.files)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
-from tsms import clock, db
+from sqlmodel import select
+
+from tsms.checks import clean, normalise_number
 from tsms.errors import TsmsError
-from tsms.ledger import Context, actor, clean
-from tsms.models import Attachment
+from tsms.store import engine
+from tsms.store.files import file_sha256, stored_path
+from tsms.store.tables import Attachment, PlanItem, Rectification
+from tsms.store.unit import Context, writing
 from tsms.vocab import t
 
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def store_dir(ledger_path: Path) -> Path:
-    return ledger_path.with_name(ledger_path.name + ".files")
-
-
-def stored_path(ledger_path: Path, sha256: str) -> Path:
-    return store_dir(ledger_path) / sha256[:2] / sha256
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = None) -> list[dict]:
+def attach(ledger: engine.Ledger, number: str, paths: list[str], by: str | None = None) -> list[dict]:
     """Attach files to a complaint, a warranty claim, a rectification or a planned revisit
     (its plan item, ``2027-12``): all of them, or none."""
     if not paths:
@@ -50,13 +34,12 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
         if size > MAX_BYTES:
             raise TsmsError(t("{p} 太大({m} MB 以内)", "{p} is too large (at most {m} MB)", p=raw, m=MAX_BYTES >> 20))
         files.append((path, size, file_sha256(path)))
-    who = actor(by)
     # Files are stored before the transaction commits; a command that fails after that
     # leaves an unreferenced file, harmless, never a reference to a missing one.
-    with ledger.write() as session:
-        ctx = Context(session, who)
+    with writing(ledger, by) as ctx:
+        session, who = ctx.session, ctx.who
         complaint_id, subject = _subject(ctx, number)
-        at = clock.now()
+        at = ctx.now()
         out = []
         for path, size, sha in files:
             target = stored_path(ledger.path, sha)
@@ -77,37 +60,23 @@ def attach(ledger: db.Ledger, number: str, paths: list[str], by: str | None = No
 
 def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
     """What a number names: (complaint id or None, the subject the attachment is filed under)."""
-    from sqlmodel import select
-
-    from tsms.claims import _find as find_claim
-    from tsms.lifecycle import find
-    from tsms.models import PlanItem, Rectification
-
-    key = (number or "").strip().upper()
+    key = normalise_number(number)
     try:
-        c = find(ctx, key)
+        c = ctx.complaint(key)
         return c.id, c.number
     except TsmsError:
         pass
     try:
-        return None, find_claim(ctx, key).number
+        return None, ctx.claim(key).number
     except TsmsError:
         pass
     rect = ctx.session.exec(select(Rectification).where(Rectification.number == key)).first()
     if rect is not None:
         return None, rect.number
     year, _, item_id = key.partition("-")
-    if year.isdigit() and item_id.isdigit():
+    if year.isdigit() and item_id.isdigit() and int(item_id) < 2**63:
         item = ctx.session.get(PlanItem, int(item_id))
         if item is not None and item.year == int(year):
             return None, f"{item.year}-{item.id}"
     raise TsmsError(t("「{n}」不是投诉、保修单、整改项或回访计划项的编号", "{n!r} is not the number of a complaint, claim, "
                       "rectification or plan item", n=number))
-
-
-def listed(session, subject: str) -> list[dict]:
-    """The attachments filed under a subject, for show."""
-    from sqlmodel import select
-
-    return [{"name": a.name, "sha256": a.sha256, "size": a.size, "added_at": clock.iso(a.added_at), "by": a.added_by}
-            for a in session.exec(select(Attachment).where(Attachment.subject == subject).order_by(Attachment.id)).all()]

@@ -1,0 +1,299 @@
+"""Administration: the ledger itself, projects and the team, regions, settings, the calendar, backup, restore, check, the demo."""
+
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from tsms import render
+from tsms.cli.app import _STATE, By, Db, Json, Lang, _done, _setup, app, ledger_path, project_app, staff_app
+from tsms.errors import TsmsError
+from tsms.vocab import ProjectKind, Role, Status, set_lang, t
+
+
+@app.command()
+def init(
+    site: Annotated[str, typer.Option("--site", help="工地代码 / site code, e.g. SH01")],
+    name: Annotated[str, typer.Option("--name", help="项目部名称 / site name")],
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """创建账本 / create the ledger."""
+    if lang:
+        set_lang(lang)
+    path = ledger_path(db)
+    from tsms.operations import site as site_ops
+
+    result = site_ops.init(path, site, name, by)
+    _done(result, json_out, t("已创建账本 {p}(工地 {s} {n})", "created ledger {p} (site {s} {n})",
+                              p=result["path"], s=result["site"], n=result["name"]))
+
+
+@project_app.command("add")
+def project_add(
+    code: Annotated[str, typer.Argument(help="工程代码 / project code, e.g. P01")],
+    name: Annotated[str, typer.Option("--name", help="工程名称")],
+    kind: Annotated[Optional[str], typer.Option("--kind", help=ProjectKind.choices())] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", help="项目负责人")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="联系电话")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="建设单位")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
+    completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 YYYY-MM-DD")] = None,
+    design_life: Annotated[Optional[int], typer.Option("--design-life", help="合理使用年限 (默认 50)")] = None,
+    retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
+    liability_years: Annotated[Optional[int], typer.Option("--liability-years", help="缺陷责任期 1 或 2 年")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """登记工程 / add a project."""
+    ledger_file = _setup(db, lang)
+    from tsms import clock
+    from tsms.operations import site as ledger
+
+    completed_on = clock.parse_date(completed, "--completed") if completed else None
+    result = ledger.add_project(ledger_file, code, name, kind, by, manager=manager, phone=phone, address=address,
+                                client=client, region=region, completed_on=completed_on, design_life=design_life,
+                                retention=retention, liability_years=liability_years)
+    _done(result, json_out, t("已登记工程 {c} {n}", "added project {c} {n}", c=result["code"], n=result["name"]))
+
+
+@project_app.command("list")
+def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """工程列表 / list projects."""
+    from tsms.queries import complaints as queries
+
+    rows = queries.projects(_setup(db, lang))
+    if json_out:
+        return render.print_json(rows)
+    cols = ["code", "name", "kind", "manager", "phone", "region", "completed_on"]
+    heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
+    render.table(t("工程", "Projects"), [heads.get(c) or render.label(c) for c in cols],
+                 [[render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
+
+
+@project_app.command("show")
+def project_show(code: Annotated[str, typer.Argument(help="工程代码")], db: Db = None, lang: Lang = None,
+                 json_out: Json = False):
+    """工程详情 / one project."""
+    from tsms.queries import complaints as queries
+
+    p = queries.project(_setup(db, lang), code)
+    if json_out:
+        return render.print_json(p)
+    heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
+    items = [(heads.get(k) or render.label(k),
+              render.value_text("project_kind" if k == "kind" else k, p[k]))
+             for k in ("code", "name", "kind", "manager", "phone", "address", "client", "region",
+                       "completed_on", "design_life")]
+    counts = ", ".join(f"{Status(s).label} {n}" for s, n in p["complaints"].items()) or "0"
+    items.append((t("投诉", "complaints"), counts))
+    render.pairs(None, items)
+
+
+@staff_app.command("add")
+def staff_add(
+    name: Annotated[str, typer.Argument(help="姓名 / name")],
+    dept: Annotated[str, typer.Option("--dept", help="部门 / department")],
+    role: Annotated[Optional[str], typer.Option("--role", help=Role.choices())] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="所属工程 / project code")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """添加投诉小组成员 / add a member of the complaint team."""
+    from tsms.operations import site as ledger
+
+    result = ledger.add_staff(_setup(db, lang), name, dept, role, phone, project, by)
+    _done(result, json_out, t("已添加 {n}({d},{r})", "added {n} ({d}, {r})", n=result["name"], d=result["dept"],
+                              r=Role(result["role"]).label))
+
+
+@staff_app.command("list")
+def staff_list(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """投诉小组 / the complaint team."""
+    from tsms.queries import complaints as queries
+
+    rows = queries.staff(_setup(db, lang))
+    if json_out:
+        return render.print_json(rows)
+    cols = ["name", "dept", "role", "phone", "project"]
+    render.table(t("涉民投诉管理机构", "Complaint team"), [render.label(c) for c in cols],
+                 [[render.value_text(c, r[c]) for c in cols] for r in rows])
+
+
+region_app = typer.Typer(help="地区采暖/供冷期 / regions and their heating periods", no_args_is_help=True)
+app.add_typer(region_app, name="region")
+
+
+@region_app.command("add")
+def region_add(code: Annotated[str, typer.Argument(help="地区代码 / code, e.g. tianjin")],
+               name: Annotated[str, typer.Option("--name", help="名称 / name")],
+               heating: Annotated[Optional[str], typer.Option("--heating", help="采暖期 11-15:03-15")] = None,
+               cooling: Annotated[Optional[str], typer.Option("--cooling", help="供冷期 06-01:09-30")] = None,
+               db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
+    """添加地区及其采暖/供冷期 / add a region with its heating (cooling) period."""
+    from tsms.operations import warranty
+
+    r = warranty.add_region(_setup(db, lang), code, name, heating, cooling, by)
+    _done(r, json_out, t("已添加地区 {c} {n}", "added region {c} {n}", c=r["code"], n=r["name"]))
+
+
+@region_app.command("list")
+def region_list(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """地区列表 / regions."""
+    from tsms.queries import aftersales
+
+    rows = aftersales.regions(_setup(db, lang))
+    if json_out:
+        return render.print_json(rows)
+    render.table(t("地区", "Regions"), [t("代码", "code"), t("名称", "name"), t("采暖期", "heating"), t("供冷期", "cooling")],
+                 [[r["code"], r["name"], r["heating"] or "", r["cooling"] or ""] for r in rows])
+
+
+@app.command(context_settings={"ignore_unknown_options": False})
+def calendar(
+    args: Annotated[Optional[List[str]], typer.Argument(
+        help="YEAR | set DATE workday|restday | unset DATE | confirm YEAR", show_default=False)] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="依据,如 国办发明电〔2026〕x号")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """工作日历 / the working-day calendar: `calendar 2026`, `calendar set 2027-02-06 workday --note …`."""
+    from tsms.render import views
+
+    words = list(args or [])
+    verb = words[0] if words else ""
+    if verb in ("set", "unset", "confirm"):
+        from tsms import clock
+        from tsms.operations import site as ledger
+
+        ledger_file = _setup(db, lang)
+        if verb == "set":
+            if len(words) != 3 or words[2] not in ("workday", "restday", "工作日", "休息日"):
+                raise TsmsError(t("用法:tsms calendar set 日期 workday|restday --note 依据",
+                                  "usage: tsms calendar set DATE workday|restday --note SOURCE"))
+            day = clock.parse_date(words[1], "DATE")
+            r = ledger.calendar_set(ledger_file, day, words[2] in ("workday", "工作日"), note, by)
+            text = t("{d} 记为{w};{m} 个期限已重算", "{d} recorded as a {w}; {m} deadlines moved", d=r["day"],
+                     w=t("工作日", "working day") if r["working"] else t("休息日", "rest day"), m=r["deadlines_moved"])
+        elif verb == "unset":
+            if len(words) != 2:
+                raise TsmsError(t("用法:tsms calendar unset 日期", "usage: tsms calendar unset DATE"))
+            r = ledger.calendar_unset(ledger_file, clock.parse_date(words[1], "DATE"), by)
+            text = t("已删除 {d} 的条目;{m} 个期限已重算", "entry for {d} removed; {m} deadlines moved", d=r["day"],
+                     m=r["deadlines_moved"])
+        else:
+            if len(words) != 2:
+                raise TsmsError(t("用法:tsms calendar confirm 年份 --note 依据", "usage: tsms calendar confirm YEAR --note SOURCE"))
+            r = ledger.calendar_confirm(ledger_file, _year(words[1]), note, by)
+            text = t("{y} 年日历已确认;{m} 个期限已重算", "{y} confirmed; {m} deadlines moved", y=r["year"],
+                     m=r["deadlines_moved"])
+        return _done(r, json_out, text)
+    if len(words) > 1:
+        raise TsmsError(t("用法:tsms calendar [年份]", "usage: tsms calendar [YEAR]"))
+    from tsms import clock
+    from tsms.queries.site import calendar_year
+
+    if lang:
+        set_lang(lang)
+    year = _year(words[0]) if words else clock.today().year
+    exists = ledger_path(db).exists()
+    data = calendar_year(_setup(db, None) if exists else None, year)
+    if json_out:
+        return render.print_json(data["days"])
+    views.calendar(data)
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1950 <= int(text) <= 2100:
+        raise TsmsError(t("年份「{y}」无效;应为 1950–2100 的四位数", "year {y!r} is not valid; accepted: 1950 to 2100", y=text))
+    return int(text)
+
+
+@app.command()
+def config(
+    key: Annotated[Optional[str], typer.Argument(help="设置项 / setting")] = None,
+    value: Annotated[Optional[str], typer.Argument(help="新值 / new value")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """期限设置:无参数时显示,`config KEY VALUE` 修改 / show or change the deadline settings."""
+    from tsms.operations import site as ledger
+    from tsms.queries.site import read_config
+    from tsms.render import views
+
+    ledger_file = _setup(db, lang)
+    if key is None:
+        data = read_config(ledger_file)
+        if json_out:
+            return render.print_json(data)
+        return views.config(data)
+    if value is None:
+        raise TsmsError(t("用法:tsms config 设置项 值", "usage: tsms config KEY VALUE"))
+    r = ledger.set_config(ledger_file, key, value, by)
+    _done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
+                         m=r["deadlines_moved"]))
+
+
+@app.command()
+def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / backup file or folder")],
+           force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite")] = False,
+           db: Db = None, lang: Lang = None, json_out: Json = False):
+    """在线备份账本(含附件) / online backup of the ledger, attachments included."""
+    from tsms.store import backup as backup_mod
+
+    r = backup_mod.backup(_setup(db, lang), dest, force)
+    _done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
+
+
+@app.command()
+def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+            force: Annotated[bool, typer.Option("--force", help="替换已有账本 / replace an existing ledger")] = False,
+            db: Db = None, lang: Lang = None, json_out: Json = False):
+    """从备份恢复账本 / restore the ledger from a backup."""
+    if lang:
+        set_lang(lang)
+    ledger_path(db)
+    from tsms.store import backup as backup_mod
+
+    r = backup_mod.restore(source, db or _STATE["db"], force)
+    _done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
+
+
+@app.command()
+def check(db: Db = None, lang: Lang = None, json_out: Json = False):
+    """检查账本完整性与一致性;有问题时退出码为 3 / check the ledger; exit 3 on problems."""
+    from tsms.store import integrity
+
+    r = integrity.check(_setup(db, lang))
+    if json_out:
+        render.print_json(r)
+    elif r["ok"]:
+        render.line(t("账本完好:{c} 件投诉,{e} 个事件,{a} 个附件", "ledger sound: {c} complaints, {e} events, {a} attachments",
+                      c=r["counts"]["complaint"], e=r["counts"]["event"], a=r["counts"]["attachment"]))
+    else:
+        for problem in r["problems"]:
+            render.line(problem)
+    if not r["ok"]:
+        raise typer.Exit(3)
+
+
+@app.command()
+def demo(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
+    lang: Lang = None,
+):
+    """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""
+    if lang:
+        set_lang(lang)
+    ledger_path(None)
+    from tsms import clock
+    from tsms.operations import demo as demo_mod
+    from tsms.queries import complaints as queries
+    from tsms.queries.obligations import overdue
+    from tsms.render import views
+
+    day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    ledger_file = demo_mod.build(db, day)
+    render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
+    rows, total = queries.list_complaints(ledger_file, limit=0)
+    views.complaint_list(rows, total)
+    views.overdue(overdue(ledger_file, day), day, 0)
+    render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))

@@ -1,0 +1,140 @@
+"""The app, its error boundary (one line and an exit code, never a traceback), the options
+every command shares, and opening the ledger. Commands live in the audience modules beside
+this one: complaints (the clerk's), aftersales, office, admin."""
+
+import gc
+import os
+import sys
+from typing import Optional
+
+import typer
+from typer.core import TyperGroup
+from typing_extensions import Annotated
+
+from tsms import render
+from tsms.errors import BAD_INPUT, TsmsError
+from tsms.vocab import set_lang, t
+
+
+class TsmsGroup(TyperGroup):
+    """Every refusal is one line on stderr and an exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        if not argv:
+            argv = ["--help"]
+        for word in argv:  # bytes that are not UTF-8 arrive as lone surrogates
+            if any("\ud800" <= ch <= "\udfff" for ch in str(word)):
+                _fail(t("参数含有无法识别的字节(不是 UTF-8 文本)", "an argument is not valid UTF-8 text"), BAD_INPUT)
+        try:
+            code = super().main(args=argv, prog_name=prog_name or "tsms", complete_var=complete_var,
+                                standalone_mode=False, **extra)
+        except TsmsError as exc:
+            _fail(exc.message, exc.code)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            _fail(t("已取消", "aborted"), 1)
+        except KeyboardInterrupt:
+            _fail(t("已中断,账本未改动", "interrupted; the ledger is unchanged"), 130)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage errors
+                _fail(exc.format_message(), exc.exit_code or BAD_INPUT)
+            if os.environ.get("TSMS_DEBUG"):
+                raise
+            _fail(t("内部错误:{e}(设置 TSMS_DEBUG=1 查看详情)", "internal error: {e} (set TSMS_DEBUG=1 for details)",
+                    e=f"{type(exc).__name__}: {exc}"), 70)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int):
+    sys.stderr.write(f"tsms: {' '.join(str(message).split())}\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=TsmsGroup,
+    help="tsms — 涉民投诉、回访与保修台账 / resident complaints, follow-up visits and warranty ledger.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+project_app = typer.Typer(cls=TyperGroup, help="工程 / projects", no_args_is_help=True)
+staff_app = typer.Typer(cls=TyperGroup, help="投诉处理小组 / the complaint team", no_args_is_help=True)
+app.add_typer(project_app, name="project")
+app.add_typer(staff_app, name="staff")
+
+# ---------------------------------------------------------------- shared options
+
+Db = Annotated[Optional[str], typer.Option("--db", help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
+Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en / output language (else TSMS_LANG)")]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
+At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
+By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
+Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001")]
+
+_STATE: dict = {"db": None}
+
+
+def _print_version(value: bool):
+    if value:
+        from tsms import __version__
+
+        render.line(f"tsms {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    db: Db = None,
+    lang: Lang = None,
+    version: Annotated[bool, typer.Option("--version", help="版本 / version", is_eager=True,
+                                          callback=_print_version)] = False,
+):
+    if lang:
+        set_lang(lang)
+    _STATE["db"] = db
+
+
+def _store_ready() -> None:
+    """The storage layer is imported (the heavy part of start-up): freeze what start-up
+    allocated out of the collector's way and turn the collector back on (main() paused it)."""
+    import tsms.store.engine  # noqa: F401
+
+    if _STATE.pop("gc_paused", False):
+        gc.freeze()
+        gc.enable()
+
+
+def ledger_path(db: Optional[str]):
+    """The ledger file named by --db / TSMS_DB / the user data directory (not opened)."""
+    _store_ready()
+    from tsms.store import engine
+
+    return engine.resolve_path(db or _STATE["db"])
+
+
+def _setup(db: Optional[str], lang: Optional[str]):
+    """Apply per-command --lang and open the ledger named by --db / TSMS_DB / default."""
+    if lang:
+        set_lang(lang)
+    _store_ready()
+    from tsms.store import engine
+
+    return engine.open_existing(db or _STATE["db"])
+
+
+def _done(result: dict, as_json: bool, text: str) -> None:
+    if as_json:
+        render.print_json(result)
+    else:
+        render.line(text)
+
+
+def _due_text(result: dict, key: str, zh: str, en: str) -> str:
+    if not result.get(key):
+        return ""
+    mark = t("(暂定)", " (provisional)") if result.get("provisional") else ""
+    return t(",{z} {d}{m}", "; {e} by {d}{m}", z=zh, e=en, d=result[key], m=mark)

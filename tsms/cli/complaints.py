@@ -1,0 +1,231 @@
+"""The clerk's commands: a complaint from the call to the follow-up visit, and finding it again."""
+
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from tsms import render
+from tsms.cli.app import At, By, Db, Json, Lang, Number, _done, _due_text, _setup, app
+from tsms.errors import TsmsError
+from tsms.vocab import (
+    Category,
+    Channel,
+    ProjectKind,
+    RevisitMethod,
+    Role,
+    Satisfaction,
+    Status,
+    Urgency,
+    set_lang,
+    t,
+)
+
+
+@app.command()
+def log(
+    content: Annotated[str, typer.Option("--content", help="投诉内容详细说明")],
+    category: Annotated[str, typer.Option("--category", help=Category.choices())],
+    project: Annotated[Optional[str], typer.Option("--project", help="工程代码 (only one project: optional)")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices() + " (default phone)")] = None,
+    urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices() + " (default normal)")] = None,
+    complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="投诉单位")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
+    serious: Annotated[bool, typer.Option("--serious", help="重大投诉:须立即上报 / serious: escalate at once")] = False,
+    occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 (default --at)")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="投诉时间 / received: 2026-11-23 14:30 (default now)")] = None,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+):
+    """登记投诉,输出编号 / log a complaint; prints its number."""
+    from tsms.operations import complaints as lifecycle
+
+    result = lifecycle.log(_setup(db, lang), project=project, channel=channel, category=category, urgency=urgency,
+                           content=content, complainant=complainant, org=org, contact=contact, address=address,
+                           note=note, serious=serious, at=at, occurred_at=occurred_at, by=by)
+    if json_out:
+        return render.print_json(result)
+    render.line(result["number"])
+    if render.is_terminal():
+        render.line(t("已登记;受理期限 {d}", "logged; accept by {d}", d=result["accept_due"])
+                    + (t("(暂定)", " (provisional)") if result["provisional"] else "")
+                    + (t(";夜间投诉", "; night time") if result["night_time"] else ""))
+
+
+@app.command()
+def accept(number: Number, dept: Annotated[Optional[str], typer.Option("--dept", help="受理部门")] = None,
+           opinion: Annotated[Optional[str], typer.Option("--opinion", help="受理意见")] = None,
+           at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """受理 / accept a complaint."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.accept(_setup(db, lang), number, dept=dept, opinion=opinion, at=at, by=by)
+    _done(r, json_out, t("{n} 已受理", "{n} accepted", n=r["number"]) + _due_text(r, "resolve_due", "处理期限", "resolve"))
+
+
+@app.command()
+def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help="不予受理理由")],
+           advice: Annotated[Optional[str], typer.Option("--advice", help="告知投诉人反映情况的渠道 / where else to turn")] = None,
+           at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """不予受理 / reject a complaint, with the reason."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.reject(_setup(db, lang), number, reason=reason, advice=advice, at=at, by=by)
+    _done(r, json_out, t("{n} 不予受理", "{n} rejected", n=r["number"]) + _due_text(r, "reply_due", "回复期限", "answer referrer"))
+
+
+@app.command()
+def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人 (a member of the team)")],
+           dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 (default: the member's)")] = None,
+           opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
+           at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """派单(未受理的同时受理) / assign; accepts it too when still received."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.assign(_setup(db, lang), number, to=to, dept=dept, opinion=opinion, at=at, by=by)
+    _done(r, json_out, t("{n} 已派给 {a}({d})", "{n} assigned to {a} ({d})", n=r["number"], a=r["assignee"],
+                         d=r["department"]) + _due_text(r, "resolve_due", "处理期限", "resolve"))
+
+
+@app.command()
+def resolve(number: Number, result: Annotated[str, typer.Option("--result", help="处理结果")],
+            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
+            head: Annotated[Optional[str], typer.Option("--head", help="处理部门负责人")] = None,
+            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """处理完毕 / record the result."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.resolve(_setup(db, lang), number, result=result, opinion=opinion, head=head, at=at, by=by)
+    _done(r, json_out, t("{n} 处理完毕", "{n} resolved", n=r["number"]) + _due_text(r, "revisit_due", "回访期限", "revisit"))
+
+
+@app.command()
+def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (or --plan-item / --project)")] = None,
+            method: Annotated[str, typer.Option("--method", help=RevisitMethod.choices())] = ...,
+            satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.choices())] = None,
+            met: Annotated[Optional[str], typer.Option("--met", help="被回访人 (default the complainant)")] = None,
+            note: Annotated[Optional[str], typer.Option("--note", help="回访记录")] = None,
+            plan_item: Annotated[Optional[int], typer.Option("--plan-item", help="回访计划项 / a planned revisit")] = None,
+            project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查")] = None,
+            scores: Annotated[Optional[str], typer.Option("--scores", help="quality=5,plan=4,progress=4,safety=5,environment=4,service=5")] = None,
+            found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项")] = None,
+            signed_by: Annotated[Optional[str], typer.Option("--signed-by", help="顾客签字确认")] = None,
+            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 (default --by)")] = None,
+            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 (default the project manager)")] = None,
+            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """回访:投诉回访(不满意则重新处理),或计划回访/满意度调查 / a follow-up visit or a planned revisit."""
+    if number is None:
+        from tsms.operations import plan
+
+        r = plan.quality_revisit(_setup(db, lang), plan_item=plan_item, project=project, method=method,
+                                 satisfaction=satisfaction, scores=scores, found=found, signed_by=signed_by, met=met,
+                                 visitors=visitors, note=note, owner=owner, at=at, by=by)
+        text = t("已记录 {p} 的回访", "revisit of {p} recorded", p=r["project"])
+        if r.get("rectification"):
+            text += t(";整改项 {n},期限 {d}", "; rectification {n} due {d}", n=r["rectification"]["number"],
+                      d=r["rectification"]["due"])
+        return _done(r, json_out, text)
+    if satisfaction is None:
+        raise TsmsError(t("投诉回访需要 --satisfaction", "a complaint's revisit needs --satisfaction"))
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.revisit(_setup(db, lang), number, method=method, satisfaction=satisfaction, met=met, note=note,
+                          at=at, by=by)
+    text = t("{n} 已回访,状态:{s}", "{n} revisited; now {s}", n=r["number"], s=Status(r["status"]).label)
+    if not r["on_time"]:
+        text += t("(超过回访期限)", " (after its deadline)")
+    _done(r, json_out, text + _due_text(r, "resolve_due", "重新处理期限", "resolve again"))
+
+
+@app.command()
+def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", help="上报给 (default: the team leader)")] = None,
+             note: Annotated[Optional[str], typer.Option("--note")] = None,
+             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """重大投诉立即上报 / escalate a serious complaint."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.escalate(_setup(db, lang), number, to=to, note=note, at=at, by=by)
+    _done(r, json_out, t("{n} 已上报 {to}", "{n} escalated to {to}", n=r["number"], to=r["escalated_to"]))
+
+
+@app.command()
+def reply(number: Number, text: Annotated[str, typer.Option("--text", help="回复内容")],
+          at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """将处理结果回复转办的职能部门 / answer the referring department."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.reply(_setup(db, lang), number, text=text, at=at, by=by)
+    _done(r, json_out, t("{n} 已回复职能部门", "{n}: referring department answered", n=r["number"]))
+
+
+@app.command()
+def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """归档 / archive a closed or rejected complaint."""
+    from tsms.operations import complaints as lifecycle
+
+    r = lifecycle.archive(_setup(db, lang), number, at=at, by=by)
+    _done(r, json_out, t("{n} 已归档", "{n} archived", n=r["number"]))
+
+
+# ---------------------------------------------------------------- reading
+
+
+@app.command()
+def show(number: Number,
+         xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出《涉民投诉处理表》/ write the form")] = None,
+         with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
+         db: Db = None, lang: Lang = None, json_out: Json = False):
+    """一件投诉的全部内容与期限 / one complaint, deadlines included."""
+    from tsms.queries import complaints as queries
+    from tsms.render import views
+
+    ledger_file = _setup(db, lang)
+    c = queries.show(ledger_file, number)
+    if xlsx:
+        from tsms.queries.site import site_name
+        from tsms.render import xlsx as xlsx_mod
+
+        out = xlsx_mod.complaint_form(c, site_name(ledger_file), xlsx, with_contacts=with_contacts)
+        return _done({"number": c["number"], "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+    if json_out:
+        return render.print_json(c)
+    views.complaint(c)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Optional[str], typer.Option("--status", help=Status.choices())] = None,
+    project: Annotated[Optional[str], typer.Option("--project")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 YYYY-MM-DD")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/地址/结果中查找")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """投诉列表,新的在前 / complaints, newest first."""
+    from tsms import clock
+    from tsms.queries import complaints as queries
+    from tsms.render import views
+
+    rows, total = queries.list_complaints(
+        _setup(db, lang), status=status, project=project, category=category,
+        since=clock.parse_date(since, "--since") if since else None,
+        until=clock.parse_date(until, "--until") if until else None, search=search, limit=limit)
+    if json_out:
+        return render.print_json(rows)
+    views.complaint_list(rows, total)
+
+
+@app.command()
+def history(number: Number, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """操作记录:何时、何人、何事 / every event: when, who, what."""
+    from tsms.queries import complaints as queries
+    from tsms.render import views
+
+    events = queries.history(_setup(db, lang), number)
+    if json_out:
+        return render.print_json(events)
+    views.history(number.strip().upper(), events)

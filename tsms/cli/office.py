@@ -1,0 +1,117 @@
+"""What head office and cron read: the measures and the monthly workbook, what is late, imports of old ledgers."""
+
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from tsms import render
+from tsms.cli.app import By, Db, Json, Lang, _setup, app
+from tsms.errors import TsmsError
+from tsms.vocab import (
+    Category,
+    Channel,
+    ProjectKind,
+    RevisitMethod,
+    Role,
+    Satisfaction,
+    Status,
+    Urgency,
+    set_lang,
+    t,
+)
+
+
+@app.command()
+def report(
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM (default: last month)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出月报工作簿 / write the workbook")] = None,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """统计指标与月报 / the measures, in the terminal or as the monthly workbook."""
+    from tsms import clock
+    from tsms.queries import reports
+    from tsms.render import views
+
+    ledger_file = _setup(db, lang)
+    today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    p = reports.period(month, year, start, end, today)
+    if xlsx:
+        from tsms.render import xlsx as xlsx_mod
+
+        xlsx_mod.check_target(xlsx)
+    r = reports.build(ledger_file, p, project, today)
+    if xlsx:
+
+        with reports.rows(ledger_file, p, project) as source:
+            out = xlsx_mod.monthly_workbook(r, source, xlsx, with_contacts=with_contacts,
+                                            progress=render.is_terminal())
+        if json_out:
+            return render.print_json({**r, "xlsx": out})
+        return render.line(t("已写出 {p}", "wrote {p}", p=out))
+    if json_out:
+        return render.print_json(r)
+    views.report(r)
+
+
+@app.command()
+def overdue(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the day to judge, default today")] = None,
+    within: Annotated[int, typer.Option("--within", help="并列出 N 个工作日内到期的 / also what falls due in N working days")] = 0,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """逾期事项;有逾期时退出码为 1 / late steps; exit 1 when any."""
+    from tsms import clock
+    from tsms.queries import obligations as queries
+    from tsms.render import views
+
+    ledger_file = _setup(db, lang)
+    day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
+    items = queries.overdue(ledger_file, day, within)
+    if json_out:
+        render.print_json(items)
+    else:
+        views.overdue(items, day, within)
+    if any(i["late"] for i in items):
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
+    project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
+    from pathlib import Path
+
+    from tsms.operations import intake
+
+    r = intake.run(_setup(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
+    rejected = r.pop("rejected_rows", None)
+    if rejected:
+        from tsms.render import xlsx as xlsx_mod
+
+        xlsx_mod.rejects_file(Path(r["rejects"]), rejected)
+    if json_out:
+        render.print_json(r)
+    elif r["errors"] and not skip_invalid:
+        render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
+                                                         t("原因", "reason")],
+                     [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
+    else:
+        render.line(t("导入 {n} 件,已导入过 {k} 件,不合格 {b} 行", "imported {n}, already imported {k}, invalid rows {b}",
+                      n=r["imported"], k=r["already_imported"], b=r["invalid"])
+                    + (t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"]) if r["rejects"] else ""))
+    if r["errors"] and not skip_invalid:
+        raise TsmsError(t("{b} 行有问题,什么也没有写入;改正后重试,或加 --skip-invalid",
+                          "{b} rows have problems; nothing was written: correct them, or add --skip-invalid",
+                          b=r["invalid"]))

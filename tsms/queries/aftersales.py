@@ -1,0 +1,140 @@
+"""Read-only: warranty items, regions, claims, retention money, the revisit plan and
+rectifications, as plain dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_
+from sqlmodel import select
+
+from tsms import clock, rules
+from tsms.errors import TsmsError
+from tsms.queries.complaints import attachments
+from tsms.store import engine
+from tsms.store.records import (
+    claim_dict,
+    plan_item_dict,
+    rectification_dict,
+    region_dict,
+    warranty_item_dict,
+)
+from tsms.store.tables import (
+    Claim,
+    Obligation,
+    Plan,
+    PlanItem,
+    Project,
+    Rectification,
+    Region,
+    WarrantyItem,
+)
+from tsms.store.unit import Context, reading
+from tsms.vocab import WarrantyPart, t
+
+
+def _completed(ctx: Context, code: str | None) -> Project:
+    project = ctx.project(code)
+    if project.completed_on is None:
+        raise TsmsError(t("工程 {c} 尚未竣工验收,不在保修期", "project {c} has not passed completion acceptance: no warranty yet",
+                          c=project.code))
+    return project
+
+
+def warranty_items(ledger: engine.Ledger, code: str, as_of: dt.date | None = None) -> dict:
+    with reading(ledger) as ctx:
+        as_of = as_of or ctx.now().date()
+        project = ctx.project(code)
+        if project.completed_on is None:
+            raise TsmsError(t("工程 {c} 尚未竣工验收;先 tsms project complete {c} 日期",
+                              "project {c} has not passed completion acceptance; run tsms project complete {c} DATE",
+                              c=project.code))
+        rows = ctx.session.exec(select(WarrantyItem).where(WarrantyItem.project_id == project.id)
+                                .order_by(WarrantyItem.id)).all()
+        if not rows:  # completed before warranty items existed (an older ledger): computed, not written
+            region = ctx.session.exec(select(Region).where(Region.code == (project.region or ""))).first()
+            rows = []
+            for part in WarrantyPart:
+                start, end = ((region.heating_start, region.heating_end) if part.value == "heating" else
+                              (region.cooling_start, region.cooling_end)) if region else (None, None)
+                years, seasons, expires, source = rules.statutory_term(
+                    part.value, project.completed_on, project.design_life, rules.season_from(start, end))
+                rows.append(WarrantyItem(project_id=project.id, part=part.value, starts=project.completed_on,
+                                         years=years, seasons=seasons, expires=expires, source=source))
+        return {"project": project.code, "name": project.name, "completed_on": project.completed_on.isoformat(),
+                "region": project.region, "as_of": as_of.isoformat(),
+                "items": [warranty_item_dict(i, as_of) for i in rows]}
+
+
+def regions(ledger: engine.Ledger) -> list[dict]:
+    with ledger.read() as session:
+        return [region_dict(r) for r in session.exec(select(Region).order_by(Region.code)).all()]
+
+
+def _claims(session, query):
+    return [claim_dict(c, p, due) for c, p, due in session.exec(query).all()]
+
+
+def _claim_query():
+    return (select(Claim, Project, Obligation).join(Project, Project.id == Claim.project_id)
+            .outerjoin(Obligation, and_(Obligation.claim_id == Claim.id, Obligation.kind == "claim")))
+
+
+def list_claims(ledger: engine.Ledger, project: str | None = None) -> list[dict]:
+    with reading(ledger) as ctx:
+        query = _claim_query()
+        if project:
+            query = query.where(Claim.project_id == ctx.project(project).id)
+        return _claims(ctx.session, query.order_by(Claim.received_at))
+
+
+def show_claim(ledger: engine.Ledger, number: str) -> dict:
+    with reading(ledger) as ctx:
+        claim = ctx.claim(number)
+        (out,) = _claims(ctx.session, _claim_query().where(Claim.id == claim.id))
+        return {**out, "attachments": attachments(ctx.session, claim.number)}
+
+
+def retention(ledger: engine.Ledger, code: str) -> dict:
+    """The retention money of a project: amount, defect liability period and the steps of
+    its return (建质〔2017〕138号)."""
+    with reading(ledger) as ctx:
+        project = _completed(ctx, code)
+        if project.retention is None:
+            raise TsmsError(t("工程 {c} 没有登记质保金(project add --retention)", "project {c} has no retention money recorded (--retention)",
+                              c=project.code))
+        verify = ctx.session.exec(select(Obligation.due).where(Obligation.project_id == project.id,
+                                                               Obligation.kind == "retention_verify")).first()
+        return {"project": project.code, "amount": project.retention, "liability_years": project.liability_years,
+                "liability_ends": rules.liability_end(project.completed_on, project.liability_years).isoformat(),
+                "applied_at": clock.iso(project.retention_applied_at),
+                "verify_due": verify.isoformat() if verify else None,
+                "verified_at": clock.iso(project.retention_verified_at),
+                "returned_at": clock.iso(project.retention_returned_at)}
+
+
+def plan(ledger: engine.Ledger, year: int) -> dict | None:
+    """The plan of ``year`` with its items, or None when it has not been drafted."""
+    with reading(ledger) as ctx:
+        row = ctx.session.get(Plan, year)
+        if row is None:
+            return None
+        items = ctx.session.exec(
+            select(PlanItem, Project.code, Project.name, Obligation)
+            .join(Project, Project.id == PlanItem.project_id)
+            .outerjoin(Obligation, and_(Obligation.plan_item_id == PlanItem.id, Obligation.kind == "notice"))
+            .where(PlanItem.year == year).order_by(PlanItem.date, Project.code, PlanItem.id)).all()
+        return {"year": row.year, "drafted_at": clock.iso(row.drafted_at), "drafted_by": row.drafted_by,
+                "approved_by": row.approved_by, "approved_at": clock.iso(row.approved_at),
+                "items": [plan_item_dict(i, code, name, notice) for i, code, name, notice in items]}
+
+
+def rectifications(ledger: engine.Ledger, open_only: bool = False) -> list[dict]:
+    with ledger.read() as session:
+        query = (select(Rectification, Project, Obligation).join(Project, Project.id == Rectification.project_id)
+                 .outerjoin(Obligation, and_(Obligation.rectification_id == Rectification.id,
+                                             Obligation.kind == "rectification")))
+        if open_only:
+            query = query.where(Rectification.closed_at.is_(None))
+        return [rectification_dict(r, p, due) for r, p, due in
+                session.exec(query.order_by(Obligation.due, Rectification.id)).all()]

@@ -1,0 +1,207 @@
+"""Read-only questions about complaints, projects and the team. Each returns plain dicts with
+English keys (the JSON form of SPEC §7); the renderers in tsms.render turn them into tables
+or lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+from sqlalchemy import func, or_
+from sqlmodel import select
+
+from tsms import clock, rules
+from tsms.checks import clean
+from tsms.errors import TsmsError
+from tsms.store import engine
+from tsms.store.records import project_dict
+from tsms.store.tables import Attachment, Complaint, Event, Obligation, Project, Revisit, Staff
+from tsms.store.unit import reading
+from tsms.vocab import Category, Status, t
+
+STEP_KINDS = ("accept", "escalate", "resolve", "reply", "revisit")
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> dict:
+    """One complaint as SPEC §7 names its keys. ``steps`` are its deadlines, oldest first;
+    ``<kind>_due`` is the latest of each kind."""
+    latest: dict[str, Obligation] = {}
+    for step in steps:
+        latest[step.kind] = step
+    out = {
+        "number": c.number,
+        "project": project.code,
+        "project_name": project.name,
+        "manager": project.manager,
+        "status": c.status,
+        "channel": c.channel,
+        "category": c.category,
+        "urgency": c.urgency,
+        "serious": bool(c.serious),
+        "night_time": bool(c.night_time),
+        "complainant_org": c.complainant_org,
+        "complainant": c.complainant,
+        "contact": c.contact,
+        "address": c.address,
+        "content": c.content,
+        "note": c.note,
+        "received_at": clock.iso(c.received_at),
+        "occurred_at": clock.iso(c.occurred_at),
+        "clerk": c.clerk,
+        "filled_at": clock.iso(c.filled_at),
+        "accepted_at": clock.iso(c.accepted_at),
+        "accept_dept": c.accept_dept,
+        "accept_person": c.accept_person,
+        "accept_opinion": c.accept_opinion,
+        "rejected_at": clock.iso(c.rejected_at),
+        "reject_reason": c.reject_reason,
+        "reject_advice": c.reject_advice,
+        "assignee": c.assignee,
+        "department": c.department,
+        "handling_opinion": c.handling_opinion,
+        "assigned_at": clock.iso(c.assigned_at),
+        "resolved_at": clock.iso(c.resolved_at),
+        "result": c.result,
+        "dept_head": c.dept_head,
+        "escalated_at": clock.iso(c.escalated_at),
+        "escalated_to": c.escalated_to,
+        "replied_at": clock.iso(c.replied_at),
+        "reply_text": c.reply_text,
+        "revisited_at": clock.iso(c.revisited_at),
+        "satisfaction": c.satisfaction,
+        "closed_at": clock.iso(c.closed_at),
+        "archived_at": clock.iso(c.archived_at),
+        "reopened": c.reopened,
+    }
+    for kind in STEP_KINDS:
+        out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
+    # a deadline still to be met rests on a year whose official calendar is not out
+    out["provisional"] = any(s.provisional for s in latest.values() if s.met_at is None)
+    pending = min((s for s in latest.values() if s.met_at is None), key=lambda s: s.due, default=None)
+    out["next_step"] = pending.kind if pending else None
+    out["next_due"] = _date(pending.due) if pending else None
+    return out
+
+
+def _step_dict(step: Obligation, as_of: dt.date) -> dict:
+    late = rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
+    return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due),
+            "provisional": bool(step.provisional), "done_at": clock.iso(step.met_at),
+            "late": late, "holder": step.holder}
+
+
+def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> dict:
+    with reading(ledger) as ctx:
+        as_of = as_of or ctx.now().date()
+        session = ctx.session
+        c = ctx.complaint(number)
+        project = session.get(Project, c.project_id)
+        steps = session.exec(select(Obligation).where(Obligation.complaint_id == c.id).order_by(Obligation.id)).all()
+        revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
+        out = complaint_dict(c, project, steps)
+        out["deadlines"] = [_step_dict(s, as_of) for s in steps]
+        out["attachments"] = attachments(session, c.number)
+        out["revisits"] = [
+            {"at": clock.iso(r.at), "method": r.method, "satisfaction": r.satisfaction, "visitor": r.visitor,
+             "person_met": r.person_met, "note": r.note, "due": _date(r.due),
+             "on_time": r.due is None or r.at.date() <= r.due}
+            for r in revisits
+        ]
+        return out
+
+
+def list_complaints(
+    ledger: engine.Ledger,
+    *,
+    status: str | None = None,
+    project: str | None = None,
+    category: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    search: str | None = None,
+    limit: int = 100,
+) -> tuple[list[dict], int]:
+    """Complaints matching every filter, newest first; returns (page, total matching)."""
+    if limit < 0:
+        raise TsmsError(t("--limit 不能为负", "--limit must not be negative"))
+    with reading(ledger) as ctx:
+        session = ctx.session
+        query = select(Complaint, Project).join(Project, Project.id == Complaint.project_id)
+        if status:
+            query = query.where(Complaint.status == Status.parse(status, "--status").value)
+        if project:
+            query = query.where(Complaint.project_id == ctx.project(project).id)
+        if category:
+            query = query.where(Complaint.category == Category.parse(category, "--category").value)
+        if since:
+            query = query.where(Complaint.received_at >= dt.datetime.combine(since, dt.time()))
+        if until:
+            query = query.where(Complaint.received_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        search = clean(search, "--search")
+        if search:
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(or_(*(column.like(like, escape="\\") for column in (
+                Complaint.number, Complaint.content, Complaint.complainant, Complaint.address, Complaint.result))))
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        if limit:
+            query = query.limit(limit)
+        rows = session.exec(query).all()
+        steps: dict[int, list[Obligation]] = defaultdict(list)
+        ids = [c.id for c, _ in rows]
+        for chunk in range(0, len(ids), 500):
+            for step in session.exec(
+                select(Obligation).where(Obligation.complaint_id.in_(ids[chunk:chunk + 500])).order_by(Obligation.id)
+            ).all():
+                steps[step.complaint_id].append(step)
+        return [complaint_dict(c, p, steps[c.id]) for c, p in rows], total
+
+
+def history(ledger: engine.Ledger, number: str) -> list[dict]:
+    with reading(ledger) as ctx:
+        session = ctx.session
+        c = ctx.complaint(number)
+        events = session.exec(select(Event).where(Event.complaint_id == c.id).order_by(Event.id)).all()
+        return [
+            {"id": e.id, "at": clock.iso(e.at), "recorded_at": clock.iso(e.recorded_at), "actor": e.actor,
+             "action": e.action, "details": json.loads(e.details)}
+            for e in events
+        ]
+
+
+def attachments(session, subject: str) -> list[dict]:
+    """The attachments filed under a subject (complaint, claim, rectification, plan item)."""
+    return [{"name": a.name, "sha256": a.sha256, "size": a.size, "added_at": clock.iso(a.added_at), "by": a.added_by}
+            for a in session.exec(select(Attachment).where(Attachment.subject == subject).order_by(Attachment.id)).all()]
+
+
+def projects(ledger: engine.Ledger) -> list[dict]:
+    with ledger.read() as session:
+        return [project_dict(p) for p in session.exec(select(Project).order_by(Project.code)).all()]
+
+
+def project(ledger: engine.Ledger, code: str) -> dict:
+    with reading(ledger) as ctx:
+        session = ctx.session
+        p = ctx.project(code)
+        out = project_dict(p)
+        counts = session.exec(
+            select(Complaint.status, func.count()).where(Complaint.project_id == p.id).group_by(Complaint.status)
+        ).all()
+        out["complaints"] = {status: n for status, n in counts}
+        out["team"] = [s.name for s in session.exec(select(Staff).where(Staff.project_id == p.id)).all()]
+        return out
+
+
+def staff(ledger: engine.Ledger) -> list[dict]:
+    with ledger.read() as session:
+        rows = session.exec(
+            select(Staff, Project.code).join(Project, Project.id == Staff.project_id, isouter=True).order_by(Staff.id)
+        ).all()
+        return [{"name": s.name, "dept": s.dept, "role": s.role, "phone": s.phone, "project": code}
+                for s, code in rows]

@@ -1,0 +1,82 @@
+"""What is late: one query over the obligations, with filters (a report is a filter and a sort,
+Taskwarrior's lesson). ``overdue``, the report's late list and the workbook's 超期清单 all
+come from :func:`late`; notifications will too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, and_, func, or_, select
+
+from tsms import rules
+from tsms.errors import TsmsError
+from tsms.store import engine
+from tsms.store.tables import Claim, Complaint, Obligation, Plan, PlanItem, Project, Rectification
+from tsms.store.unit import reading
+from tsms.vocab import t
+
+# the state shown for an after-sales obligation (a complaint's is its own status)
+STATES = {"claim": "notified", "rectification": "open", "notice": "planned", "planned_revisit": "planned",
+          "first_revisit": "completed", "retention": "due", "retention_verify": "applied"}
+
+
+def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt.date,
+         met_late: bool = False, project_id: int | None = None) -> list[dict]:
+    """Obligations due up to ``due_to`` (and from ``due_from``) that are still open — and,
+    with ``met_late``, those met after their deadline — each as a plain dict: kind, number,
+    project, due, days_late, late, assignee (the holder), status, provisional, done_at.
+    Ordered by due date, number and kind. Reads only the columns it returns, through the
+    index on open due dates (or on met dates for those met late)."""
+    o = Obligation
+    number = func.coalesce(
+        Complaint.number, Claim.number, Rectification.number,
+        PlanItem.year.cast(String) + "-" + PlanItem.id.cast(String),
+        "plan-" + o.plan_year.cast(String), Project.code)
+    query = (
+        select(o.kind, o.due, o.provisional, o.holder, o.met_at, number, Project.code, Complaint.status,
+               Plan.year)
+        .select_from(o)
+        .outerjoin(Project, Project.id == o.project_id)
+        .outerjoin(Complaint, Complaint.id == o.complaint_id)
+        .outerjoin(Claim, Claim.id == o.claim_id)
+        .outerjoin(Rectification, Rectification.id == o.rectification_id)
+        .outerjoin(PlanItem, PlanItem.id == o.plan_item_id)
+        .outerjoin(Plan, Plan.year == o.plan_year)
+        .where(o.due <= due_to)
+    )
+    if due_from is not None:
+        query = query.where(o.due >= due_from)
+    if project_id is not None:
+        query = query.where(o.project_id == project_id)
+    open_ = o.met_at.is_(None)
+    # met on a later day than the deadline (dates compare as text in SQLite)
+    query = query.where(or_(open_, and_(o.met_at.is_not(None), func.date(o.met_at) > o.due)) if met_late else open_)
+    out = []
+    for kind, due, provisional, holder, met_at, label, code, status, plan in session.connection().execute(query):
+        finished = met_at.date() if met_at else None
+        if finished is None and met_late and not rules.is_late(due, as_of):
+            continue  # still open, and not yet late on the report day
+        if kind == "plan":
+            status = "draft" if plan else "missing"
+        out.append({"kind": kind, "number": label, "project": code if kind != "plan" else "",
+                    "due": due.isoformat(), "days_late": rules.days_late(due, finished or as_of),
+                    "late": rules.is_late(due, finished or as_of), "assignee": holder,
+                    "status": status or STATES.get(kind, ""), "provisional": bool(provisional),
+                    "done_at": met_at})
+    return sorted(out, key=lambda i: (i["due"], i["number"], i["kind"]))
+
+
+def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0) -> list[dict]:
+    """Every open obligation past its deadline on ``as_of``, and with ``within`` = N also
+    those due in the next N working days."""
+    if within < 0:
+        raise TsmsError(t("--within 不能为负", "--within must not be negative"))
+    with reading(ledger) as ctx:
+        as_of = as_of or ctx.now().date()
+        horizon = as_of - dt.timedelta(days=1)
+        if within:
+            horizon = rules.add_working_days(as_of, within, ctx.calendar)
+        items = late(ctx.session, as_of=as_of, due_to=horizon)
+    for item in items:
+        del item["done_at"]
+    return items

@@ -1,0 +1,293 @@
+"""The deadline table (SPEC §3): which obligation falls due when. A deadline is the last day
+on which the step is still on time (Taskwarrior's lesson, its issue #111): a step is late
+when its deadline is *before* the day being looked at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from tsms.rules.calendar import WorkCalendar, add_working_days, first_working_day_on_or_after
+from tsms.rules.periods import add_period, period_end
+from tsms.rules.warranty import liability_end
+
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS']
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """The ledger's deadline table (SPEC §3). Each field is a ``tsms config`` key.
+
+    accept_working_days:   0 = by the end of the first working day on or after receipt
+                           (seed: 「应当场答复是否受理」).
+    escalate_days:         calendar days after receipt to escalate a serious complaint;
+                           0 = the same day (seed: 「发现涉民的严重问题…立即上报」).
+    resolve_*:             working days after acceptance, by urgency (12345 hotline practice:
+                           5 working days for a complaint — Jinan, Weifang, Shanghai Jing'an).
+    revisit_working_days:  working days after resolution (seed: 「有效投诉处理完毕后,在2个
+                           工作日内进行回访」; another passage says 3, 2 is the stricter).
+    reply_working_days:    working days after acceptance to answer the referring department;
+                           -1 = the same as the resolve deadline (seed: 「将投诉处理结果回复
+                           相关职能部门」).
+    night_start, night_end: hours of night time (《噪声污染防治法》 第八十八条: 22:00–06:00).
+    claim_inspect_days:    days to inspect a warranty claim (the model warranty certificate:
+                           「在接到保修通知之日起7天内派人保修」).
+    notify_days:           days before a planned revisit the client is told (seed: 「提前20天通知」).
+    pre_expiry_days:       days before a warranty item or the retention money falls due for the
+                           pre-expiry revisit (seed: 「保修期结束前的回访」).
+    rectify_months_*:      outer limit of a rectification: 3 months under construction, 6 in
+                           warranty (seed 《工程回访管理制度》).
+    """
+
+    accept_working_days: int = 0
+    escalate_days: int = 0
+    resolve_urgent: int = 1
+    resolve_high: int = 3
+    resolve_normal: int = 5
+    resolve_low: int = 10
+    revisit_working_days: int = 2
+    reply_working_days: int = -1
+    night_start: int = 22
+    night_end: int = 6
+    claim_inspect_days: int = 7
+    notify_days: int = 20
+    pre_expiry_days: int = 30
+    rectify_months_construction: int = 3
+    rectify_months_warranty: int = 6
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def resolve_days(self, urgency: str) -> int:
+        return getattr(self, f"resolve_{urgency}")
+
+    def check(self) -> list[str]:
+        """Problems with the values, as messages (empty when all are valid)."""
+        problems = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            low = -1 if f.name == "reply_working_days" else 0
+            high = 23 if f.name.startswith("night_") else 366
+            if not (low <= value <= high):
+                problems.append(f"{f.name}={value} (accepted: {low}..{high})")
+        return problems
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline: the last day still on time, and whether it is provisional."""
+
+    due: dt.date
+    provisional: bool
+
+
+def _deadline(start: dt.date, due: dt.date, cal: WorkCalendar) -> Deadline:
+    return Deadline(due, cal.is_provisional(start, due))
+
+
+def accept_deadline(received: dt.date, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """Accept or reject by the end of the first working day on or after receipt.
+
+    Source: seed 《涉民矛盾投诉管理责任制度》 第3条 「应当场答复是否受理,不予受理的应告知
+    理由」. With ``accept_working_days`` = n > 0, n working days after that day.
+    """
+    first = first_working_day_on_or_after(received, cal)
+    return _deadline(received, add_working_days(first, s.accept_working_days, cal), cal)
+
+
+def escalate_deadline(
+    received: dt.date, cal: WorkCalendar, s: DeadlineSettings
+) -> Deadline:
+    """Escalate a serious complaint the same calendar day (rest days included).
+
+    Source: seed 第5条 「发现涉民的严重问题,投诉处理机构应采取紧急措施,立即上报」.
+    """
+    return _deadline(received, add_period(received, days=s.escalate_days), cal)
+
+
+def resolve_deadline(
+    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+) -> Deadline:
+    """Resolve within urgent 1, high 3, normal 5, low 10 working days after acceptance.
+
+    Source: 12345 hotline practice (5 working days for a complaint) and 《民法典》 第二百零一条
+    (counting starts the day after acceptance).
+    """
+    return _deadline(accepted, add_working_days(accepted, s.resolve_days(urgency), cal), cal)
+
+
+def revisit_deadline(resolved: dt.date, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """Revisit within 2 working days after resolution.
+
+    Source: seed 《涉民投诉处理管理程序》 4.4 「有效投诉处理完毕后,在2个工作日内进行回访…
+    投诉回访率为100%」. Resolved 2026-09-30 → 2026-10-09 (National Day 1–7 October);
+    resolved Friday 2026-09-18 → Monday 2026-09-21 (Sunday 20 September is a make-up day).
+    """
+    return _deadline(resolved, add_working_days(resolved, s.revisit_working_days, cal), cal)
+
+
+def reply_deadline(
+    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+) -> Deadline:
+    """Answer the referring department (12345 hotline, 主管部门转办).
+
+    Source: seed 《涉民投诉处理流程》 last step 「将投诉处理结果回复相关职能部门」; by default
+    the same day as the resolve deadline.
+    """
+    if s.reply_working_days < 0:
+        return resolve_deadline(accepted, urgency, cal, s)
+    return _deadline(accepted, add_working_days(accepted, s.reply_working_days, cal), cal)
+
+
+def is_night_time(at: dt.datetime, s: DeadlineSettings = DeadlineSettings()) -> bool:
+    """The time falls in the night, 22:00–06:00 by default.
+
+    Source: 《中华人民共和国噪声污染防治法》 第八十八条 「夜间,是指晚上十点至次日早晨六点
+    之间的期间」.
+    """
+    hour = at.hour
+    if s.night_start > s.night_end:
+        return hour >= s.night_start or hour < s.night_end
+    return s.night_start <= hour < s.night_end
+
+
+def is_late(due: dt.date, on: dt.date) -> bool:
+    """A step is late on ``on`` when its deadline is before that day: the deadline is the
+    last day still on time (《民法典》 第二百零三条: the last day ends at 24:00). Used for
+    open steps (judged on the report day) and for met ones (judged on the day they were met)."""
+    return due < on
+
+
+def days_late(due: dt.date, as_of: dt.date) -> int:
+    """Calendar days a step is late on ``as_of`` (0 while ``as_of`` <= its deadline).
+
+    A deadline is the last day still on time (《民法典》 第二百零三条: the last day ends at
+    24:00), so a step due on the 9th is one day late on the 10th.
+    """
+    return max(0, (as_of - due).days)
+
+
+def step_deadline(
+    kind: str, starts: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+) -> Deadline:
+    """The deadline of a complaint step from the day of the event that starts it.
+
+    One entry point for computing a step when it starts and for recomputing open steps
+    when the calendar or the settings change (SPEC §3): accept and escalate start at
+    receipt, resolve and reply at acceptance (or at a reopening revisit), revisit at
+    resolution.
+    """
+    if kind == "accept":
+        return accept_deadline(starts, cal, s)
+    if kind == "escalate":
+        return escalate_deadline(starts, cal, s)
+    if kind == "resolve":
+        return resolve_deadline(starts, urgency, cal, s)
+    if kind == "reply":
+        return reply_deadline(starts, urgency, cal, s)
+    if kind == "revisit":
+        return revisit_deadline(starts, cal, s)
+    raise ValueError(f"unknown step {kind!r}")
+
+
+def claim_inspect_deadline(received: dt.date, emergency: bool, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """Inspect a warranty claim within the certificate's term, at once for an emergency.
+
+    Source: 《房屋建筑工程质量保修办法》 第九条 (「在保修书约定的时间内予以保修;发生涉及结构
+    安全或者严重影响使用功能的紧急抢修事故,施工单位接到保修通知后,应当立即到达现场抢修」);
+    the model certificate's 7 days; 《民法典》 第二百零一、二百零三条 for counting the days.
+    """
+    if emergency:
+        return _deadline(received, received, cal)
+    return _deadline(received, period_end(received, cal, days=s.claim_inspect_days), cal)
+
+
+def rectification_deadline(found: dt.date, in_warranty: bool, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """A problem found in a revisit or survey is put right within 3 months (project under
+    construction) or 6 months (in warranty).
+
+    Source: seed 《工程回访管理制度》 2.2.1 「整改时间不得超过半年」 and 2.2.2 「整改时间一般不得
+    超过三个月」; 《民法典》 第二百零二、二百零三条.
+    """
+    months = s.rectify_months_warranty if in_warranty else s.rectify_months_construction
+    return _deadline(found, period_end(found, cal, months=months), cal)
+
+
+def retention_verify_deadline(applied: dt.date, cal: WorkCalendar) -> Deadline:
+    """The client verifies an application for the retention money's return within 14 days.
+
+    Source: 建质〔2017〕138号 第十条 (「发包人在接到承包人返还保证金申请后,应于14天内会同承包
+    人按照合同约定的内容进行核实」); 《民法典》 第二百零一、二百零三条.
+    """
+    return _deadline(applied, period_end(applied, cal, days=14), cal)
+
+
+def notify_by(revisit_day: dt.date, s: DeadlineSettings) -> dt.date:
+    """The day by which the client must be told of a planned revisit: 20 days before it.
+
+    Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」.
+    """
+    return revisit_day - dt.timedelta(days=s.notify_days)
+
+
+def plan_deadline(year: int) -> dt.date:
+    """Next year's revisit plan is compiled and approved by 31 December.
+
+    Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「每年十二月份,由公司工程部编制次年度工程
+    质量回访计划,经公司总经理批准后由工程部组织实施」.
+    """
+    return dt.date(year - 1, 12, 31)
+
+
+def first_revisit_deadline(completed: dt.date, cal: WorkCalendar) -> Deadline:
+    """The first revisit after completion acceptance is made within one month of it.
+
+    Source: seed 《中建工程回访制度范本》 (竣工后1个月内首次回访); 《民法典》 第二百零二条 (a month
+    ends on the corresponding day) and 第二百零三条 (off a statutory rest day).
+    """
+    return _deadline(completed, period_end(completed, cal, months=1), cal)
+
+
+# kind → what ``starts`` and ``basis`` mean for it
+OBLIGATION_KINDS = {
+    "accept": "received; basis: urgency",
+    "escalate": "received",
+    "resolve": "accepted or reopened; basis: urgency",
+    "reply": "accepted or rejected; basis: urgency",
+    "revisit": "resolved",
+    "claim": "warranty notice received; basis: 'emergency' or ''",
+    "rectification": "problem found; basis: 'warranty' or 'construction'",
+    "notice": "the planned revisit's day (counted backwards)",
+    "planned_revisit": "the planned revisit's day",
+    "first_revisit": "completion acceptance",
+    "plan": "1 December before the plan's year",
+    "retention": "completion acceptance; basis: liability years",
+    "retention_verify": "return applied for",
+}
+
+
+def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
+    """The deadline of any obligation from the day its rule counts from: the one entry point
+    for creating an obligation and for recomputing open ones when the calendar or the
+    settings change (SPEC §3). Each branch's source is in the docstring of the rule it calls;
+    ``OBLIGATION_KINDS`` says what ``starts`` and ``basis`` mean for each kind."""
+    if kind in ("accept", "escalate", "resolve", "reply", "revisit"):
+        return step_deadline(kind, starts, basis or "normal", cal, s)
+    if kind == "claim":
+        return claim_inspect_deadline(starts, basis == "emergency", cal, s)
+    if kind == "rectification":
+        return rectification_deadline(starts, basis == "warranty", cal, s)
+    if kind == "notice":
+        return _deadline(starts, notify_by(starts, s), cal)
+    if kind == "planned_revisit":
+        return _deadline(starts, starts, cal)
+    if kind == "first_revisit":
+        return first_revisit_deadline(starts, cal)
+    if kind == "plan":
+        return _deadline(starts, plan_deadline(starts.year + 1), cal)
+    if kind == "retention":
+        return _deadline(starts, liability_end(starts, int(basis or 1)), cal)
+    if kind == "retention_verify":
+        return retention_verify_deadline(starts, cal)
+    raise ValueError(f"unknown obligation {kind!r}")

@@ -1,0 +1,220 @@
+"""Opening the ledger: where it is, SQLite settings, migrations, write transactions.
+
+SQLite for a person and a cron job at once: WAL, ``synchronous=FULL`` (a ledger writes
+rarely and must not lose a commit), a busy timeout, and ``BEGIN IMMEDIATE`` for every
+write (SQLAlchemy's documented recipe for the pysqlite driver: take over BEGIN from the
+driver so that the write lock is taken at the start of the transaction).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError, DatabaseError
+from sqlmodel import Session
+
+from tsms.errors import LEDGER_UNUSABLE, TsmsError
+from tsms.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tsms.vocab import t
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+
+
+def default_path() -> Path:
+    """The user data directory: %APPDATA%\\tsms on Windows, else $XDG_DATA_HOME/tsms or
+    ~/.local/share/tsms (a bare cron environment has HOME, or the password database)."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    elif os.environ.get("XDG_DATA_HOME"):
+        base = Path(os.environ["XDG_DATA_HOME"])
+    else:
+        base = Path(os.path.expanduser("~")) / ".local" / "share"
+    return base / "tsms" / "ledger.sqlite3"
+
+
+def resolve_path(db: str | None) -> Path:
+    chosen = db or os.environ.get("TSMS_DB") or None
+    return Path(chosen).expanduser() if chosen else default_path()
+
+
+def _unusable(message: str) -> TsmsError:
+    return TsmsError(message, LEDGER_UNUSABLE)
+
+
+def _schema_version(path: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(
+            t("账本 {p} 无法打开:{e}", "the ledger {p} cannot be opened: {e}", p=path, e=exc)
+        ) from None
+
+
+def default_now() -> dt.datetime:
+    """The clock every operation reads unless its ledger was opened with another one."""
+    from tsms import clock
+
+    return clock.now()
+
+
+class Ledger:
+    """An open ledger file: an engine whose transactions are deferred for reading and
+    ``BEGIN IMMEDIATE`` for writing, and the clock its operations read (``now``: the
+    wall clock or TSMS_NOW by default; ``tsms demo`` passes its own)."""
+
+    def __init__(self, path: Path, now=None):
+        self.path = path
+        self.now = now or default_now
+        self._begin = "BEGIN"
+        self.engine = create_engine(f"sqlite:///{path}")
+
+        @event.listens_for(self.engine, "connect")
+        def _connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql(self._begin)
+
+    @contextlib.contextmanager
+    def read(self):
+        with _translate_errors(self.path), Session(self.engine) as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self):
+        """One write transaction: all of it is committed, or nothing."""
+        self._begin = "BEGIN IMMEDIATE"
+        try:
+            with _translate_errors(self.path), Session(self.engine) as session:
+                yield session
+                session.commit()
+        finally:
+            self._begin = "BEGIN"
+
+
+@contextlib.contextmanager
+def _translate_errors(path: Path):
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig)
+        if "locked" in text or "busy" in text:
+            raise _unusable(
+                t("账本 {p} 被占用过久,请稍后再试", "the ledger {p} stayed locked too long; try again", p=path)
+            ) from None
+        raise _unusable(t("账本 {p} 无法使用:{e}", "the ledger {p} cannot be used: {e}", p=path, e=text)) from None
+    except DatabaseError as exc:
+        raise _unusable(
+            t("账本 {p} 已损坏:{e}", "the ledger {p} is damaged: {e}", p=path, e=exc.orig)
+        ) from None
+
+
+def migrate(path: Path) -> int:
+    """Apply the migrations the ledger lacks, each in its own transaction; refuse a newer
+    ledger. Returns the version the ledger is at."""
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _unusable(
+                t(
+                    "账本 {p} 的结构版本为 {v},本程序只认识到 {k};请升级 tsms",
+                    "the ledger {p} has schema version {v}; this tsms knows up to {k}: upgrade tsms",
+                    p=path,
+                    v=version,
+                    k=SCHEMA_VERSION,
+                )
+            )
+        if version == 0:
+            con.execute("PRAGMA journal_mode = WAL")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            name, ddl, *code = MIGRATIONS[number - 1]
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if con.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    con.execute("ROLLBACK")  # another process applied it meanwhile
+                    continue
+                for statement in _statements(ddl):
+                    con.execute(statement)
+                for step in code:  # a step that needs more than SQL (the rules, say)
+                    step(con)
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migration "
+                    "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL)"
+                )
+                con.execute(
+                    "INSERT INTO schema_migration VALUES (?, ?, datetime('now', '+8 hours'))",
+                    (number, name),
+                )
+                con.execute(f"PRAGMA user_version = {number}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return SCHEMA_VERSION
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(
+            t("账本 {p} 无法打开:{e}", "the ledger {p} cannot be opened: {e}", p=path, e=exc)
+        ) from None
+    finally:
+        con.close()
+
+
+def _statements(ddl: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in ddl.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
+
+
+def create(path: Path, now=None) -> Ledger:
+    """Create a new ledger file at the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    migrate(path)
+    return Ledger(path, now)
+
+
+def open_existing(db: str | None, now=None) -> Ledger:
+    """Open the ledger named by --db / TSMS_DB / the default, upgrading an older one."""
+    path = resolve_path(db)
+    if not path.exists():
+        raise _unusable(
+            t(
+                "找不到账本 {p};先运行 tsms init --site 代码 --name 名称,或用 --db/TSMS_DB 指定",
+                "no ledger at {p}; run tsms init --site CODE --name NAME, or give --db / TSMS_DB",
+                p=path,
+            )
+        )
+    version = _schema_version(path)
+    if version == 0:
+        raise _unusable(
+            t("{p} 不是 tsms 账本", "{p} is not a tsms ledger", p=path)
+        )
+    if version != SCHEMA_VERSION:
+        migrate(path)
+    return Ledger(path, now)

@@ -1,0 +1,273 @@
+"""The unit of work: one command's view of the ledger inside one transaction.
+
+Everything an operation needs besides its own rows lives here, once: the settings, the
+working-day calendar (cached in the ledger by writes, computed in memory by reads), number
+allocation, the obligations (every deadline tsms tracks: created from a rule, met, and
+recomputed when the calendar or a setting changes) and the hash-chained audit trail (one
+hash function, used by the writer and by ``check``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from tsms import rules
+from tsms.checks import actor, normalise_number
+from tsms.errors import LEDGER_UNUSABLE, TsmsError
+from tsms.store import engine
+from tsms.store.tables import (
+    CalendarDay,
+    CalendarYear,
+    Claim,
+    Complaint,
+    Event,
+    Obligation,
+    Project,
+    Setting,
+)
+from tsms.vocab import t
+
+GENESIS = "0" * 64
+
+
+def chain_hash(prev_hash: str, at, recorded_at, who: str, action: str, complaint_id: int | None,
+               details: str) -> str:
+    """sha256 over the previous hash and an event's content: editing or removing an event
+    breaks every hash after it. Times are hashed as ``str(datetime)``; ``check`` reads them
+    back from SQLite's text and passes datetimes too."""
+    payload = json.dumps([prev_hash, str(at), str(recorded_at), who, action, complaint_id, details],
+                         ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def event_hash(ev: Event) -> str:
+    return chain_hash(ev.prev_hash, ev.at, ev.recorded_at, ev.actor, ev.action, ev.complaint_id, ev.details)
+
+
+class Context:
+    """One command's view of the ledger inside one transaction. ``writable`` is False for
+    reading commands: then nothing is added to the session, not even the calendar cache."""
+
+    def __init__(self, session: Session, who: str | None = None, *, now=None, writable: bool = False):
+        self.session = session
+        self.who = who
+        self.now = now or engine.default_now
+        self.writable = writable
+        self._settings: rules.DeadlineSettings | None = None
+        self._calendar: rules.WorkCalendar | None = None
+        self._rows: dict[str, Setting] | None = None
+        self._years: dict[int, CalendarYear] | None = None
+
+    # settings --------------------------------------------------------------
+    def _all_settings(self) -> dict[str, Setting]:
+        if self._rows is None:
+            self._rows = {row.key: row for row in self.session.exec(select(Setting)).all()}
+        return self._rows
+
+    def setting(self, key: str) -> str | None:
+        row = self._all_settings().get(key)
+        return row.value if row else None
+
+    def put_setting(self, key: str, value: str) -> None:
+        rows = self._all_settings()
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Setting(key=key, value=value)
+        row.value = value
+        self.session.add(row)
+        if key.startswith("deadline."):
+            self._settings = None
+
+    @property
+    def site(self) -> str:
+        code = self.setting("site_code")
+        if code is None:
+            raise TsmsError(t("账本尚未初始化;先运行 tsms init", "the ledger is not initialised; run tsms init"),
+                            LEDGER_UNUSABLE)
+        return code
+
+    @property
+    def settings(self) -> rules.DeadlineSettings:
+        if self._settings is None:
+            known = set(rules.DeadlineSettings.keys())
+            values = {k.removeprefix("deadline."): int(r.value) for k, r in self._all_settings().items()
+                      if k.startswith("deadline.") and k.removeprefix("deadline.") in known}
+            self._settings = rules.DeadlineSettings(**values)
+        return self._settings
+
+    # calendar --------------------------------------------------------------
+    def _cached_years(self) -> dict[int, CalendarYear]:
+        if self._years is None:
+            self._years = {row.year: row for row in self.session.exec(select(CalendarYear)).all()}
+        return self._years
+
+    @property
+    def calendar(self) -> rules.WorkCalendar:
+        if self._calendar is None:
+            from tsms.store import calendar_source as source
+
+            fingerprint = source.package_fingerprint()
+            years = self._cached_years()
+            local = {
+                row.day: rules.LocalDay(row.working, row.note)
+                for row in self.session.exec(select(CalendarDay)).all()
+            }
+
+            def load(year: int) -> rules.YearCalendar:
+                row = years.get(year)
+                if row is not None and row.data and row.package == fingerprint:
+                    return source.decode_year(json.loads(row.data))
+                cal = source.year_from_package(year)
+                if self.writable:  # reads compute the year in memory and write nothing
+                    if row is None:
+                        row = years[year] = CalendarYear(year=year)
+                    row.package, row.data = fingerprint, json.dumps(source.encode_year(cal))
+                    self.session.add(row)
+                return cal
+
+            confirmed = {y for y, row in years.items() if row.confirmed_note}
+            self._calendar = rules.WorkCalendar(load, local, confirmed)
+        return self._calendar
+
+    def calendar_is_stale(self) -> bool:
+        """The installed holidays package differs from the one the cached years came from."""
+        from tsms.store import calendar_source as source
+
+        fingerprint = source.package_fingerprint()
+        return any(row.data and row.package != fingerprint for row in self._cached_years().values())
+
+    def ensure_fresh_calendar(self, at: dt.datetime) -> None:
+        if self.calendar_is_stale():
+            self.recompute(at, "holidays package changed")
+
+    # obligations -----------------------------------------------------------
+    def oblige(self, kind: str, starts: dt.date, *, basis: str = "", holder: str | None = None,
+               project_id: int | None = None, **subject) -> Obligation:
+        """Record an obligation whose deadline the rule for ``kind`` gives from ``starts``
+        (rules.obligation_deadline). ``subject`` names what it is about: complaint_id,
+        claim_id, rectification_id, plan_item_id, plan_year, or only the project."""
+        d = rules.obligation_deadline(kind, starts, basis, self.calendar, self.settings)
+        row = Obligation(kind=kind, starts=starts, due=d.due, provisional=d.provisional, basis=basis, holder=holder,
+                         project_id=project_id, **subject)
+        self.session.add(row)
+        return row
+
+    def open_obligations(self, *kinds: str, **subject) -> dict[str, Obligation]:
+        """The open obligations of one subject (of these kinds, or all), by kind."""
+        query = select(Obligation).where(Obligation.met_at.is_(None))
+        if kinds:
+            query = query.where(Obligation.kind.in_(kinds))
+        for column, value in subject.items():
+            query = query.where(getattr(Obligation, column) == value)
+        return {o.kind: o for o in self.session.exec(query.order_by(Obligation.id)).all()}
+
+    def meet(self, kind: str, at: dt.datetime, **subject) -> Obligation | None:
+        """Mark the subject's open obligation of ``kind`` met at ``at``; None when it has none."""
+        row = self.open_obligations(kind, **subject).get(kind)
+        if row is not None:
+            row.met_at = at
+            self.session.add(row)
+        return row
+
+    def reschedule(self, row: Obligation, starts: dt.date) -> None:
+        """An open obligation whose starting day changed (a planned revisit moved)."""
+        d = rules.obligation_deadline(row.kind, starts, row.basis, self.calendar, self.settings)
+        row.starts, row.due, row.provisional = starts, d.due, d.provisional
+        self.session.add(row)
+
+    def recompute(self, at: dt.datetime, reason: str) -> int:
+        """Reload the calendar and the settings and recompute every open obligation (SPEC §3:
+        「a calendar or setting change recomputes every open one」). Returns how many moved;
+        records one event listing them."""
+        self._calendar = self._years = None
+        self._settings = None
+        self.session.flush()
+        cal, settings = self.calendar, self.settings
+        moved = []
+        for row in self.session.exec(select(Obligation).where(Obligation.met_at.is_(None))).all():
+            new = rules.obligation_deadline(row.kind, row.starts, row.basis, cal, settings)
+            if (new.due, new.provisional) != (row.due, bool(row.provisional)):
+                moved.append({"obligation": row.id, "kind": row.kind, "from": row.due.isoformat(),
+                              "to": new.due.isoformat(), "provisional": new.provisional})
+                row.due, row.provisional = new.due, new.provisional
+                self.session.add(row)
+        self.event("recompute", at, details={"reason": reason, "moved": moved})
+        return len(moved)
+
+    # numbers ---------------------------------------------------------------
+    def next_seq(self, table, *where) -> int:
+        """The next sequence number among ``table``'s rows matching ``where`` (max + 1), taken
+        inside the write transaction, so two processes never get the same one."""
+        return (self.session.exec(select(func.max(table.seq)).where(*where)).one() or 0) + 1
+
+    # audit ----------------------------------------------------------------
+    def event(self, action: str, at: dt.datetime, complaint_id: int | None = None, details: dict | None = None) -> Event:
+        """Append one event to the hash-chained audit trail."""
+        prev = self.session.exec(text("SELECT hash FROM event ORDER BY id DESC LIMIT 1")).first()
+        prev_hash = prev[0] if prev else GENESIS
+        who = self.who or actor(None)
+        body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+        ev = Event(at=at, recorded_at=self.now(), actor=who, action=action, complaint_id=complaint_id,
+                   details=body, prev_hash=prev_hash, hash="")
+        ev.hash = event_hash(ev)
+        self.session.add(ev)
+        self.session.flush()
+        # the chain's head: lets check notice events removed from the end of the chain
+        self.put_setting("event_head", f"{ev.id}:{ev.hash}")
+        return ev
+
+    # lookups ---------------------------------------------------------------
+    def project(self, code: str | None) -> Project:
+        if code is None:
+            projects = self.session.exec(select(Project).limit(2)).all()
+            if len(projects) == 1:
+                return projects[0]
+            raise TsmsError(t("请用 --project 指定工程;现有:{c}", "give --project; projects: {c}", c=self._project_codes()))
+        row = self.session.exec(select(Project).where(Project.code == code.strip())).first()
+        if row is None:
+            raise TsmsError(
+                t("没有工程「{c}」;现有:{k}", "unknown project {c!r}; projects: {k}", c=code, k=self._project_codes())
+            )
+        return row
+
+    def _project_codes(self) -> str:
+        codes = self.session.exec(select(Project.code).order_by(Project.code).limit(20)).all()
+        return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
+
+    def complaint(self, number: str) -> Complaint:
+        row = self.session.exec(select(Complaint).where(Complaint.number == normalise_number(number))).first()
+        if row is None:
+            raise TsmsError(
+                t("没有编号为「{n}」的投诉(格式如 SH01-2026-00001)",
+                  "no complaint numbered {n!r} (numbers look like SH01-2026-00001)", n=number)
+            )
+        return row
+
+    def claim(self, number: str) -> Claim:
+        row = self.session.exec(select(Claim).where(Claim.number == normalise_number(number))).first()
+        if row is None:
+            raise TsmsError(t("没有编号为「{n}」的保修单", "no warranty claim numbered {n!r}", n=number))
+        return row
+
+
+@contextlib.contextmanager
+def writing(ledger: engine.Ledger, by: str | None):
+    """One operation: who acts (--by, TSMS_USER, the login name), one write transaction,
+    and the context the operation works in."""
+    who = actor(by)
+    with ledger.write() as session:
+        yield Context(session, who, now=ledger.now, writable=True)
+
+
+@contextlib.contextmanager
+def reading(ledger: engine.Ledger):
+    """A read: a deferred transaction that never writes (works on a read-only file and
+    while another process holds the write lock)."""
+    with ledger.read() as session:
+        yield Context(session, now=ledger.now)
