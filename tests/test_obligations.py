@@ -1,0 +1,176 @@
+"""One ledger of obligations: every deadline moves with the calendar, overdue and the
+report's late lists agree, the first revisit after completion is owed on its own, and
+reading commands never write."""
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import tsms, tsms_json
+
+
+def _at(monkeypatch, moment):
+    monkeypatch.setenv("TSMS_NOW", moment)
+
+
+def test_claim_inspection_moves_off_a_new_rest_day(site):
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2026-06-30", "--manager", "刘工")
+    claim = tsms_json("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-11-16 09:00")
+    assert claim["inspect_due"] == "2026-11-23"  # 7 days, a Monday
+    r = tsms_json("calendar", "set", "2026-11-23", "restday", "--note", "测试:临时休息")
+    assert r["deadlines_moved"] == 1
+    assert tsms_json("claim", "show", claim["number"])["inspect_due"] == "2026-11-24"
+    con = sqlite3.connect(site / "ledger.sqlite3")
+    (details,) = con.execute("SELECT details FROM event WHERE action = 'recompute' ORDER BY id DESC LIMIT 1").fetchone()
+    con.close()
+    assert [(m["kind"], m["from"], m["to"]) for m in json.loads(details)["moved"]] == [("claim", "2026-11-23", "2026-11-24")]
+    assert tsms_json("calendar", "unset", "2026-11-23")["deadlines_moved"] == 1
+    assert tsms_json("claim", "show", claim["number"])["inspect_due"] == "2026-11-23"
+
+
+def test_first_revisit_owed_after_completion_with_the_plan_approved(env, monkeypatch):
+    _at(monkeypatch, "2025-12-01 09:00")
+    tsms("init", "--site", "SH01", "--name", "上海某项目部")
+    tsms("project", "add", "P01", "--name", "一期", "--completed", "2025-06-30")
+    tsms("project", "add", "P04", "--name", "四期", "--manager", "赵工")
+    tsms("plan", "2026")
+    _at(monkeypatch, "2025-12-20 10:00")
+    tsms("plan", "2026", "--approve", "--by", "总经理")
+    _at(monkeypatch, "2026-03-10 17:00")
+    tsms("project", "complete", "P04", "2026-03-10")
+
+    def first(as_of):
+        items = json.loads(tsms("overdue", "--as-of", as_of, "--json", ok=False).stdout)
+        return [(i["number"], i["due"], i["days_late"], i["assignee"]) for i in items if i["kind"] == "first_revisit"]
+
+    assert first("2026-04-10") == []  # the last day still on time
+    assert first("2026-04-11") == [("P04", "2026-04-10", 1, "赵工")]
+    assert first("2026-04-13") == [("P04", "2026-04-10", 3, "赵工")]
+    assert not any(i["kind"] == "plan" for i in json.loads(tsms("overdue", "--as-of", "2026-04-13", "--json",
+                                                                ok=False).stdout))
+    _at(monkeypatch, "2026-04-20 17:00")
+    tsms("revisit", "--project", "P04", "--method", "visit", "--satisfaction", "satisfied", "--at", "2026-04-20 10:00")
+    assert first("2026-04-21") == []
+
+
+@pytest.fixture
+def late_after_sales(env, monkeypatch):
+    """July 2026: a rectification due 07-01, a claim to inspect by 07-09, a client to notify
+    by 07-10 and a first revisit due 07-30, none of them done."""
+    _at(monkeypatch, "2026-04-01 17:00")
+    tsms("init", "--site", "SH01", "--name", "上海某项目部")
+    tsms("project", "add", "P01", "--name", "在建一期", "--manager", "王工")
+    tsms("revisit", "--project", "P01", "--method", "visit", "--found", "围挡破损", "--at", "2026-04-01 10:00")
+    _at(monkeypatch, "2026-07-01 17:00")
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2026-06-30", "--manager", "刘工",
+         "--region", "shanghai")
+    tsms("plan", "2026")
+    tsms("plan", "2026", "--approve", "--by", "总经理", "--at", "2026-07-01 12:00")
+    _at(monkeypatch, "2026-07-31 17:00")
+    tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-07-02 09:00")
+    return env
+
+
+def test_overdue_report_and_workbook_list_the_same_late_items(late_after_sales, tmp_path):
+    overdue = json.loads(tsms("overdue", "--as-of", "2026-07-31", "--json", ok=False).stdout)
+    listed = {(i["kind"], i["number"], i["due"]) for i in overdue}
+    assert {kind for kind, _, _ in listed} == {"rectification", "claim", "notice", "first_revisit"}
+    report = tsms_json("report", "--month", "2026-07", "--as-of", "2026-07-31")
+    assert {(i["kind"], i["number"], i["due"]) for i in report["late"]} == listed
+    assert report["late_steps"] == len(listed)
+    out = tmp_path / "07.xlsx"
+    tsms("report", "--month", "2026-07", "--as-of", "2026-07-31", "--xlsx", out)
+    sheet = openpyxl.load_workbook(out)["超期清单"]
+    from tsms.vocab import StepKind
+
+    labels = {k.zh: k.value for k in StepKind}
+    rows = {(labels[r[0]], r[1], r[3].date().isoformat()) for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert rows == listed
+
+
+READS = [["plan", "2026"], ["calendar", "2026"], ["calendar", "2027"], ["overdue", "--as-of", "2026-07-31"],
+         ["overdue", "--within", "30", "--as-of", "2026-07-31"], ["report", "--month", "2026-07"],
+         ["list"], ["show", "SH01-2026-00001"], ["history", "SH01-2026-00001"], ["claim", "list"],
+         ["warranty", "P02"], ["config"], ["rectify", "list"]]
+
+
+def _fingerprint(folder: Path) -> dict:
+    """The ledger and its write-ahead log, byte for byte (the -shm file is SQLite's shared
+    index of the log, rewritten by every reader, and holds no data)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("ledger.sqlite3*"))
+            if not p.name.endswith("-shm")}
+
+
+@pytest.fixture
+def settled(late_after_sales):
+    tsms("log", "--project", "P01", "--category", "noise", "--content", "噪声", "--at", "2026-07-30 10:00")
+    con = sqlite3.connect(late_after_sales / "ledger.sqlite3")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return late_after_sales
+
+
+def test_reading_commands_leave_the_file_as_it_was(settled, tmp_path):
+    before = _fingerprint(settled)
+    for args in READS + [["plan", "2026", "--xlsx", tmp_path / "plan.xlsx"],
+                         ["report", "--month", "2026-07", "--xlsx", tmp_path / "07.xlsx"]]:
+        r = tsms(*args, ok=False)
+        assert r.exit_code in (0, 1), (args, r.stderr)
+        assert _fingerprint(settled) == before, args
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def _installed(args, env_db, prefix=()):
+    exe = Path(sys.executable).parent / "tsms"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tsms"]
+    env = {**os.environ, "TSMS_DB": str(env_db), "TSMS_NOW": "2026-07-31 17:00"}
+    return subprocess.run([*prefix, *cmd, *map(str, args)], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_reading_commands_answer_while_another_process_writes(settled):
+    ledger = settled / "ledger.sqlite3"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(ledger)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        for args in READS:
+            r = tsms(*args, ok=False)
+            assert r.exit_code in (0, 1), (args, r.stderr)
+    finally:
+        holder.communicate("")
+
+
+def test_reading_commands_answer_on_a_read_only_ledger(settled):
+    """A ledger file nobody may write (mode 0444): every reading command still answers."""
+    ledger = settled / "ledger.sqlite3"
+    prefix = ()
+    if os.geteuid() == 0:  # root writes any file: drop the capabilities that let it
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without util-linux's setpriv")
+        prefix = (setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner")
+    os.chmod(ledger, 0o444)
+    try:
+        for args in (["overdue", "--as-of", "2026-07-31"], ["list"], ["report", "--month", "2026-07"],
+                     ["plan", "2026"], ["calendar", "2026"], ["show", "SH01-2026-00001"]):
+            r = _installed(args, ledger, prefix)
+            assert r.returncode in (0, 1), (args, r.stderr)
+            assert r.stdout.strip()
+    finally:
+        os.chmod(ledger, 0o644)
