@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent / "tsms"
 
 # a layer may import itself and the layers listed (SPEC/ARCHITECTURE: cli → operations |
 # queries → store → rules; render is used by cli only; rules imports only vocab and errors)
-BASE = {"tsms", "tsms.errors", "tsms.vocab", "tsms.clock", "tsms.checks"}
+BASE = {"tsms", "tsms.errors", "tsms.vocab", "tsms.clock", "tsms.checks", "tsms.fields"}
 ALLOWED = {
     "base": {"base"},
     "rules": {"rules", "base"},  # of the base, only vocab and errors (RULES_MAY_IMPORT)

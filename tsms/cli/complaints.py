@@ -228,4 +228,6 @@ def history(number: Number, db: Db = None, lang: Lang = None, json_out: Json = F
     events = queries.history(_setup(db, lang), number)
     if json_out:
         return render.print_json(events)
-    views.history(number.strip().upper(), events)
+    from tsms.checks import normalise_number
+
+    views.history(normalise_number(number), events)

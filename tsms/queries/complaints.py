@@ -14,6 +14,7 @@ from sqlmodel import select
 from tsms import clock, rules
 from tsms.checks import clean
 from tsms.errors import TsmsError
+from tsms.fields import COMPLAINT_FIELDS
 from tsms.store import engine
 from tsms.store.records import project_dict
 from tsms.store.tables import Attachment, Complaint, Event, Obligation, Project, Revisit, Staff
@@ -33,51 +34,10 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     latest: dict[str, Obligation] = {}
     for step in steps:
         latest[step.kind] = step
-    out = {
-        "number": c.number,
-        "project": project.code,
-        "project_name": project.name,
-        "manager": project.manager,
-        "status": c.status,
-        "channel": c.channel,
-        "category": c.category,
-        "urgency": c.urgency,
-        "serious": bool(c.serious),
-        "night_time": bool(c.night_time),
-        "complainant_org": c.complainant_org,
-        "complainant": c.complainant,
-        "contact": c.contact,
-        "address": c.address,
-        "content": c.content,
-        "note": c.note,
-        "received_at": clock.iso(c.received_at),
-        "occurred_at": clock.iso(c.occurred_at),
-        "clerk": c.clerk,
-        "filled_at": clock.iso(c.filled_at),
-        "accepted_at": clock.iso(c.accepted_at),
-        "accept_dept": c.accept_dept,
-        "accept_person": c.accept_person,
-        "accept_opinion": c.accept_opinion,
-        "rejected_at": clock.iso(c.rejected_at),
-        "reject_reason": c.reject_reason,
-        "reject_advice": c.reject_advice,
-        "assignee": c.assignee,
-        "department": c.department,
-        "handling_opinion": c.handling_opinion,
-        "assigned_at": clock.iso(c.assigned_at),
-        "resolved_at": clock.iso(c.resolved_at),
-        "result": c.result,
-        "dept_head": c.dept_head,
-        "escalated_at": clock.iso(c.escalated_at),
-        "escalated_to": c.escalated_to,
-        "replied_at": clock.iso(c.replied_at),
-        "reply_text": c.reply_text,
-        "revisited_at": clock.iso(c.revisited_at),
-        "satisfaction": c.satisfaction,
-        "closed_at": clock.iso(c.closed_at),
-        "archived_at": clock.iso(c.archived_at),
-        "reopened": c.reopened,
-    }
+    out = {}
+    for f in COMPLAINT_FIELDS:
+        value = getattr(project if f.source == "project" else c, f.column)
+        out[f.key] = clock.iso(value) if f.kind == "time" else bool(value) if f.kind == "bool" else value
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
     # a deadline still to be met rests on a year whose official calendar is not out

@@ -32,24 +32,16 @@ from sqlmodel import select
 
 from tsms import clock, rules
 from tsms.errors import TsmsError
+from tsms.fields import COMPLAINT_FIELDS
 from tsms.queries.obligations import late as late_items
 from tsms.store import engine
 from tsms.store.tables import Claim, Complaint, Obligation, PlanItem, Project, Revisit
 from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
 
-LEDGER_COLUMNS = (
-    Complaint.id, Complaint.number, Project.code, Project.name, Project.manager, Complaint.channel,
-    Complaint.category, Complaint.urgency, Complaint.serious, Complaint.night_time, Complaint.status,
-    Complaint.complainant_org, Complaint.complainant, Complaint.contact, Complaint.address,
-    Complaint.received_at, Complaint.content, Complaint.clerk, Complaint.accept_dept, Complaint.accept_person,
-    Complaint.accept_opinion, Complaint.accepted_at, Complaint.rejected_at, Complaint.reject_reason,
-    Complaint.department, Complaint.assignee, Complaint.handling_opinion, Complaint.result,
-    Complaint.resolved_at, Complaint.dept_head, Complaint.revisited_at, Complaint.satisfaction, Complaint.note,
-)
-LEDGER_KEYS = tuple(
-    {"code": "project", "name": "project_name", "manager": "manager"}.get(c.key, c.key) for c in LEDGER_COLUMNS
-)
+# every field of the complaint (tsms.fields), for the workbook's 投诉台账
+LEDGER_COLUMNS = tuple(getattr(Project if f.source == "project" else Complaint, f.column) for f in COMPLAINT_FIELDS)
+LEDGER_KEYS = tuple(f.key for f in COMPLAINT_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
+from tsms.fields import COMPLAINT_FIELDS
 from tsms.vocab import (
     Category,
     Channel,
@@ -20,51 +21,9 @@ from tsms.vocab import (
     t,
 )
 
-# field → (中文, English); the Chinese labels are those of 《涉民投诉处理表》 where it has them
+# field → (中文, English): the complaint's from tsms.fields, and the other records' here
 FIELDS = {
-    "number": ("编号", "number"),
-    "project": ("工程代码", "project"),
-    "project_name": ("工程名称", "project name"),
-    "manager": ("项目负责人", "project manager"),
-    "status": ("状态", "status"),
-    "channel": ("投诉渠道", "channel"),
-    "category": ("投诉类型", "category"),
-    "urgency": ("紧急程度", "urgency"),
-    "serious": ("重大投诉", "serious"),
-    "night_time": ("夜间", "night time"),
-    "complainant_org": ("投诉单位", "complainant organisation"),
-    "complainant": ("投诉人", "complainant"),
-    "contact": ("联系方式", "contact"),
-    "address": ("地址", "address"),
-    "received_at": ("投诉时间", "received at"),
-    "occurred_at": ("发生时间", "occurred at"),
-    "content": ("投诉内容详细说明", "content"),
-    "note": ("备注", "note"),
-    "clerk": ("填表人", "clerk"),
-    "filled_at": ("填表时间", "filled at"),
-    "accept_dept": ("受理部门", "accepting department"),
-    "accept_person": ("受理人", "accepted by"),
-    "accept_opinion": ("受理意见", "acceptance opinion"),
-    "accepted_at": ("受理时间", "accepted at"),
-    "rejected_at": ("不予受理时间", "rejected at"),
-    "reject_reason": ("不予受理理由", "reason for rejection"),
-    "reject_advice": ("告知反映渠道", "where else to turn"),
-    "department": ("处理部门", "handling department"),
-    "assignee": ("处理人", "handled by"),
-    "handling_opinion": ("处理意见", "handling opinion"),
-    "assigned_at": ("派单时间", "assigned at"),
-    "result": ("处理结果", "result"),
-    "resolved_at": ("处理完成时间", "completed at"),
-    "dept_head": ("处理部门负责人", "department head"),
-    "escalated_at": ("上报时间", "escalated at"),
-    "escalated_to": ("上报给", "escalated to"),
-    "replied_at": ("回复职能部门时间", "answered referrer at"),
-    "reply_text": ("回复内容", "answer to referrer"),
-    "revisited_at": ("回访时间", "revisited at"),
-    "satisfaction": ("满意度", "satisfaction"),
-    "closed_at": ("办结时间", "closed at"),
-    "archived_at": ("归档时间", "archived at"),
-    "reopened": ("重新处理次数", "times reopened"),
+    **{f.key: (f.zh, f.en) for f in COMPLAINT_FIELDS},
     "due": ("期限", "due"),
     "days_late": ("逾期天数", "days late"),
     "kind": ("环节", "step"),

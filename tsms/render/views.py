@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from tsms import render
+from tsms.fields import COMPLAINT_FIELDS
 from tsms.render import label, value_text
 from tsms.vocab import StepKind, t
 
-FORM_FIELDS = (  # 《涉民投诉处理表》, in its order, then what tsms adds
-    "number", "project_name", "manager", "clerk", "filled_at", "complainant_org", "complainant", "contact",
-    "address", "received_at", "content", "note", "accept_dept", "accept_person", "accept_opinion",
-    "department", "assignee", "handling_opinion", "result", "resolved_at", "dept_head",
-    "channel", "category", "urgency", "serious", "night_time", "status",
-)
-OPTIONAL_FIELDS = (
-    "occurred_at", "accepted_at", "assigned_at", "rejected_at", "reject_reason", "reject_advice",
-    "escalated_at", "escalated_to", "replied_at", "reply_text", "revisited_at", "satisfaction",
-    "closed_at", "archived_at", "reopened",
-)
+FORM_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if f.on_form)  # 《涉民投诉处理表》, then what tsms adds
+OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # shown when they have a value
 
 
 def complaint(c: dict) -> None:

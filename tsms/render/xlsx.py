@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tsms.errors import TsmsError
+from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.render.terminal import value_text
 from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind,
                          Urgency, WarrantyPart, t)
@@ -118,13 +119,7 @@ def _sheet(wb, title: str, caption: str, headers: list[tuple[str, float]], fit_w
 
 # --------------------------------------------------------------------------- the monthly workbook
 
-LEDGER_HEADERS = [
-    ("编号", 17), ("工程名称", 18), ("项目负责人", 10), ("投诉时间", 17), ("投诉渠道", 11), ("投诉类型", 12),
-    ("紧急程度", 9), ("重大", 6), ("夜间", 6), ("投诉单位", 14), ("投诉人", 10), ("联系方式", 14), ("地址", 18),
-    ("投诉内容详细说明", 40), ("受理部门", 10), ("受理人", 10), ("受理意见", 20), ("受理时间", 17),
-    ("处理部门", 10), ("处理人", 10), ("处理意见", 24), ("处理结果", 30), ("处理完成时间", 17),
-    ("处理部门负责人", 12), ("回访时间", 17), ("满意度", 9), ("状态", 9), ("备注", 20),
-]
+LEDGER_HEADERS = [(BY_KEY[keys[0]].short or BY_KEY[keys[0]].zh, width) for keys, width in LEDGER_SHEET]
 REVISIT_HEADERS = [
     ("编号", 17), ("工程", 8), ("回访时间", 17), ("回访方式", 9), ("回访人", 10), ("被回访人", 10),
     ("联系方式", 14), ("满意度", 9), ("回访期限", 11), ("是否按时", 8), ("回访记录", 40),
@@ -166,22 +161,28 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     _summary(wb, report, f"{site} 涉民投诉月报 {label}")
     channel, category, urgency, status, answer, method = (
         {m.value: m.zh for m in enum} for enum in (Channel, Category, Urgency, Status, Satisfaction, RevisitMethod))
+    shown = {"channel": channel, "category": category, "urgency": urgency, "status": status, "satisfaction": answer}
+    masked = {"contact": contact, "address": address}
+
+    def cell(ws, keys, c):
+        """A complaint's cell in the ledger sheet, by the kind of its field (tsms.fields)."""
+        key = next((k for k in keys if c[k] not in (None, "")), keys[0])
+        f, value = BY_KEY[key], c[key]
+        if f.kind == "time":
+            return date_cell(ws, value)
+        if f.kind == "bool":
+            return "是" if value else ""
+        if f.kind in shown:
+            return shown[f.kind].get(value)
+        if f.kind == "int" or key == "number":
+            return value
+        return text_cell(ws, masked[key](value) if key in masked else value)
+
     ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS, fit_width=False)
     total = report["complaints"]["received"]
     bar = _progress(progress, total)
     for i, c in enumerate(source.complaints()):
-        ws.append([
-            c["number"], text_cell(ws, c["project_name"]), text_cell(ws, c["manager"]), date_cell(ws, c["received_at"]),
-            channel[c["channel"]], category[c["category"]], urgency[c["urgency"]],
-            "是" if c["serious"] else "", "是" if c["night_time"] else "",
-            text_cell(ws, c["complainant_org"]), text_cell(ws, c["complainant"]), text_cell(ws, contact(c["contact"])),
-            text_cell(ws, address(c["address"])), text_cell(ws, c["content"]), text_cell(ws, c["accept_dept"]),
-            text_cell(ws, c["accept_person"]), text_cell(ws, c["accept_opinion"] or c["reject_reason"]),
-            date_cell(ws, c["accepted_at"] or c["rejected_at"]), text_cell(ws, c["department"]),
-            text_cell(ws, c["assignee"]), text_cell(ws, c["handling_opinion"]), text_cell(ws, c["result"]),
-            date_cell(ws, c["resolved_at"]), text_cell(ws, c["dept_head"]), date_cell(ws, c["revisited_at"]),
-            answer.get(c["satisfaction"]), status[c["status"]], text_cell(ws, c["note"]),
-        ])
+        ws.append([cell(ws, keys, c) for keys, _ in LEDGER_SHEET])
         if bar and i % 500 == 0:
             bar[0].update(bar[1], completed=i)
 
