@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tsms import db, warranty
-from tsms.models import Project, Region
+from tsms.operations import warranty
+from tsms.store import engine as db
+from tsms.store.tables import Project, Region
 from tsms.vocab import WarrantyPart
 
 REGIONS = {"beijing": ("11-15", "03-15"), "harbin": ("10-20", "04-20"), "shenyang": ("11-01", "03-31"),

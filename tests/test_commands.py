@@ -186,7 +186,7 @@ def test_demo_builds_its_own_ledger(env):
     assert r.exit_code == 0
     assert "SH01-2026-00001" in r.stdout and "回访" in r.stdout
     assert not (env / "ledger.sqlite3").exists()  # the real ledger is untouched
-    from typer.testing import CliRunner
+    from conftest import Runner as CliRunner
 
     from tsms.cli import app
 

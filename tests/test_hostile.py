@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from typer.testing import CliRunner
+from conftest import Runner as CliRunner
 
 from tsms.cli import app
 from tsms.vocab import set_lang

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import tsms, tsms_json
+from conftest import from_template, tsms, tsms_json
 
 
 def _at(monkeypatch, moment):
@@ -62,9 +62,15 @@ def test_first_revisit_owed_after_completion_with_the_plan_approved(env, monkeyp
 
 
 @pytest.fixture
-def late_after_sales(env, monkeypatch):
+def late_after_sales(env, templates, monkeypatch):
     """July 2026: a rectification due 07-01, a claim to inspect by 07-09, a client to notify
     by 07-10 and a first revisit due 07-30, none of them done."""
+    from_template(templates, env, monkeypatch, "late_after_sales", lambda _: _late_after_sales(monkeypatch))
+    _at(monkeypatch, "2026-07-31 17:00")
+    return env
+
+
+def _late_after_sales(monkeypatch):
     _at(monkeypatch, "2026-04-01 17:00")
     tsms("init", "--site", "SH01", "--name", "上海某项目部")
     tsms("project", "add", "P01", "--name", "在建一期", "--manager", "王工")
@@ -76,7 +82,6 @@ def late_after_sales(env, monkeypatch):
     tsms("plan", "2026", "--approve", "--by", "总经理", "--at", "2026-07-01 12:00")
     _at(monkeypatch, "2026-07-31 17:00")
     tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-07-02 09:00")
-    return env
 
 
 def test_overdue_report_and_workbook_list_the_same_late_items(late_after_sales, tmp_path):

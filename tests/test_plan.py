@@ -7,17 +7,20 @@ import json
 import openpyxl
 import pytest
 
-from conftest import dump, tsms, tsms_json
+from conftest import dump, on_site, tsms, tsms_json
 
 
 @pytest.fixture
-def estate(site, monkeypatch):
+def estate(env, templates, monkeypatch):
     """Drafting in December 2026: P02 completed 2025-06-30 in Beijing, P03 on 2026-12-01."""
     monkeypatch.setenv("TSMS_NOW", "2026-12-10 09:00")
-    tsms("project", "add", "P02", "--name", "某住宅小区二期", "--region", "beijing", "--completed", "2025-06-30",
-         "--retention", "1200000", "--liability-years", "2", "--manager", "刘工")
-    tsms("project", "add", "P03", "--name", "新竣工", "--region", "shanghai", "--completed", "2026-12-01")
-    return site
+
+    def steps():
+        tsms("project", "add", "P02", "--name", "某住宅小区二期", "--region", "beijing", "--completed", "2025-06-30",
+             "--retention", "1200000", "--liability-years", "2", "--manager", "刘工")
+        tsms("project", "add", "P03", "--name", "新竣工", "--region", "shanghai", "--completed", "2026-12-01")
+
+    return on_site(templates, env, monkeypatch, "estate", steps)
 
 
 def _items(plan):

@@ -6,14 +6,18 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from conftest import dump, tsms, tsms_json
+from conftest import dump, on_site, tsms, tsms_json
 
 N = "SH01-2026-{:05d}".format
 
 
 @pytest.fixture
-def october(site):
+def october(env, templates, monkeypatch):
     """Six complaints received in October 2026 (see each comment)."""
+    return on_site(templates, env, monkeypatch, "october", _october)
+
+
+def _october():
     def log(at, category="dust", urgency="normal", who=None, contact=None, address=None, content="投诉"):
         return tsms("log", "--project", "P01", "--category", category, "--urgency", urgency, "--from", who or f"居民{at}",
                     "--contact", contact or "139" + at[8:10] + at[11:13] + "0000", "--address", address or f"地址{at}", "--content", content,
@@ -46,7 +50,6 @@ def october(site):
     tsms("revisit", N(6), "--method", "phone", "--satisfaction", "unsatisfied", "--at", "2026-10-23 10:00")
     tsms("resolve", N(6), "--result", "第二次", "--at", "2026-10-27 10:00")
     tsms("revisit", N(6), "--method", "phone", "--satisfaction", "satisfied", "--at", "2026-10-28 10:00")
-    return site
 
 
 def test_october_measures_exact(october):
