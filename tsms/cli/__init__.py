@@ -10,7 +10,7 @@ import sys
 from typing import List
 
 from tsms.cli import admin, aftersales, complaints, office  # noqa: F401  (each registers its commands)
-from tsms.cli.app import _STATE, app
+from tsms.cli.app import STATE, app
 
 __all__ = ["app", "main"]
 
@@ -44,12 +44,12 @@ def main() -> None:
     # typer); letting the cyclic collector walk them costs ~10% of a clerk's command. It is
     # off until the ledger is open, then the start-up objects are frozen out of its way.
     gc.disable()
-    _STATE["gc_paused"] = True
+    STATE["gc_paused"] = True
     try:
         _keep_only_invoked(sys.argv[1:])
         app()
     finally:  # whichever command ran, and however it ended
-        if _STATE.pop("gc_paused", False):
+        if STATE.pop("gc_paused", False):
             gc.enable()
 
 

@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import _STATE, By, Db, Json, Lang, _done, _setup, app, ledger_path, project_app, staff_app
+from tsms.cli.app import STATE, By, Db, Json, Lang, done, open_ledger, app, ledger_path, project_app, staff_app
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
 
@@ -24,7 +24,7 @@ def init(
     from tsms.operations import site as site_ops
 
     result = site_ops.init(path, site, name, by)
-    _done(result, json_out, t("已创建账本 {p}(工地 {s} {n})", "created ledger {p} (site {s} {n})",
+    done(result, json_out, t("已创建账本 {p}(工地 {s} {n})", "created ledger {p} (site {s} {n})",
                               p=result["path"], s=result["site"], n=result["name"]))
 
 
@@ -45,23 +45,23 @@ def project_add(
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记工程 / add a project."""
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     from tsms import clock
-    from tsms.operations import site as ledger
+    from tsms.operations import site
 
     completed_on = clock.parse_date(completed, "--completed") if completed else None
-    result = ledger.add_project(ledger_file, code, name, kind, by, manager=manager, phone=phone, address=address,
+    result = site.add_project(ledger_file, code, name, kind, by, manager=manager, phone=phone, address=address,
                                 client=client, region=region, completed_on=completed_on, design_life=design_life,
                                 retention=retention, liability_years=liability_years)
-    _done(result, json_out, t("已登记工程 {c} {n}", "added project {c} {n}", c=result["code"], n=result["name"]))
+    done(result, json_out, t("已登记工程 {c} {n}", "added project {c} {n}", c=result["code"], n=result["name"]))
 
 
 @project_app.command("list")
 def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     """工程列表 / list projects."""
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
 
-    rows = queries.projects(_setup(db, lang))
+    rows = complaint_queries.projects(open_ledger(db, lang))
     if json_out:
         return render.print_json(rows)
     cols = ["code", "name", "kind", "manager", "phone", "region", "completed_on"]
@@ -74,9 +74,9 @@ def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
 def project_show(code: Annotated[str, typer.Argument(help="工程代码")], db: Db = None, lang: Lang = None,
                  json_out: Json = False):
     """工程详情 / one project."""
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
 
-    p = queries.project(_setup(db, lang), code)
+    p = complaint_queries.project(open_ledger(db, lang), code)
     if json_out:
         return render.print_json(p)
     heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
@@ -99,19 +99,19 @@ def staff_add(
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """添加投诉小组成员 / add a member of the complaint team."""
-    from tsms.operations import site as ledger
+    from tsms.operations import site
 
-    result = ledger.add_staff(_setup(db, lang), name, dept, role, phone, project, by)
-    _done(result, json_out, t("已添加 {n}({d},{r})", "added {n} ({d}, {r})", n=result["name"], d=result["dept"],
+    result = site.add_staff(open_ledger(db, lang), name, dept, role, phone, project, by)
+    done(result, json_out, t("已添加 {n}({d},{r})", "added {n} ({d}, {r})", n=result["name"], d=result["dept"],
                               r=Role(result["role"]).label))
 
 
 @staff_app.command("list")
 def staff_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     """投诉小组 / the complaint team."""
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
 
-    rows = queries.staff(_setup(db, lang))
+    rows = complaint_queries.staff(open_ledger(db, lang))
     if json_out:
         return render.print_json(rows)
     cols = ["name", "dept", "role", "phone", "project"]
@@ -132,8 +132,8 @@ def region_add(code: Annotated[str, typer.Argument(help="地区代码 / code, e.
     """添加地区及其采暖/供冷期 / add a region with its heating (cooling) period."""
     from tsms.operations import warranty
 
-    r = warranty.add_region(_setup(db, lang), code, name, heating, cooling, by)
-    _done(r, json_out, t("已添加地区 {c} {n}", "added region {c} {n}", c=r["code"], n=r["name"]))
+    r = warranty.add_region(open_ledger(db, lang), code, name, heating, cooling, by)
+    done(r, json_out, t("已添加地区 {c} {n}", "added region {c} {n}", c=r["code"], n=r["name"]))
 
 
 @region_app.command("list")
@@ -141,7 +141,7 @@ def region_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     """地区列表 / regions."""
     from tsms.queries import aftersales
 
-    rows = aftersales.regions(_setup(db, lang))
+    rows = aftersales.regions(open_ledger(db, lang))
     if json_out:
         return render.print_json(rows)
     render.table(t("地区", "Regions"), [t("代码", "code"), t("名称", "name"), t("采暖期", "heating"), t("供冷期", "cooling")],
@@ -162,30 +162,30 @@ def calendar(
     verb = words[0] if words else ""
     if verb in ("set", "unset", "confirm"):
         from tsms import clock
-        from tsms.operations import site as ledger
+        from tsms.operations import site
 
-        ledger_file = _setup(db, lang)
+        ledger_file = open_ledger(db, lang)
         if verb == "set":
             if len(words) != 3 or words[2] not in ("workday", "restday", "工作日", "休息日"):
                 raise TsmsError(t("用法:tsms calendar set 日期 workday|restday --note 依据",
                                   "usage: tsms calendar set DATE workday|restday --note SOURCE"))
             day = clock.parse_date(words[1], "DATE")
-            r = ledger.calendar_set(ledger_file, day, words[2] in ("workday", "工作日"), note, by)
+            r = site.calendar_set(ledger_file, day, words[2] in ("workday", "工作日"), note, by)
             text = t("{d} 记为{w};{m} 个期限已重算", "{d} recorded as a {w}; {m} deadlines moved", d=r["day"],
                      w=t("工作日", "working day") if r["working"] else t("休息日", "rest day"), m=r["deadlines_moved"])
         elif verb == "unset":
             if len(words) != 2:
                 raise TsmsError(t("用法:tsms calendar unset 日期", "usage: tsms calendar unset DATE"))
-            r = ledger.calendar_unset(ledger_file, clock.parse_date(words[1], "DATE"), by)
+            r = site.calendar_unset(ledger_file, clock.parse_date(words[1], "DATE"), by)
             text = t("已删除 {d} 的条目;{m} 个期限已重算", "entry for {d} removed; {m} deadlines moved", d=r["day"],
                      m=r["deadlines_moved"])
         else:
             if len(words) != 2:
                 raise TsmsError(t("用法:tsms calendar confirm 年份 --note 依据", "usage: tsms calendar confirm YEAR --note SOURCE"))
-            r = ledger.calendar_confirm(ledger_file, _year(words[1]), note, by)
+            r = site.calendar_confirm(ledger_file, _year(words[1]), note, by)
             text = t("{y} 年日历已确认;{m} 个期限已重算", "{y} confirmed; {m} deadlines moved", y=r["year"],
                      m=r["deadlines_moved"])
-        return _done(r, json_out, text)
+        return done(r, json_out, text)
     if len(words) > 1:
         raise TsmsError(t("用法:tsms calendar [年份]", "usage: tsms calendar [YEAR]"))
     from tsms import clock
@@ -195,7 +195,7 @@ def calendar(
         set_lang(lang)
     year = _year(words[0]) if words else clock.today().year
     exists = ledger_path(db).exists()
-    data = calendar_year(_setup(db, None) if exists else None, year)
+    data = calendar_year(open_ledger(db, None) if exists else None, year)
     if json_out:
         return render.print_json(data["days"])
     views.calendar(data)
@@ -214,11 +214,11 @@ def config(
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """期限设置:无参数时显示,`config KEY VALUE` 修改 / show or change the deadline settings."""
-    from tsms.operations import site as ledger
+    from tsms.operations import site
     from tsms.queries.site import read_config
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     if key is None:
         data = read_config(ledger_file)
         if json_out:
@@ -226,8 +226,8 @@ def config(
         return views.config(data)
     if value is None:
         raise TsmsError(t("用法:tsms config 设置项 值", "usage: tsms config KEY VALUE"))
-    r = ledger.set_config(ledger_file, key, value, by)
-    _done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
+    r = site.set_config(ledger_file, key, value, by)
+    done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
                          m=r["deadlines_moved"]))
 
 
@@ -238,8 +238,8 @@ def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / bac
     """在线备份账本(含附件) / online backup of the ledger, attachments included."""
     from tsms.store import backup as backup_mod
 
-    r = backup_mod.backup(_setup(db, lang), dest, force)
-    _done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
+    r = backup_mod.backup(open_ledger(db, lang), dest, force)
+    done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
 
 
 @app.command()
@@ -252,8 +252,8 @@ def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup fi
     ledger_path(db)
     from tsms.store import backup as backup_mod
 
-    r = backup_mod.restore(source, db or _STATE["db"], force)
-    _done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
+    r = backup_mod.restore(source, db or STATE["db"], force)
+    done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
 
 
 @app.command()
@@ -261,7 +261,7 @@ def check(db: Db = None, lang: Lang = None, json_out: Json = False):
     """检查账本完整性与一致性;有问题时退出码为 3 / check the ledger; exit 3 on problems."""
     from tsms.store import integrity
 
-    r = integrity.check(_setup(db, lang))
+    r = integrity.check(open_ledger(db, lang))
     if json_out:
         render.print_json(r)
     elif r["ok"]:
@@ -286,14 +286,14 @@ def demo(
     ledger_path(None)
     from tsms import clock
     from tsms.operations import demo as demo_mod
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
     from tsms.queries.obligations import overdue
     from tsms.render import views
 
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     ledger_file = demo_mod.build(db, day)
     render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
-    rows, total = queries.list_complaints(ledger_file, limit=0)
+    rows, total = complaint_queries.list_complaints(ledger_file, limit=0)
     views.complaint_list(rows, total)
     views.overdue(overdue(ledger_file, day), day, 0)
     render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))

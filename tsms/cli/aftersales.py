@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import By, Db, Json, Lang, Number, _done, _setup, app, project_app
+from tsms.cli.app import By, Db, Json, Lang, Number, done, open_ledger, app, project_app
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -16,12 +16,12 @@ def project_complete(code: Annotated[str, typer.Argument(help="工程代码")],
                      day: Annotated[str, typer.Argument(help="竣工验收合格日期 YYYY-MM-DD")],
                      db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """记录竣工验收,建立各部位保修项 / record completion acceptance; creates the warranty items."""
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     from tsms import clock
     from tsms.operations import warranty
 
     r = warranty.complete(ledger_file, code, clock.parse_date(day, "DATE"), by)
-    _done(r, json_out, t("{c} 竣工验收 {d},已建立 {n} 个保修项", "{c} completed {d}; {n} warranty items",
+    done(r, json_out, t("{c} 竣工验收 {d},已建立 {n} 个保修项", "{c} completed {d}; {n} warranty items",
                          c=r["project"], d=r["completed_on"], n=r["items"]))
 
 
@@ -40,12 +40,12 @@ def warranty_cmd(
     from tsms.queries import aftersales
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     if args and args[0] == "set":
         if len(args) != 3:
             raise TsmsError(t("用法:tsms warranty set 工程 部位 --years N", "usage: tsms warranty set CODE PART --years N"))
         r = warranty.set_term(ledger_file, args[1], args[2], years=years, seasons=seasons, note=note, by=by)
-        return _done(r, json_out, t("{p}:{t},至 {e}", "{p}: {t}, to {e}", p=args[2], t=r["period"], e=r["expires"]))
+        return done(r, json_out, t("{p}:{t},至 {e}", "{p}: {t}, to {e}", p=args[2], t=r["period"], e=r["expires"]))
     if len(args) != 1:
         raise TsmsError(t("用法:tsms warranty 工程", "usage: tsms warranty CODE"))
     r = aftersales.warranty_items(ledger_file, args[0], clock.parse_date(as_of, "--as-of") if as_of else None)
@@ -80,7 +80,7 @@ def claim_new(
         raise TsmsError(t("登记保修单需要 --part 和 --content", "a claim needs --part and --content"))
     from tsms.operations import claims
 
-    r = claims.log_claim(_setup(db, lang), project=project, part=part, content=content, location=location,
+    r = claims.log_claim(open_ledger(db, lang), project=project, part=part, content=content, location=location,
                          complainant=complainant, contact=contact, emergency=emergency, at=at, by=by)
     if json_out:
         return render.print_json(r)
@@ -98,8 +98,8 @@ def claim_inspect(number: Annotated[str, typer.Argument(help="保修单编号")]
     """现场查验并认定原因 / inspect on site and decide the cause."""
     from tsms.operations import claims
 
-    r = claims.inspect(_setup(db, lang), number, cause=cause, note=note, at=at, by=by)
-    _done(r, json_out, t("{n} 已查验", "{n} inspected", n=r["number"])
+    r = claims.inspect(open_ledger(db, lang), number, cause=cause, note=note, at=at, by=by)
+    done(r, json_out, t("{n} 已查验", "{n} inspected", n=r["number"])
           + (t(";按有偿服务处理", "; paid service") if r["paid"] else ""))
 
 
@@ -111,8 +111,8 @@ def claim_repair(number: Annotated[str, typer.Argument(help="保修单编号")],
     """维修完毕 / record the repair."""
     from tsms.operations import claims
 
-    r = claims.repair(_setup(db, lang), number, result=result, at=at, by=by)
-    _done(r, json_out, t("{n} 已维修", "{n} repaired", n=r["number"]))
+    r = claims.repair(open_ledger(db, lang), number, result=result, at=at, by=by)
+    done(r, json_out, t("{n} 已维修", "{n} repaired", n=r["number"]))
 
 
 @claim_app.command("accept")
@@ -122,8 +122,8 @@ def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号")],
     """建设单位或业主验收,记入保修记录 / acceptance by the client or owner (--by)."""
     from tsms.operations import claims
 
-    r = claims.accept(_setup(db, lang), number, at=at, by=by)
-    _done(r, json_out, t("{n} 已由 {b} 验收", "{n} accepted by {b}", n=r["number"], b=r["accepted_by"]))
+    r = claims.accept(open_ledger(db, lang), number, at=at, by=by)
+    done(r, json_out, t("{n} 已由 {b} 验收", "{n} accepted by {b}", n=r["number"], b=r["accepted_by"]))
 
 
 @claim_app.command("list")
@@ -134,7 +134,7 @@ def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = No
     from tsms.queries import aftersales
     from tsms.vocab import WarrantyPart
 
-    rows = aftersales.list_claims(_setup(db, lang), project)
+    rows = aftersales.list_claims(open_ledger(db, lang), project)
     if json_out:
         return render.print_json(rows)
     render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),
@@ -149,7 +149,7 @@ def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
     """一张保修单 / one warranty claim."""
     from tsms.queries import aftersales
 
-    r = aftersales.show_claim(_setup(db, lang), number)
+    r = aftersales.show_claim(open_ledger(db, lang), number)
     if json_out:
         return render.print_json(r)
     render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]),
@@ -166,7 +166,7 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
     """质保金:缺陷责任期、返还申请、14 天核实、返还 / retention money."""
     from tsms.queries import aftersales
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     if action is not None:
         from tsms.operations import claims
 
@@ -203,14 +203,14 @@ def plan_cmd(
     from tsms.queries import aftersales
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     if edit is not None:
         r = plan.edit_item(ledger_file, edit, date=clock.parse_date(date, "--date") if date else None,
                            method=method, staff=staff, by=by)
-        return _done(r, json_out, t("第 {i} 项:{d} {p}", "item {i}: {d} {p}", i=r["id"], d=r["date"], p=r["project"]))
+        return done(r, json_out, t("第 {i} 项:{d} {p}", "item {i}: {d} {p}", i=r["id"], d=r["date"], p=r["project"]))
     if approve:
         r = plan.approve(ledger_file, year, by=by, at=at)
-        return _done(r, json_out, t("{y} 年回访计划已由 {b} 批准", "the {y} plan approved by {b}", y=year, b=r["approved_by"]))
+        return done(r, json_out, t("{y} 年回访计划已由 {b} 批准", "the {y} plan approved by {b}", y=year, b=r["approved_by"]))
     if xlsx:
         from tsms.queries.site import site_name
         from tsms.render import xlsx as xlsx_mod
@@ -220,7 +220,7 @@ def plan_cmd(
         if r is None:
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
         out = xlsx_mod.plan_document(r, site_name(ledger_file), xlsx)
-        return _done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+        return done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
     # showing reads; drafting is a write: asked for, or the first look at a year with no plan
     if draft or redraft or aftersales.plan(ledger_file, year) is None:
         plan.draft(ledger_file, year, approved_too=redraft, by=by)
@@ -237,8 +237,8 @@ def notify(item: Annotated[int, typer.Argument(help="回访计划项 / plan item
     """记录已通知顾客单位 / record that the client was told of a planned revisit."""
     from tsms.operations import plan
 
-    r = plan.notify(_setup(db, lang), item, at=at, by=by)
-    _done(r, json_out, t("第 {i} 项已通知({p} {d})", "item {i} notified ({p} {d})", i=r["id"], p=r["project"], d=r["date"]))
+    r = plan.notify(open_ledger(db, lang), item, at=at, by=by)
+    done(r, json_out, t("第 {i} 项已通知({p} {d})", "item {i} notified ({p} {d})", i=r["id"], p=r["project"], d=r["date"]))
 
 
 @app.command()
@@ -251,7 +251,7 @@ def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
     """整改:`rectify list`,`rectify 编号 --result … --verified-by …` 关闭 / rectifications."""
     from tsms.operations import plan
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     if args == ["list"]:
         from tsms.queries import aftersales
 
@@ -266,7 +266,7 @@ def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
         raise TsmsError(t("用法:tsms rectify 编号 --result 结果 --verified-by 验证人",
                           "usage: tsms rectify NUMBER --result … --verified-by …"))
     r = plan.close_rectification(ledger_file, args[0], result=result, verified_by=verified_by, at=at, by=by)
-    _done(r, json_out, t("{n} 已整改,{v} 验证", "{n} closed, verified by {v}", n=r["number"], v=r["verified_by"]))
+    done(r, json_out, t("{n} 已整改,{v} 验证", "{n} closed, verified by {v}", n=r["number"], v=r["verified_by"]))
 
 
 @app.command()
@@ -275,7 +275,7 @@ def attach(number: Number, files: Annotated[List[str], typer.Argument(help="文�
     """附加照片等文件 / attach photos or scans to a complaint."""
     from tsms.operations import files as files_mod
 
-    r = files_mod.attach(_setup(db, lang), number, files, by)
+    r = files_mod.attach(open_ledger(db, lang), number, files, by)
     if json_out:
         return render.print_json(r)
     for f in r:

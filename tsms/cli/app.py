@@ -75,7 +75,7 @@ At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it 
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
 Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001")]
 
-_STATE: dict = {"db": None}
+STATE: dict = {"db": None}
 
 
 def _print_version(value: bool):
@@ -95,7 +95,7 @@ def _root(
 ):
     if lang:
         set_lang(lang)
-    _STATE["db"] = db
+    STATE["db"] = db
 
 
 def _store_ready() -> None:
@@ -103,7 +103,7 @@ def _store_ready() -> None:
     allocated out of the collector's way and turn the collector back on (main() paused it)."""
     import tsms.store.engine  # noqa: F401
 
-    if _STATE.pop("gc_paused", False):
+    if STATE.pop("gc_paused", False):
         gc.freeze()
         gc.enable()
 
@@ -113,27 +113,27 @@ def ledger_path(db: Optional[str]):
     _store_ready()
     from tsms.store import engine
 
-    return engine.resolve_path(db or _STATE["db"])
+    return engine.resolve_path(db or STATE["db"])
 
 
-def _setup(db: Optional[str], lang: Optional[str]):
+def open_ledger(db: Optional[str], lang: Optional[str]):
     """Apply per-command --lang and open the ledger named by --db / TSMS_DB / default."""
     if lang:
         set_lang(lang)
     _store_ready()
     from tsms.store import engine
 
-    return engine.open_existing(db or _STATE["db"])
+    return engine.open_existing(db or STATE["db"])
 
 
-def _done(result: dict, as_json: bool, text: str) -> None:
+def done(result: dict, as_json: bool, text: str) -> None:
     if as_json:
         render.print_json(result)
     else:
         render.line(text)
 
 
-def _due_text(result: dict, key: str, zh: str, en: str) -> str:
+def due_text(result: dict, key: str, zh: str, en: str) -> str:
     if not result.get(key):
         return ""
     mark = t("(暂定)", " (provisional)") if result.get("provisional") else ""

@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import At, By, Db, Json, Lang, Number, _done, _due_text, _setup, app
+from tsms.cli.app import At, By, Db, Json, Lang, Number, done, due_text, open_ledger, app
 from tsms.errors import TsmsError
 from tsms.vocab import (
     Category,
@@ -40,9 +40,9 @@ def log(
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记投诉,输出编号 / log a complaint; prints its number."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    result = lifecycle.log(_setup(db, lang), project=project, channel=channel, category=category, urgency=urgency,
+    result = complaints.log(open_ledger(db, lang), project=project, channel=channel, category=category, urgency=urgency,
                            content=content, complainant=complainant, org=org, contact=contact, address=address,
                            note=note, serious=serious, at=at, occurred_at=occurred_at, by=by)
     if json_out:
@@ -59,10 +59,10 @@ def accept(number: Number, dept: Annotated[Optional[str], typer.Option("--dept",
            opinion: Annotated[Optional[str], typer.Option("--opinion", help="受理意见")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """受理 / accept a complaint."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.accept(_setup(db, lang), number, dept=dept, opinion=opinion, at=at, by=by)
-    _done(r, json_out, t("{n} 已受理", "{n} accepted", n=r["number"]) + _due_text(r, "resolve_due", "处理期限", "resolve"))
+    r = complaints.accept(open_ledger(db, lang), number, dept=dept, opinion=opinion, at=at, by=by)
+    done(r, json_out, t("{n} 已受理", "{n} accepted", n=r["number"]) + due_text(r, "resolve_due", "处理期限", "resolve"))
 
 
 @app.command()
@@ -70,10 +70,10 @@ def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help=
            advice: Annotated[Optional[str], typer.Option("--advice", help="告知投诉人反映情况的渠道 / where else to turn")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """不予受理 / reject a complaint, with the reason."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.reject(_setup(db, lang), number, reason=reason, advice=advice, at=at, by=by)
-    _done(r, json_out, t("{n} 不予受理", "{n} rejected", n=r["number"]) + _due_text(r, "reply_due", "回复期限", "answer referrer"))
+    r = complaints.reject(open_ledger(db, lang), number, reason=reason, advice=advice, at=at, by=by)
+    done(r, json_out, t("{n} 不予受理", "{n} rejected", n=r["number"]) + due_text(r, "reply_due", "回复期限", "answer referrer"))
 
 
 @app.command()
@@ -82,11 +82,11 @@ def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理�
            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """派单(未受理的同时受理) / assign; accepts it too when still received."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.assign(_setup(db, lang), number, to=to, dept=dept, opinion=opinion, at=at, by=by)
-    _done(r, json_out, t("{n} 已派给 {a}({d})", "{n} assigned to {a} ({d})", n=r["number"], a=r["assignee"],
-                         d=r["department"]) + _due_text(r, "resolve_due", "处理期限", "resolve"))
+    r = complaints.assign(open_ledger(db, lang), number, to=to, dept=dept, opinion=opinion, at=at, by=by)
+    done(r, json_out, t("{n} 已派给 {a}({d})", "{n} assigned to {a} ({d})", n=r["number"], a=r["assignee"],
+                         d=r["department"]) + due_text(r, "resolve_due", "处理期限", "resolve"))
 
 
 @app.command()
@@ -95,10 +95,10 @@ def resolve(number: Number, result: Annotated[str, typer.Option("--result", help
             head: Annotated[Optional[str], typer.Option("--head", help="处理部门负责人")] = None,
             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """处理完毕 / record the result."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.resolve(_setup(db, lang), number, result=result, opinion=opinion, head=head, at=at, by=by)
-    _done(r, json_out, t("{n} 处理完毕", "{n} resolved", n=r["number"]) + _due_text(r, "revisit_due", "回访期限", "revisit"))
+    r = complaints.resolve(open_ledger(db, lang), number, result=result, opinion=opinion, head=head, at=at, by=by)
+    done(r, json_out, t("{n} 处理完毕", "{n} resolved", n=r["number"]) + due_text(r, "revisit_due", "回访期限", "revisit"))
 
 
 @app.command()
@@ -119,24 +119,24 @@ def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (
     if number is None:
         from tsms.operations import plan
 
-        r = plan.quality_revisit(_setup(db, lang), plan_item=plan_item, project=project, method=method,
+        r = plan.quality_revisit(open_ledger(db, lang), plan_item=plan_item, project=project, method=method,
                                  satisfaction=satisfaction, scores=scores, found=found, signed_by=signed_by, met=met,
                                  visitors=visitors, note=note, owner=owner, at=at, by=by)
         text = t("已记录 {p} 的回访", "revisit of {p} recorded", p=r["project"])
         if r.get("rectification"):
             text += t(";整改项 {n},期限 {d}", "; rectification {n} due {d}", n=r["rectification"]["number"],
                       d=r["rectification"]["due"])
-        return _done(r, json_out, text)
+        return done(r, json_out, text)
     if satisfaction is None:
         raise TsmsError(t("投诉回访需要 --satisfaction", "a complaint's revisit needs --satisfaction"))
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.revisit(_setup(db, lang), number, method=method, satisfaction=satisfaction, met=met, note=note,
+    r = complaints.revisit(open_ledger(db, lang), number, method=method, satisfaction=satisfaction, met=met, note=note,
                           at=at, by=by)
     text = t("{n} 已回访,状态:{s}", "{n} revisited; now {s}", n=r["number"], s=Status(r["status"]).label)
     if not r["on_time"]:
         text += t("(超过回访期限)", " (after its deadline)")
-    _done(r, json_out, text + _due_text(r, "resolve_due", "重新处理期限", "resolve again"))
+    done(r, json_out, text + due_text(r, "resolve_due", "重新处理期限", "resolve again"))
 
 
 @app.command()
@@ -144,29 +144,29 @@ def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", h
              note: Annotated[Optional[str], typer.Option("--note")] = None,
              at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """重大投诉立即上报 / escalate a serious complaint."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.escalate(_setup(db, lang), number, to=to, note=note, at=at, by=by)
-    _done(r, json_out, t("{n} 已上报 {to}", "{n} escalated to {to}", n=r["number"], to=r["escalated_to"]))
+    r = complaints.escalate(open_ledger(db, lang), number, to=to, note=note, at=at, by=by)
+    done(r, json_out, t("{n} 已上报 {to}", "{n} escalated to {to}", n=r["number"], to=r["escalated_to"]))
 
 
 @app.command()
 def reply(number: Number, text: Annotated[str, typer.Option("--text", help="回复内容")],
           at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """将处理结果回复转办的职能部门 / answer the referring department."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.reply(_setup(db, lang), number, text=text, at=at, by=by)
-    _done(r, json_out, t("{n} 已回复职能部门", "{n}: referring department answered", n=r["number"]))
+    r = complaints.reply(open_ledger(db, lang), number, text=text, at=at, by=by)
+    done(r, json_out, t("{n} 已回复职能部门", "{n}: referring department answered", n=r["number"]))
 
 
 @app.command()
 def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """归档 / archive a closed or rejected complaint."""
-    from tsms.operations import complaints as lifecycle
+    from tsms.operations import complaints
 
-    r = lifecycle.archive(_setup(db, lang), number, at=at, by=by)
-    _done(r, json_out, t("{n} 已归档", "{n} archived", n=r["number"]))
+    r = complaints.archive(open_ledger(db, lang), number, at=at, by=by)
+    done(r, json_out, t("{n} 已归档", "{n} archived", n=r["number"]))
 
 
 # ---------------------------------------------------------------- reading
@@ -178,17 +178,17 @@ def show(number: Number,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
          db: Db = None, lang: Lang = None, json_out: Json = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
-    c = queries.show(ledger_file, number)
+    ledger_file = open_ledger(db, lang)
+    c = complaint_queries.show(ledger_file, number)
     if xlsx:
         from tsms.queries.site import site_name
         from tsms.render import xlsx as xlsx_mod
 
         out = xlsx_mod.complaint_form(c, site_name(ledger_file), xlsx, with_contacts=with_contacts)
-        return _done({"number": c["number"], "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+        return done({"number": c["number"], "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
     if json_out:
         return render.print_json(c)
     views.complaint(c)
@@ -207,11 +207,11 @@ def list_(
 ):
     """投诉列表,新的在前 / complaints, newest first."""
     from tsms import clock
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
-    rows, total = queries.list_complaints(
-        _setup(db, lang), status=status, project=project, category=category,
+    rows, total = complaint_queries.list_complaints(
+        open_ledger(db, lang), status=status, project=project, category=category,
         since=clock.parse_date(since, "--since") if since else None,
         until=clock.parse_date(until, "--until") if until else None, search=search, limit=limit)
     if json_out:
@@ -222,10 +222,10 @@ def list_(
 @app.command()
 def history(number: Number, db: Db = None, lang: Lang = None, json_out: Json = False):
     """操作记录:何时、何人、何事 / every event: when, who, what."""
-    from tsms.queries import complaints as queries
+    from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
-    events = queries.history(_setup(db, lang), number)
+    events = complaint_queries.history(open_ledger(db, lang), number)
     if json_out:
         return render.print_json(events)
     from tsms.checks import normalise_number

@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import By, Db, Json, Lang, _setup, app
+from tsms.cli.app import By, Db, Json, Lang, open_ledger, app
 from tsms.errors import TsmsError
 from tsms.vocab import (
     Category,
@@ -39,7 +39,7 @@ def report(
     from tsms.queries import reports
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     p = reports.period(month, year, start, end, today)
     if xlsx:
@@ -71,7 +71,7 @@ def overdue(
     from tsms.queries import obligations as queries
     from tsms.render import views
 
-    ledger_file = _setup(db, lang)
+    ledger_file = open_ledger(db, lang)
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     items = queries.overdue(ledger_file, day, within)
     if json_out:
@@ -95,7 +95,7 @@ def import_(
 
     from tsms.operations import intake
 
-    r = intake.run(_setup(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
+    r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
     rejected = r.pop("rejected_rows", None)
     if rejected:
         from tsms.render import xlsx as xlsx_mod

@@ -27,14 +27,6 @@ NEXT = {"inspect": "notified", "repair": "inspected", "accept": "repaired"}
 ACTION_NAMES = {"inspect": ("查验", "inspect"), "repair": ("维修", "repair"), "accept": ("验收", "accept")}
 
 
-def completed_project(ctx: Context, code: str | None) -> Project:
-    project = ctx.project(code)
-    if project.completed_on is None:
-        raise TsmsError(t("工程 {c} 尚未竣工验收,不在保修期", "project {c} has not passed completion acceptance: no warranty yet",
-                          c=project.code))
-    return project
-
-
 def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content: str, location: str | None = None,
               complainant: str | None = None, contact: str | None = None, emergency: bool = False,
               at: str | None = None, by: str | None = None) -> dict:
@@ -44,7 +36,7 @@ def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content:
     received = happened_at(at, ledger.now())
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
-        proj = completed_project(ctx, project)
+        proj = ctx.completed_project(project)
         if received.date() < proj.completed_on:
             raise TsmsError(t("报修时间早于竣工验收日期 {d}", "the notice is before completion acceptance ({d})",
                               d=proj.completed_on))
@@ -136,7 +128,7 @@ def retention(ledger: engine.Ledger, code: str, action: str, at: str | None = No
     if action not in RETENTION_STEPS:
         raise TsmsError(t("用法:tsms retention 工程 [apply|verify|return]", "usage: tsms retention CODE [apply|verify|return]"))
     with writing(ledger, by) as ctx:
-        project = completed_project(ctx, code)
+        project = ctx.completed_project(code)
         if project.retention is None:
             raise TsmsError(t("工程 {c} 没有登记质保金(project add --retention)", "project {c} has no retention money recorded (--retention)",
                               c=project.code))

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from tsms import rules
 from tsms.errors import TsmsError
-from tsms.operations import complaints as lifecycle
-from tsms.operations import site as ledger
+from tsms.operations import complaints, site
 from tsms.store import engine as db
 from tsms.vocab import t
 
@@ -62,70 +61,70 @@ def _fill(path: Path, as_of: dt.date, now) -> None:
                 back -= 1
         return f"{d.isoformat()} {hm}"
 
-    ledger.init(path, "SH01", "上海某新建工程项目部", by="资料员小周", now=now)
+    site.init(path, "SH01", "上海某新建工程项目部", by="资料员小周", now=now)
     lg = db.open_existing(str(path), now)
-    ledger.mark_demo(lg)
+    site.mark_demo(lg)
     clerk = "资料员小周"
-    ledger.add_project(lg, "P01", "某某路新建工程", "building", clerk, manager="王工", phone="021-5555",
+    site.add_project(lg, "P01", "某某路新建工程", "building", clerk, manager="王工", phone="021-5555",
                        address="上海市某区某某路88号", client="某房地产开发有限公司", region="shanghai")
-    ledger.add_project(lg, "P02", "某路段市政道路改造工程", "municipal", clerk, manager="刘工", phone="021-6666",
+    site.add_project(lg, "P02", "某路段市政道路改造工程", "municipal", clerk, manager="刘工", phone="021-6666",
                        address="上海市某区某路", region="shanghai")
     for name, dept, role in [("王建国", "项目部", "leader"), ("李敏", "工程部", "deputy"), ("张三", "工程部", "member"),
                              ("赵四", "安全部", "member"), ("陈静", "综合办", "member")]:
-        ledger.add_staff(lg, name, dept, role, None, None, clerk)
+        site.add_staff(lg, name, dept, role, None, None, clerk)
 
     def log(project, channel, category, urgency, who, contact, address, content, at, **kw):
-        return lifecycle.log(lg, project=project, channel=channel, category=category, urgency=urgency,
+        return complaints.log(lg, project=project, channel=channel, category=category, urgency=urgency,
                              content=content, complainant=who, contact=contact, address=address, at=at,
                              by=clerk, **kw)["number"]
 
     # closed: night piling, revisited satisfied
     n = log("P01", "phone", "noise", "high", "李女士", "13812345678", "某小区3号楼",
             "夜间23点仍在打桩,噪声很大", day(14, "23:10"))
-    lifecycle.assign(lg, n, to="张三", at=day(13, "08:30"), by=clerk)
-    lifecycle.resolve(lg, n, result="已停止夜间打桩,调整作业时间至7:00-21:00", head="李敏", at=day(13, "15:00"), by="张三")
-    lifecycle.revisit(lg, n, method="phone", satisfaction="satisfied", at=day(12, "10:00"), by=clerk)
+    complaints.assign(lg, n, to="张三", at=day(13, "08:30"), by=clerk)
+    complaints.resolve(lg, n, result="已停止夜间打桩,调整作业时间至7:00-21:00", head="李敏", at=day(13, "15:00"), by="张三")
+    complaints.revisit(lg, n, method="phone", satisfaction="satisfied", at=day(12, "10:00"), by=clerk)
     # archived: dust, closed and filed
     n = log("P01", "visit", "dust", "normal", "王先生", "13900002222", "某某路90号底商",
             "土方车进出未冲洗,路面扬尘严重", day(13, "09:20"))
-    lifecycle.accept(lg, n, opinion="属实,受理", at=day(13, "09:40"), by="李敏")
-    lifecycle.assign(lg, n, to="赵四", opinion="增设洗车台,专人清扫", at=day(13, "10:00"), by="李敏")
-    lifecycle.resolve(lg, n, result="大门口增设洗车平台并安排保洁每日4次清扫", at=day(11, "16:00"), by="赵四")
-    lifecycle.revisit(lg, n, method="visit", satisfaction="basic", note="路面已改善", at=day(10, "11:00"), by=clerk)
-    lifecycle.archive(lg, n, at=day(9, "09:00"), by=clerk)
+    complaints.accept(lg, n, opinion="属实,受理", at=day(13, "09:40"), by="李敏")
+    complaints.assign(lg, n, to="赵四", opinion="增设洗车台,专人清扫", at=day(13, "10:00"), by="李敏")
+    complaints.resolve(lg, n, result="大门口增设洗车平台并安排保洁每日4次清扫", at=day(11, "16:00"), by="赵四")
+    complaints.revisit(lg, n, method="visit", satisfaction="basic", note="路面已改善", at=day(10, "11:00"), by=clerk)
+    complaints.archive(lg, n, at=day(9, "09:00"), by=clerk)
     # rejected: not this site's work
     n = log("P02", "phone", "other", "low", "孙先生", "13700003333", "某路与某路交叉口",
             "路灯不亮", day(10, "14:00"))
-    lifecycle.reject(lg, n, reason="路灯由市政照明管理所负责,不属本工地施工范围",
+    complaints.reject(lg, n, reason="路灯由市政照明管理所负责,不属本工地施工范围",
                      advice="可拨打12345热线或联系区市政照明管理所", at=day(10, "14:20"), by="陈静")
     # hotline: resolved, answered, revisited
     n = log("P02", "hotline", "traffic", "normal", "周女士", "13600004444", "某路公交站",
             "施工围挡占用公交站台,候车不便", day(9, "10:00"), org="12345市民服务热线")
-    lifecycle.assign(lg, n, to="李敏", at=day(9, "11:00"), by="王建国")
-    lifecycle.resolve(lg, n, result="围挡后退1.5米,设置临时候车区和指示牌", at=day(7, "17:00"), by="李敏")
-    lifecycle.reply(lg, n, text="已整改:围挡后退,设临时候车区", at=day(6, "09:00"), by="陈静")
-    lifecycle.revisit(lg, n, method="phone", satisfaction="satisfied", at=day(6, "10:30"), by=clerk)
+    complaints.assign(lg, n, to="李敏", at=day(9, "11:00"), by="王建国")
+    complaints.resolve(lg, n, result="围挡后退1.5米,设置临时候车区和指示牌", at=day(7, "17:00"), by="李敏")
+    complaints.reply(lg, n, text="已整改:围挡后退,设临时候车区", at=day(6, "09:00"), by="陈静")
+    complaints.revisit(lg, n, method="phone", satisfaction="satisfied", at=day(6, "10:30"), by=clerk)
     # reopened: unsatisfied revisit, handling again
     n = log("P01", "letter", "damage", "normal", "吴先生", "13500005555", "某小区5号楼402室",
             "打桩振动后客厅墙面出现裂缝", day(7, "09:00"))
-    lifecycle.assign(lg, n, to="张三", at=day(7, "11:00"), by=clerk)
-    lifecycle.resolve(lg, n, result="已上门查看并修补裂缝", at=day(4, "16:00"), by="张三")
-    lifecycle.revisit(lg, n, method="visit", satisfaction="unsatisfied", note="要求第三方鉴定",
+    complaints.assign(lg, n, to="张三", at=day(7, "11:00"), by=clerk)
+    complaints.resolve(lg, n, result="已上门查看并修补裂缝", at=day(4, "16:00"), by="张三")
+    complaints.revisit(lg, n, method="visit", satisfaction="unsatisfied", note="要求第三方鉴定",
                       at=day(3, "10:00"), by=clerk)
     # late revisit: resolved, follow-up not done in time
     n = log("P01", "phone", "waste", "normal", "郑阿姨", "13400006666", "某小区南门",
             "渣土车沿途撒落", day(8, "08:40"))
-    lifecycle.assign(lg, n, to="赵四", at=day(8, "09:30"), by=clerk)
-    lifecycle.resolve(lg, n, result="车辆加装密闭盖板,沿线清扫", at=day(5, "15:00"), by="赵四")
+    complaints.assign(lg, n, to="赵四", at=day(8, "09:30"), by=clerk)
+    complaints.resolve(lg, n, result="车辆加装密闭盖板,沿线清扫", at=day(5, "15:00"), by="赵四")
     # serious: escalated at once, in hand
     n = log("P01", "visit", "safety", "urgent", "物业钱经理", "021-88889999", "某小区北侧围墙",
             "塔吊吊物越过小区上空", day(1, "10:15"), serious=True, org="某小区物业")
-    lifecycle.escalate(lg, n, at=day(1, "10:30"), by="李敏")
-    lifecycle.assign(lg, n, to="赵四", opinion="立即调整塔吊回转限位", at=day(1, "10:40"), by="王建国")
+    complaints.escalate(lg, n, at=day(1, "10:30"), by="李敏")
+    complaints.assign(lg, n, to="赵四", opinion="立即调整塔吊回转限位", at=day(1, "10:40"), by="王建国")
     # accepted, waiting for a handler
     n = log("P02", "email", "drainage", "normal", "冯先生", "feng@example.com", "某路12弄",
             "施工排水堵塞弄堂下水道", day(1, "16:00"))
-    lifecycle.accept(lg, n, at=day(1, "16:30"), by="陈静")
+    complaints.accept(lg, n, at=day(1, "16:30"), by="陈静")
     # received this morning
     log("P01", "phone", "night_work", "normal", "褚女士", "13300007777", "某小区1号楼",
         "昨晚22点半还有混凝土泵车作业", day(0, "08:50"), occurred_at=day(1, "22:30"))

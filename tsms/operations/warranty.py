@@ -14,7 +14,7 @@ from tsms import rules
 from tsms.checks import clean
 from tsms.errors import TsmsError
 from tsms.store import engine
-from tsms.store.records import region_dict, warranty_item_dict
+from tsms.store.records import region_dict, season_of, statutory_item as statutory, warranty_item_dict
 from tsms.store.tables import Obligation, Project, Region, WarrantyItem
 from tsms.store.unit import Context, writing
 from tsms.vocab import WarrantyPart, t
@@ -22,27 +22,11 @@ from tsms.vocab import WarrantyPart, t
 ARTICLE = "《建设工程质量管理条例》第四十条"
 
 
-def season_of(region: Region | None, part: str) -> rules.Season | None:
-    if region is None:
-        return None
-    if part == "heating":
-        return rules.season_from(region.heating_start, region.heating_end)
-    return rules.season_from(region.cooling_start, region.cooling_end)
-
-
 def find_region(ctx: Context, text: str | None) -> Region | None:
     if not text:
         return None
     key = text.strip()
     return ctx.session.exec(select(Region).where((Region.code == key.lower()) | (Region.name == key))).first()
-
-
-def statutory(project: Project, part: str, region: Region | None) -> WarrantyItem:
-    """The item a part gets at completion acceptance, by 第四十条."""
-    years, seasons, expires, source = rules.statutory_term(part, project.completed_on, project.design_life,
-                                                           season_of(region, part))
-    return WarrantyItem(project_id=project.id, part=part, starts=project.completed_on, years=years, seasons=seasons,
-                        expires=expires, source=source)
 
 
 def create_items(ctx: Context, project: Project) -> list[WarrantyItem]:

@@ -17,6 +17,7 @@ from tsms.store.records import (
     plan_item_dict,
     rectification_dict,
     region_dict,
+    statutory_item,
     warranty_item_dict,
 )
 from tsms.store.tables import (
@@ -29,16 +30,8 @@ from tsms.store.tables import (
     Region,
     WarrantyItem,
 )
-from tsms.store.unit import Context, reading
+from tsms.store.unit import reading
 from tsms.vocab import WarrantyPart, t
-
-
-def _completed(ctx: Context, code: str | None) -> Project:
-    project = ctx.project(code)
-    if project.completed_on is None:
-        raise TsmsError(t("工程 {c} 尚未竣工验收,不在保修期", "project {c} has not passed completion acceptance: no warranty yet",
-                          c=project.code))
-    return project
 
 
 def warranty_items(ledger: engine.Ledger, code: str, as_of: dt.date | None = None) -> dict:
@@ -53,14 +46,7 @@ def warranty_items(ledger: engine.Ledger, code: str, as_of: dt.date | None = Non
                                 .order_by(WarrantyItem.id)).all()
         if not rows:  # completed before warranty items existed (an older ledger): computed, not written
             region = ctx.session.exec(select(Region).where(Region.code == (project.region or ""))).first()
-            rows = []
-            for part in WarrantyPart:
-                start, end = ((region.heating_start, region.heating_end) if part.value == "heating" else
-                              (region.cooling_start, region.cooling_end)) if region else (None, None)
-                years, seasons, expires, source = rules.statutory_term(
-                    part.value, project.completed_on, project.design_life, rules.season_from(start, end))
-                rows.append(WarrantyItem(project_id=project.id, part=part.value, starts=project.completed_on,
-                                         years=years, seasons=seasons, expires=expires, source=source))
+            rows = [statutory_item(project, part.value, region) for part in WarrantyPart]
         return {"project": project.code, "name": project.name, "completed_on": project.completed_on.isoformat(),
                 "region": project.region, "as_of": as_of.isoformat(),
                 "items": [warranty_item_dict(i, as_of) for i in rows]}
@@ -99,7 +85,7 @@ def retention(ledger: engine.Ledger, code: str) -> dict:
     """The retention money of a project: amount, defect liability period and the steps of
     its return (建质〔2017〕138号)."""
     with reading(ledger) as ctx:
-        project = _completed(ctx, code)
+        project = ctx.completed_project(code)
         if project.retention is None:
             raise TsmsError(t("工程 {c} 没有登记质保金(project add --retention)", "project {c} has no retention money recorded (--retention)",
                               c=project.code))

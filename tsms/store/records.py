@@ -72,6 +72,27 @@ def warranty_item_dict(item: WarrantyItem, as_of) -> dict:
             "status": warranty_status(item, as_of), "source": item.source, "note": item.note}
 
 
+def season_of(region: Region | None, part: str):
+    """The region's heating (or cooling) period for a part, or None when it has none."""
+    from tsms import rules
+
+    if region is None:
+        return None
+    if part == "heating":
+        return rules.season_from(region.heating_start, region.heating_end)
+    return rules.season_from(region.cooling_start, region.cooling_end)
+
+
+def statutory_item(project: Project, part: str, region: Region | None) -> WarrantyItem:
+    """The item a part gets at completion acceptance, by 第四十条 (not added to any session)."""
+    from tsms import rules
+
+    years, seasons, expires, source = rules.statutory_term(part, project.completed_on, project.design_life,
+                                                           season_of(region, part))
+    return WarrantyItem(project_id=project.id, part=part, starts=project.completed_on, years=years, seasons=seasons,
+                        expires=expires, source=source)
+
+
 def region_dict(r: Region) -> dict:
     return {"code": r.code, "name": r.name,
             "heating": f"{r.heating_start}:{r.heating_end}" if r.heating_start else None,

@@ -236,6 +236,14 @@ class Context:
             )
         return row
 
+    def completed_project(self, code: str | None) -> Project:
+        """A project past completion acceptance (a warranty, claims and retention money)."""
+        project = self.project(code)
+        if project.completed_on is None:
+            raise TsmsError(t("工程 {c} 尚未竣工验收,不在保修期", "project {c} has not passed completion acceptance: no warranty yet",
+                              c=project.code))
+        return project
+
     def _project_codes(self) -> str:
         codes = self.session.exec(select(Project.code).order_by(Project.code).limit(20)).all()
         return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
