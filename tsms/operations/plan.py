@@ -137,9 +137,13 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
         leaders = _leaders(session)
         existing = {(i.project_id, i.kind, i.part): i for i in
                     session.exec(select(PlanItem).where(PlanItem.year == year)).all()}
+        owed = defaultdict(list)  # the existing items' obligations, read at once
+        for row in session.exec(select(Obligation).join(PlanItem, PlanItem.id == Obligation.plan_item_id)
+                                .where(PlanItem.year == year)):
+            owed[row.plan_item_id].append(row)
         wanted = set()
         settings = ctx.settings
-        added = updated = 0
+        new, updated = [], 0
         for project in projects:
             for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
                                 today, settings):
@@ -150,39 +154,41 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
                     continue
                 staff = leaders.get(project.id) or leaders.get(None)
                 if item is None:
-                    item = PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
-                                    method=c["method"], date=c["date"], staff=staff, note=c["note"])
-                    session.add(item)
-                    session.flush()
-                    _oblige_item(ctx, item)
-                    added += 1
+                    new.append(PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
+                                        method=c["method"], date=c["date"], staff=staff, note=c["note"]))
                 elif (item.date, item.method, item.staff) != (c["date"], c["method"], staff):
                     item.date, item.method, item.staff = c["date"], c["method"], staff
                     session.add(item)
-                    _reschedule_item(ctx, item)
+                    _reschedule_item(ctx, item, owed[item.id])
                     updated += 1
+        session.add_all(new)
+        session.flush()  # once: the new items' ids for their obligations
+        ctx.oblige_many([owed for item in new for owed in _item_obligations(item)])
+        added = len(new)
         removed = 0
         for key, item in existing.items():
             if key not in wanted and not (item.done_at or item.edited or item.notified_at):
-                for row in session.exec(select(Obligation).where(Obligation.plan_item_id == item.id)):
+                for row in owed[item.id]:
                     session.delete(row)
                 session.delete(item)
                 removed += 1
         ctx.event("plan.draft", at, details={"year": year, "added": added, "updated": updated, "removed": removed})
 
 
-def _oblige_item(ctx: Context, item: PlanItem) -> None:
+def _item_obligations(item: PlanItem) -> list[tuple[str, dt.date, dict]]:
     """A planned revisit owes the client's notice 20 days ahead and the visit on its day; a
     first revisit after completion is already owed by the project (on_completion)."""
-    ctx.oblige("notice", item.date, holder=item.staff, project_id=item.project_id, plan_item_id=item.id)
-    if item.kind != "first":
-        ctx.oblige("planned_revisit", item.date, holder=item.staff, project_id=item.project_id, plan_item_id=item.id)
+    columns = {"holder": item.staff, "project_id": item.project_id, "plan_item_id": item.id}
+    kinds = ("notice",) if item.kind == "first" else ("notice", "planned_revisit")
+    return [(kind, item.date, columns) for kind in kinds]
 
 
-def _reschedule_item(ctx: Context, item: PlanItem) -> None:
-    for row in ctx.open_obligations(plan_item_id=item.id).values():
-        row.holder = item.staff
-        ctx.reschedule(row, item.date)
+def _reschedule_item(ctx: Context, item: PlanItem, rows: list[Obligation] | None = None) -> None:
+    """The item moved (or changed hands): its open obligations follow."""
+    for row in ctx.open_obligations(plan_item_id=item.id).values() if rows is None else rows:
+        if row.met_at is None:
+            row.holder = item.staff
+            ctx.reschedule(row, item.date)
 
 
 def _leaders(session) -> dict:

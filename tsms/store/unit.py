@@ -158,6 +158,23 @@ class Context:
         self.session.add(row)
         return row
 
+    def oblige_many(self, wanted: list[tuple[str, dt.date, dict]]) -> int:
+        """:meth:`oblige` for many at once (a plan's items): (kind, starts, the other columns),
+        inserted in one statement without building an object for each."""
+        from sqlalchemy import insert
+
+        cal, settings = self.calendar, self.settings
+        rows = []
+        for kind, starts, columns in wanted:
+            d = rules.obligation_deadline(kind, starts, columns.get("basis", ""), cal, settings)
+            rows.append({"kind": kind, "starts": starts, "due": d.due, "provisional": d.provisional,
+                         "basis": "", "holder": None, "complaint_id": None, "claim_id": None,
+                         "rectification_id": None, "plan_item_id": None, "plan_year": None, "project_id": None,
+                         "met_at": None, **columns})
+        if rows:
+            self.session.execute(insert(Obligation), rows)
+        return len(rows)
+
     def open_obligations(self, *kinds: str, **subject) -> dict[str, Obligation]:
         """The open obligations of one subject (of these kinds, or all), by kind."""
         query = select(Obligation).where(Obligation.met_at.is_(None))
