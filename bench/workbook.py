@@ -95,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     scale.OUT.mkdir(exist_ok=True)
     path = scale.OUT / f"ledger-{args.size}.sqlite3"
-    if not path.exists() or scale._version(path) != scale.db.SCHEMA_VERSION:
+    if not path.exists() or scale._version(path) != scale.SCHEMA_VERSION:
         t0 = time.perf_counter()
         scale.build(path, args.size)
         print(f"built {args.size:,} complaints in {time.perf_counter() - t0:.0f} s")

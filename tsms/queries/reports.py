@@ -32,16 +32,17 @@ from sqlmodel import select
 
 from tsms import clock, rules
 from tsms.errors import TsmsError
-from tsms.fields import COMPLAINT_FIELDS
+from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.queries.obligations import late as late_items
 from tsms.store import engine
 from tsms.store.tables import Claim, Complaint, Obligation, PlanItem, Project, Revisit
 from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
 
-# every field of the complaint (tsms.fields), for the workbook's 投诉台账
-LEDGER_COLUMNS = tuple(getattr(Project if f.source == "project" else Complaint, f.column) for f in COMPLAINT_FIELDS)
-LEDGER_KEYS = tuple(f.key for f in COMPLAINT_FIELDS)
+# the complaint's fields (tsms.fields) that the workbook's 投诉台账 shows
+LEDGER_KEYS = tuple(dict.fromkeys(key for keys, _ in LEDGER_SHEET for key in keys))
+LEDGER_COLUMNS = tuple(getattr(Project if BY_KEY[k].source == "project" else Complaint, BY_KEY[k].column)
+                       for k in LEDGER_KEYS)
 
 
 @dataclass(frozen=True)

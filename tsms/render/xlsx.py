@@ -164,25 +164,31 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     shown = {"channel": channel, "category": category, "urgency": urgency, "status": status, "satisfaction": answer}
     masked = {"contact": contact, "address": address}
 
-    def cell(ws, keys, c):
-        """A complaint's cell in the ledger sheet, by the kind of its field (tsms.fields)."""
-        key = next((k for k in keys if c[k] not in (None, "")), keys[0])
-        f, value = BY_KEY[key], c[key]
+    def writer(keys, ws):
+        """The ledger sheet's cell for a column, by the kind of its field (tsms.fields); built
+        once per column, called once per cell."""
+        f = BY_KEY[keys[0]]
+        get = (lambda c: c[keys[0]]) if len(keys) == 1 else (lambda c: next((c[k] for k in keys if c[k]), None))
         if f.kind == "time":
-            return date_cell(ws, value)
+            return lambda c: date_cell(ws, get(c))
         if f.kind == "bool":
-            return "是" if value else ""
+            return lambda c: "是" if get(c) else ""
         if f.kind in shown:
-            return shown[f.kind].get(value)
-        if f.kind == "int" or key == "number":
-            return value
-        return text_cell(ws, masked[key](value) if key in masked else value)
+            labels = shown[f.kind]
+            return lambda c: labels.get(get(c))
+        if f.kind == "int" or f.key == "number":
+            return get
+        if f.key in masked:
+            mask = masked[f.key]
+            return lambda c: text_cell(ws, mask(get(c)))
+        return lambda c: text_cell(ws, get(c))
 
     ws = _sheet(wb, "投诉台账", f"{site} 涉民投诉台账 {label}", LEDGER_HEADERS, fit_width=False)
+    writers = [writer(keys, ws) for keys, _ in LEDGER_SHEET]
     total = report["complaints"]["received"]
     bar = _progress(progress, total)
     for i, c in enumerate(source.complaints()):
-        ws.append([cell(ws, keys, c) for keys, _ in LEDGER_SHEET])
+        ws.append([write(c) for write in writers])
         if bar and i % 500 == 0:
             bar[0].update(bar[1], completed=i)
 
