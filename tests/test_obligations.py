@@ -179,3 +179,51 @@ def test_reading_commands_answer_on_a_read_only_ledger(settled):
             assert r.stdout.strip()
     finally:
         os.chmod(ledger, 0o644)
+
+
+# tests/data/ledger-v5.sqlite3 was made by tsms at schema v5 (the release before obligations):
+# complaints in several states, two warranty claims, two rectifications, the approved 2027
+# plan with one client notified, retention money applied for. What that tsms answered:
+V5_OVERDUE = {
+    "2026-06-01": [("accept", "SH05-2026-00001", "2026-05-20"), ("resolve", "SH05-2026-00002", "2026-05-26"),
+                   ("revisit", "SH05-2026-00003", "2026-05-27"), ("reply", "SH05-2026-00003", "2026-05-29")],
+    "2027-07-20": [("accept", "SH05-2026-00001", "2026-05-20"), ("resolve", "SH05-2026-00002", "2026-05-26"),
+                   ("revisit", "SH05-2026-00003", "2026-05-27"), ("reply", "SH05-2026-00003", "2026-05-29"),
+                   ("claim", "P02-2026-W001", "2026-06-01"), ("retention_verify", "P02", "2026-07-14"),
+                   ("rectification", "P02-ZG2026-001", "2026-11-30"), ("planned_revisit", "2027-3", "2027-02-13"),
+                   ("notice", "2027-4", "2027-05-11"), ("notice", "2027-2", "2027-05-26"),
+                   ("planned_revisit", "2027-4", "2027-05-31"), ("notice", "2027-1", "2027-06-10"),
+                   ("planned_revisit", "2027-2", "2027-06-15"), ("planned_revisit", "2027-1", "2027-06-30")],
+}
+
+
+def test_v5_ledger_migrates_every_deadline_into_obligations(env):
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v5.sqlite3", env / "ledger.sqlite3")
+    con = sqlite3.connect(env / "ledger.sqlite3")
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 5
+    steps = con.execute("SELECT id, complaint_id, kind, starts, due, provisional, done_at FROM deadline ORDER BY id").fetchall()
+    con.close()
+    tsms("list")  # opening it migrates
+    con = sqlite3.connect(env / "ledger.sqlite3")
+    moved = con.execute("SELECT id, complaint_id, kind, starts, due, provisional, met_at FROM obligation "
+                        "WHERE complaint_id IS NOT NULL ORDER BY id").fetchall()
+    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    con.close()
+    assert moved == steps and "deadline" not in tables
+    for as_of, expected in V5_OVERDUE.items():
+        items = json.loads(tsms("overdue", "--as-of", as_of, "--json", ok=False).stdout)
+        assert [(i["kind"], i["number"], i["due"]) for i in items] == expected, as_of
+    assert [(c["number"], c["inspect_due"]) for c in tsms_json("claim", "list")] == [
+        ("P02-2026-W001", "2026-06-01"), ("P02-2026-W002", "2026-05-26")]
+    assert [(r["number"], r["due"]) for r in tsms_json("rectify", "list")] == [
+        ("P01-ZG2026-001", "2026-06-01"), ("P02-ZG2026-001", "2026-11-30")]
+    plan = tsms_json("plan", "2027")
+    assert [(i["id"], i["date"], i["notify_by"]) for i in plan["items"]] == [
+        (3, "2027-02-13", "2027-01-24"), (4, "2027-05-31", "2027-05-11"), (2, "2027-06-15", "2027-05-26"),
+        (1, "2027-06-30", "2027-06-10")]
+    assert tsms_json("retention", "P02")["verify_due"] == "2026-07-14"
+    assert tsms("check").exit_code == 0
+    # and the migrated ledger goes on: the rectification closes, its obligation with it
+    tsms("rectify", "P02-ZG2026-001", "--result", "已修复", "--verified-by", "刘工", "--at", "2026-11-20 10:00")
+    late = json.loads(tsms("overdue", "--as-of", "2027-07-20", "--json", ok=False).stdout)
+    assert "rectification" not in {i["kind"] for i in late}
