@@ -1,6 +1,6 @@
 """The clerk's commands: a complaint from the call to the follow-up visit, and finding it again."""
 
-from typing import List, Optional
+from typing import Optional
 
 import typer
 from typing_extensions import Annotated
@@ -8,18 +8,7 @@ from typing_extensions import Annotated
 from tsms import render
 from tsms.cli.app import At, By, Db, Json, Lang, Number, done, due_text, open_ledger, app
 from tsms.errors import TsmsError
-from tsms.vocab import (
-    Category,
-    Channel,
-    ProjectKind,
-    RevisitMethod,
-    Role,
-    Satisfaction,
-    Status,
-    Urgency,
-    set_lang,
-    t,
-)
+from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
 
 @app.command()

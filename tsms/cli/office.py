@@ -1,6 +1,6 @@
 """What head office and cron read: the measures and the monthly workbook, what is late, imports of old ledgers."""
 
-from typing import List, Optional
+from typing import Optional
 
 import typer
 from typing_extensions import Annotated
@@ -8,18 +8,7 @@ from typing_extensions import Annotated
 from tsms import render
 from tsms.cli.app import By, Db, Json, Lang, open_ledger, app
 from tsms.errors import TsmsError
-from tsms.vocab import (
-    Category,
-    Channel,
-    ProjectKind,
-    RevisitMethod,
-    Role,
-    Satisfaction,
-    Status,
-    Urgency,
-    set_lang,
-    t,
-)
+from tsms.vocab import t
 
 
 @app.command()

@@ -18,7 +18,7 @@ from tsms.operations import warranty
 from tsms.store import engine
 from tsms.store.records import project_dict
 from tsms.store.tables import CalendarDay, CalendarYear, Project, Staff
-from tsms.store.unit import Context, writing
+from tsms.store.unit import writing
 from tsms.vocab import ProjectKind, Role, t
 
 SITE_CODE = re.compile(r"^[A-Za-z0-9]{1,12}$")

@@ -1,5 +1,5 @@
-"""The ledger's tables. The schema itself is created by the migrations in db.py; a test
-checks that these classes and the migrated schema agree column for column.
+"""The ledger's tables. The schema itself is created by the migrations in tsms.store.schema;
+tests/test_design.py checks that these classes and the migrated schema agree column for column.
 
 Enumerated columns hold the English code names of tsms.vocab; times are China Standard
 Time without an offset (the ledger keeps one zone); deadlines are dates.
@@ -14,17 +14,7 @@ from pydantic import ConfigDict
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from tsms.vocab import (  # noqa: F401  (re-exported: "tables and enums")
-    Category,
-    Channel,
-    ProjectKind,
-    RevisitMethod,
-    Role,
-    Satisfaction,
-    Status,
-    StepKind,
-    Urgency,
-)
+from tsms.vocab import ProjectKind, Role, Status
 
 
 def moment(required: bool = False):
