@@ -227,3 +227,46 @@ def test_v5_ledger_migrates_every_deadline_into_obligations(env):
     tsms("rectify", "P02-ZG2026-001", "--result", "已修复", "--verified-by", "刘工", "--at", "2026-11-20 10:00")
     late = json.loads(tsms("overdue", "--as-of", "2027-07-20", "--json", ok=False).stdout)
     assert "rectification" not in {i["kind"] for i in late}
+
+
+def _plans(as_of):
+    items = json.loads(tsms("overdue", "--as-of", as_of, "--json", ok=False).stdout)
+    return [(i["number"], i["days_late"]) for i in items if i["kind"] == "plan"]
+
+
+def test_the_plan_is_owed_every_year_and_never_for_a_year_before_the_ledger(site):
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2026-11-10")  # entered 2026-11-23
+    tsms("plan", "2026")  # the year running: drafted on request, but it was never owed
+    assert _plans("2026-11-24") == []
+    assert tsms("plan", "2020", ok=False).exit_code == 2  # a past year gets no plan
+    assert _plans("2027-01-05") == [("plan-2027", 5)]
+    # never approved: each year's plan is owed in its turn; a year over, its plan lapses
+    assert _plans("2028-01-05") == [("plan-2028", 5)]
+    assert _plans("2029-01-05") == [("plan-2029", 5)]
+
+
+def test_approving_meets_the_plan(site, monkeypatch):
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2026-11-10")
+    _at(monkeypatch, "2026-12-20 09:00")
+    tsms("plan", "2027")
+    tsms("plan", "2027", "--approve", "--by", "总经理")
+    assert _plans("2027-01-05") == []
+    _at(monkeypatch, "2027-03-01 09:00")
+    tsms("log", "--project", "P01", "--category", "noise", "--content", "噪声")  # any write keeps next years owed
+    assert _plans("2028-01-05") == [("plan-2028", 5)]
+
+
+def test_a_revisit_made_before_completion_was_typed_meets_the_first_revisit(site):
+    tsms("revisit", "--project", "P01", "--method", "visit", "--satisfaction", "satisfied", "--at", "2026-11-20 10:00")
+    tsms("project", "complete", "P01", "2026-11-16")
+    items = json.loads(tsms("overdue", "--as-of", "2026-12-31", "--json", ok=False).stdout)
+    assert not any(i["kind"] == "first_revisit" for i in items)
+
+
+@pytest.mark.parametrize("day", ["0001-01-05", "2026-06-01", "2028-01-01"])
+def test_plan_edit_date_stays_in_the_plans_year(site, monkeypatch, day):
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2025-06-30")
+    _at(monkeypatch, "2026-12-10 09:00")
+    item = tsms_json("plan", "2027")["items"][0]["id"]
+    r = tsms("plan", "2027", "--edit", item, "--date", day, ok=False)
+    assert r.exit_code == 2 and "2027" in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -40,7 +40,6 @@ def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content:
         if received.date() < proj.completed_on:
             raise TsmsError(t("报修时间早于竣工验收日期 {d}", "the notice is before completion acceptance ({d})",
                               d=proj.completed_on))
-        ctx.ensure_fresh_calendar(received)
         item = session.exec(select(WarrantyItem).where(WarrantyItem.project_id == proj.id,
                                                        WarrantyItem.part == part_value)).first()
         in_warranty = item is None or item.expires is None or received.date() <= item.expires

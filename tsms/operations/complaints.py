@@ -158,7 +158,6 @@ def log(
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
         site = ctx.site
-        ctx.ensure_fresh_calendar(received)
         proj = ctx.project(project)
         night = values["category"] in {c.value for c in NIGHT_CATEGORIES} and rules.is_night_time(
             occurred or received, ctx.settings
@@ -210,7 +209,6 @@ def accept(ledger: engine.Ledger, number: str, *, dept: str | None = None, opini
     with _acting(ledger, number, "accept", by) as (ctx, c):
         session = ctx.session
         when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
-        ctx.ensure_fresh_calendar(when)
         due = _accept_into(ctx, c, when, dept, opinion)
         session.add(c)
         ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due})
@@ -224,7 +222,6 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
     with _acting(ledger, number, "reject", by) as (ctx, c):
         session, who = ctx.session, ctx.who
         when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
-        ctx.ensure_fresh_calendar(when)
         c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
         c.accept_person = who
         c.accept_dept = _dept_of(ctx, who)
@@ -252,7 +249,6 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
         member_dept = _dept_of(ctx, to)
         previous = c.assigned_at or c.accepted_at or c.received_at
         when = happened_at(at, ctx.now(), previous, t("上一步", "previous step"))
-        ctx.ensure_fresh_calendar(when)
         due = {}
         if c.status == Status.received.value:
             due = _accept_into(ctx, c, when, None, None)
@@ -276,7 +272,6 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
     with _acting(ledger, number, "resolve", by) as (ctx, c):
         session = ctx.session
         when = happened_at(at, ctx.now(), c.assigned_at, t("派单", "assigned"))
-        ctx.ensure_fresh_calendar(when)
         resolve_step = _finish(ctx, c, "resolve", when)
         c.result, c.resolved_at, c.status = result, when, Status.resolved.value
         if opinion:
@@ -303,7 +298,6 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
     with _acting(ledger, number, "revisit", by) as (ctx, c):
         session, who = ctx.session, ctx.who
         when = happened_at(at, ctx.now(), c.resolved_at, t("处理完毕", "resolved"))
-        ctx.ensure_fresh_calendar(when)
         step = _finish(ctx, c, "revisit", when)
         on_time = step is None or not rules.is_late(step.due, when.date())
         session.add(Revisit(complaint_id=c.id, at=when, method=method_value, satisfaction=answer.value,
@@ -338,7 +332,6 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
         when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
-        ctx.ensure_fresh_calendar(when)
         if to is None:
             to = session.exec(select(Staff.name).where(Staff.role == Role.leader.value).order_by(Staff.id)).first()
             if to is None:

@@ -19,7 +19,6 @@ from sqlmodel import select
 from tsms import clock, rules
 from tsms.checks import LONG, clean, happened_at, normalise_number
 from tsms.errors import TsmsError
-from tsms.operations.warranty import owe_plan
 from tsms.store import engine
 from tsms.store.records import plan_item_dict, rectification_dict
 from tsms.store.tables import (
@@ -119,15 +118,17 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
                               y=year, b=plan.approved_by))
         at = ctx.now()
         today = at.date()
+        if year < today.year and plan is None:
+            raise TsmsError(t("{y} 年已过去,不再编制回访计划;可编制 {a} 年或以后的", "{y} is past: no plan is drafted for it; "
+                              "plans are drafted for {a} or later", y=year, a=today.year))
         if plan is None:
             plan = Plan(year=year, drafted_at=at, drafted_by=who)
         else:
             plan.drafted_at, plan.drafted_by, plan.approved_at, plan.approved_by = at, who, None, None
         session.add(plan)
         session.flush()
-        owe_plan(ctx, year)
         for row in session.exec(select(Obligation).where(Obligation.kind == "plan", Obligation.plan_year == year)):
-            row.met_at = None  # approval is owed (again)
+            row.met_at = None  # when the plan is owed, its approval is owed (again)
             session.add(row)
         projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
         items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
@@ -201,7 +202,7 @@ def _leaders(session) -> dict:
 
 
 def approve(ledger: engine.Ledger, year: int, *, by: str | None = None, at: str | None = None) -> dict:
-    """The general manager's approval; the next year's plan is owed from then on."""
+    """The general manager's approval: meets the plan's obligation, when the plan was owed."""
     _check_year(year)
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
@@ -214,7 +215,6 @@ def approve(ledger: engine.Ledger, year: int, *, by: str | None = None, at: str 
         plan.approved_by, plan.approved_at = who, when
         session.add(plan)
         ctx.meet("plan", when, plan_year=year)
-        owe_plan(ctx, year + 1)
         ctx.event("plan.approve", when, details={"year": year, "by": who})
         return {"year": year, "approved_by": who, "approved_at": when}
 
@@ -227,6 +227,9 @@ def edit_item(ledger: engine.Ledger, item_id: int, *, date: dt.date | None = Non
     with writing(ledger, by) as ctx:
         item = _item(ctx.session, item_id)
         if date is not None:
+            if date.year != item.year:
+                raise TsmsError(t("第 {i} 项属于 {y} 年的计划;--date 应在 {y} 年内", "item {i} is in the {y} plan: "
+                                  "--date must fall in {y}", i=item_id, y=item.year))
             item.date = date
         if method_value:
             item.method = method_value
@@ -315,7 +318,6 @@ def quality_revisit(ledger: engine.Ledger, *, plan_item: int | None, project: st
         else:
             raise TsmsError(t("请给出投诉编号、--plan-item 或 --project", "give a complaint number, --plan-item or --project"))
         when = happened_at(at, ctx.now())
-        ctx.ensure_fresh_calendar(when)
         visit = QualityRevisit(plan_item_id=item.id if item else None, project_id=proj.id, at=when, method=method_value,
                                visitors=visitors, person_met=met, found=found, satisfaction=answer,
                                scores=json.dumps(score_map) if score_map else None, signed_by=signed_by, note=note)

@@ -1,6 +1,7 @@
 """Warranty (保修): completion acceptance creates one item per part with its statutory
 period (《建设工程质量管理条例》 第四十条) and the obligations that follow it — the first
-revisit within a month, the plan owed from the next 31 December, the retention money; a
+revisit within a month, the plan owed every year from the next 31 December, the retention
+money; a
 contract may lengthen a period, never shorten it. Heating and cooling periods follow the
 project's region."""
 
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from tsms import rules
 from tsms.checks import clean
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.records import region_dict, season_of, statutory_item as statutory, warranty_item_dict
-from tsms.store.tables import Obligation, Project, Region, WarrantyItem
+from tsms.store.tables import Obligation, Project, QualityRevisit, Region, WarrantyItem
 from tsms.store.unit import Context, writing
 from tsms.vocab import WarrantyPart, t
 
@@ -47,21 +48,18 @@ def on_completion(ctx: Context, project: Project) -> None:
     entered = min(project.created_at.date(), ctx.now().date())
     first = rules.first_revisit_deadline(completed, ctx.calendar)
     if first.due >= entered:
-        ctx.oblige("first_revisit", completed, holder=project.manager, project_id=project.id)
-    year = ctx.now().year + 1
+        row = ctx.oblige("first_revisit", completed, holder=project.manager, project_id=project.id)
+        # a revisit recorded before the completion was (made on or after its day, typed later)
+        row.met_at = ctx.session.exec(select(func.min(QualityRevisit.at)).where(
+            QualityRevisit.project_id == project.id,
+            QualityRevisit.at >= dt.datetime.combine(completed, dt.time()))).one()
     if ctx.session.exec(select(Obligation.id).where(Obligation.kind == "plan")).first() is None:
-        owe_plan(ctx, year)
+        # the first finished project: the plan is owed from the next 31 December on
+        ctx.oblige("plan", dt.date(ctx.now().year, 12, 1), plan_year=ctx.now().year + 1)
+        ctx.owe_plans(ctx.now().year + rules.PLANS_AHEAD)
     if project.retention is not None:
         ctx.oblige("retention", completed, basis=str(project.liability_years), holder=project.manager,
                    project_id=project.id)
-
-
-def owe_plan(ctx: Context, year: int) -> None:
-    """The revisit plan for ``year`` is owed by the 31 December before it (once)."""
-    exists = ctx.session.exec(select(Obligation.id).where(Obligation.kind == "plan",
-                                                          Obligation.plan_year == year)).first()
-    if exists is None:
-        ctx.oblige("plan", dt.date(year - 1, 12, 1), plan_year=year)
 
 
 def complete(ledger: engine.Ledger, code: str, day: dt.date, by: str | None = None) -> dict:

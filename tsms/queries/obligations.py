@@ -48,7 +48,9 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
         query = query.where(o.due >= due_from)
     if project_id is not None:
         query = query.where(o.project_id == project_id)
-    open_ = o.met_at.is_(None)
+    # a year's revisit plan not made by the end of that year is owed no longer: a past
+    # year gets no plan (operations.plan.draft refuses it)
+    open_ = and_(o.met_at.is_(None), or_(o.kind != "plan", o.plan_year >= as_of.year))
     # met on a later day than the deadline (dates compare as text in SQLite)
     query = query.where(or_(open_, and_(o.met_at.is_not(None), func.date(o.met_at) > o.due)) if met_late else open_)
     out = []

@@ -11,7 +11,7 @@ from tsms.rules.calendar import WorkCalendar, add_working_days, first_working_da
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD']
 
 
 @dataclass(frozen=True)
@@ -229,6 +229,11 @@ def notify_by(revisit_day: dt.date, s: DeadlineSettings) -> dt.date:
     Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」.
     """
     return revisit_day - dt.timedelta(days=s.notify_days)
+
+
+# the yearly plans owed are kept as obligations this many years ahead (by every write), so
+# that a ledger nobody writes to for years still shows each year's plan late in its turn
+PLANS_AHEAD = 5
 
 
 def plan_deadline(year: int) -> dt.date:

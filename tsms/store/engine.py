@@ -127,9 +127,10 @@ def _translate_errors(path: Path):
         ) from None
 
 
-def migrate(path: Path) -> int:
+def migrate(path: Path, now=None) -> int:
     """Apply the migrations the ledger lacks, each in its own transaction; refuse a newer
-    ledger. Returns the version the ledger is at."""
+    ledger. Returns the version the ledger is at. A step that needs today (obligations owed
+    from now on) reads ``now``, the ledger's clock."""
     con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -155,7 +156,7 @@ def migrate(path: Path) -> int:
                 for statement in _statements(ddl):
                     con.execute(statement)
                 for step in code:  # a step that needs more than SQL (the rules, say)
-                    step(con)
+                    step(con, (now or default_now)())
                 con.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migration "
                     "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL)"
@@ -195,7 +196,7 @@ def _statements(ddl: str) -> list[str]:
 def create(path: Path, now=None) -> Ledger:
     """Create a new ledger file at the current schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    migrate(path)
+    migrate(path, now)
     return Ledger(path, now)
 
 
@@ -216,5 +217,5 @@ def open_existing(db: str | None, now=None) -> Ledger:
             t("{p} 不是 tsms 账本", "{p} is not a tsms ledger", p=path)
         )
     if version != SCHEMA_VERSION:
-        migrate(path)
+        migrate(path, now)
     return Ledger(path, now)

@@ -189,14 +189,14 @@ ALTER TABLE rectification ADD COLUMN year INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rectification ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE plan_item DROP COLUMN notify_by;
 """,
-        lambda con: _v6_by_the_rules(con),
+        lambda con, now: _v6_by_the_rules(con, now),
     ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _v6_by_the_rules(con) -> None:
+def _v6_by_the_rules(con, now) -> None:
     """What v6 cannot say in SQL: the obligations whose deadline needs the rules (the
     plans owed, the first revisit after completion, the retention money and its
     verification) and the rectifications' year and sequence, read from their numbers."""
@@ -212,10 +212,11 @@ def _v6_by_the_rules(con) -> None:
         "SELECT id, completed_on, created_at, manager, retention, retention_applied_at, retention_verified_at, "
         "liability_years FROM project WHERE completed_on IS NOT NULL").fetchall()
     plans = {year: approved for year, approved in con.execute("SELECT year, approved_at FROM plan")}
-    owed = set(plans) | {year + 1 for year, approved in plans.items() if approved}
-    if rows:
-        owed.add(int(min(r[2] for r in rows)[:4]) + 1)  # from the first 31 December after entry
-    for year in sorted(owed):
+    owed = []
+    if rows:  # a plan a year from the first 31 December after a finished project was entered
+        first = int(min(r[2] for r in rows)[:4]) + 1
+        owed = range(first, max([first, now.year + rules.PLANS_AHEAD, *plans]) + 1)
+    for year in owed:
         con.execute("INSERT INTO obligation (kind, plan_year, starts, due, met_at) VALUES ('plan', ?, ?, ?, ?)",
                     (year, f"{year - 1}-12-01", rules.plan_deadline(year).isoformat(), plans.get(year)))
     if not rows:

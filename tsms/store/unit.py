@@ -143,8 +143,20 @@ class Context:
         return any(row.data and row.package != fingerprint for row in self._cached_years().values())
 
     def ensure_fresh_calendar(self, at: dt.datetime) -> None:
+        """Before a write uses the calendar: when the holidays package changed, recompute
+        every open obligation (so no write re-stamps the cache without recomputing)."""
         if self.calendar_is_stale():
             self.recompute(at, "holidays package changed")
+
+    def owe_plans(self, horizon: int) -> None:
+        """The yearly revisit plan is a standing obligation: once the ledger owes a first one
+        (operations.warranty.on_completion), every later year's is owed too, by the 31
+        December before it (seed 1.4.1). Keeps the rows there up to ``horizon``."""
+        last = self.session.exec(select(func.max(Obligation.plan_year)).where(Obligation.kind == "plan")).one()
+        if last is None:
+            return
+        for year in range(last + 1, horizon + 1):
+            self.oblige("plan", dt.date(year - 1, 12, 1), plan_year=year)
 
     # obligations -----------------------------------------------------------
     def oblige(self, kind: str, starts: dt.date, *, basis: str = "", holder: str | None = None,
@@ -287,7 +299,12 @@ def writing(ledger: engine.Ledger, by: str | None):
     and the context the operation works in."""
     who = actor(by)
     with ledger.write() as session:
-        yield Context(session, who, now=ledger.now, writable=True)
+        ctx = Context(session, who, now=ledger.now, writable=True)
+        if ctx.setting("site_code") is not None:  # an initialised ledger
+            now = ctx.now()
+            ctx.ensure_fresh_calendar(now)
+            ctx.owe_plans(now.year + rules.PLANS_AHEAD)
+        yield ctx
 
 
 @contextlib.contextmanager
