@@ -19,7 +19,8 @@ ALLOWED = {
     "operations": {"operations", "store", "rules", "base"},
     "queries": {"queries", "store", "rules", "base"},
     "render": {"render", "base"},
-    "cli": {"cli", "operations", "queries", "store", "rules", "render", "base"},
+    "deliver": {"deliver", "base"},
+    "cli": {"cli", "operations", "queries", "store", "rules", "render", "deliver", "base"},
 }
 RULES_MAY_IMPORT = {"tsms.errors", "tsms.vocab"}
 

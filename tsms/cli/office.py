@@ -53,22 +53,82 @@ def report(
 def overdue(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the day to judge, default today")] = None,
     within: Annotated[int, typer.Option("--within", help="并列出 N 个工作日内到期的 / also what falls due in N working days")] = 0,
+    notify: Annotated[Optional[str], typer.Option("--notify", help="发送摘要 / send the digest: wecom,dingtalk,email")] = None,
+    always: Annotated[bool, typer.Option("--always", help="没有逾期也发送 / send even when nothing is late or due")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发送的内容 / print what would be sent, send nothing")] = False,
+    working_days_only: Annotated[bool, typer.Option("--working-days-only",
+                                                    help="休息日什么也不做 / on a rest day do nothing (for a daily cron line)")] = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
-    """逾期事项;有逾期时退出码为 1 / late steps; exit 1 when any."""
+    """逾期事项;有逾期时退出码为 1,通知发送失败为 4 / what is late: exit 1 when anything is, 4 when a notification failed.
+
+    cron, every day at 7:30 (tsms skips the official rest days itself and works on make-up workdays):
+    30 7 * * *  TSMS_DB=/srv/tsms/ledger.sqlite3 tsms overdue --within 1 --notify wecom,email --working-days-only
+    """
     from tsms import clock
     from tsms.queries import obligations as queries
     from tsms.render import views
 
+    channels = None
+    if notify is not None:
+        from tsms import deliver
+
+        channels = deliver.parse_channels(notify)
     ledger_file = open_ledger(db, lang)
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
-    items = queries.overdue(ledger_file, day, within)
+    if working_days_only:
+        from tsms.queries.site import is_working_day
+
+        if not is_working_day(ledger_file, day):
+            render.line(t("{d} 是休息日,不检查也不通知", "{d} is a rest day: nothing checked, nothing sent", d=day.isoformat()))
+            raise typer.Exit(0)
+    items = queries.overdue(ledger_file, day, within, working_days=channels is not None)
     if json_out:
         render.print_json(items)
     else:
         views.overdue(items, day, within)
+    failed = _notify(ledger_file, channels, items, day, within, always, dry_run) if channels else False
+    if failed:
+        raise typer.Exit(4)
     if any(i["late"] for i in items):
         raise typer.Exit(1)
+
+
+def _notify(ledger_file, channels: list, items: list, day, within: int, always: bool, dry_run: bool) -> bool:
+    """Send the digest on each channel (all are tried); True when one failed."""
+    import sys
+
+    from tsms import deliver
+    from tsms.queries.site import read_config
+    from tsms.render import digest
+
+    site = read_config(ledger_file)
+    d = digest.Digest(f"{site['site_code']} {site['site_name'] or ''}".strip(), day.isoformat(), items, within)
+    if not items and not always:
+        return False
+    settings = {} if dry_run else deliver.load_config(channels)
+    failed = False
+    for channel in channels:
+        if channel == "email":
+            text, body = digest.plain_text(d), digest.html_text(d)
+            if dry_run:
+                render.line(f"--- email: {d.title}\n{text}")
+                continue
+            send = lambda: deliver.send_email(settings[channel], d.title, text, body)  # noqa: E731
+        else:
+            messages = digest.markdown_messages(d)
+            if dry_run:
+                for n, message in enumerate(messages, 1):
+                    render.line(f"--- {channel} {n}/{len(messages)}\n{message}")
+                continue
+            sender = deliver.send_wecom if channel == "wecom" else deliver.send_dingtalk
+            send = lambda: sender(settings[channel], d.title, messages)  # noqa: E731
+        try:
+            send()
+        except deliver.DeliveryError as exc:
+            failed = True
+            sys.stderr.write(t("tsms: 通知失败 {e}", "tsms: notification failed: {e}", e=exc) + "\n")
+    return failed
 
 
 @app.command("import")

@@ -53,3 +53,10 @@ def _year_days(cal: rules.WorkCalendar, year: int, confirmed_by: str | None) -> 
                      "local": day in cal.local})
         day += dt.timedelta(days=1)
     return {"year": year, "confirmed": not provisional, "confirmed_by": confirmed_by, "days": days}
+
+
+def is_working_day(ledger: engine.Ledger, day: dt.date) -> bool:
+    """The day is a working day by the ledger's calendar (the official arrangement and the
+    ledger's own entries)."""
+    with reading(ledger) as ctx:
+        return ctx.calendar.is_working_day(day)
