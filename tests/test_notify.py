@@ -209,3 +209,14 @@ def test_a_config_file_others_can_read_is_refused(late, tmp_path, monkeypatch, s
 def test_unknown_channel_is_refused(late, bad):
     r = tsms("overdue", "--notify", bad, ok=False)
     assert r.exit_code == 2 and "wecom" in r.stderr
+
+
+def test_a_sites_own_robot_from_a_shared_config(late, tmp_path, monkeypatch, servers):
+    base, robot, mail = servers
+    config = tmp_path / "notify.toml"
+    config.write_text(f'[wecom]\nurl = "{base}/ok?key=default"\n\n[site.SH01.wecom]\nurl = "{base}/ok?key=sh01"\n'
+                      f'\n[site.SH02.wecom]\nurl = "{base}/ok?key=sh02"\n', encoding="utf-8")
+    config.chmod(0o600)
+    monkeypatch.setenv("TSMS_NOTIFY_FILE", str(config))
+    assert tsms("overdue", "--notify", "wecom", ok=False).exit_code == 1
+    assert [m["query"]["key"] for m in robot.received] == [["sh01"]]

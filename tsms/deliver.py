@@ -40,9 +40,11 @@ def config_path() -> Path:
     return base / "tsms" / "notify.toml"
 
 
-def load_config(channels: list[str]) -> dict:
-    """The settings of each channel asked for: the config file's section, then the
-    environment (TSMS_WECOM_URL, TSMS_DINGTALK_URL, TSMS_DINGTALK_SECRET, TSMS_SMTP_HOST,
+def load_config(channels: list[str], site: str | None = None) -> dict:
+    """The settings of each channel asked for: the config file's ``[site.CODE.channel]``
+    section for this site when there is one (one file serving several sites' ledgers, or
+    head office sending each site's digest to that site's robot), else its ``[channel]``
+    section, then the environment (TSMS_WECOM_URL, TSMS_DINGTALK_URL, TSMS_DINGTALK_SECRET, TSMS_SMTP_HOST,
     TSMS_SMTP_PORT, TSMS_SMTP_SSL, TSMS_SMTP_USER, TSMS_SMTP_PASSWORD, TSMS_SMTP_FROM,
     TSMS_SMTP_TO). Refused (exit 2): a config file others may read, a channel with no address."""
     path = config_path()
@@ -61,8 +63,9 @@ def load_config(channels: list[str]) -> dict:
             raise TsmsError(t("{p} 不是有效的 TOML:{e}", "{p} is not valid TOML: {e}", p=path, e=exc)) from None
     env = os.environ
     out = {}
+    own = (data.get("site") or {}).get(site or "") or {}
     for channel in channels:
-        section = dict(data.get(channel) or {})
+        section = dict(own.get(channel) or data.get(channel) or {})
         if channel == "wecom":
             section.setdefault("url", env.get("TSMS_WECOM_URL"))
             needed = ["url"]

@@ -106,7 +106,7 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
     d = digest.Digest(f"{site['site_code']} {site['site_name'] or ''}".strip(), day.isoformat(), items, within)
     if not items and not always:
         return False
-    settings = {} if dry_run else deliver.load_config(channels)
+    settings = {} if dry_run else deliver.load_config(channels, site['site_code'])
     failed = False
     for channel in channels:
         if channel == "email":
