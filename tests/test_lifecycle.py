@@ -1,5 +1,7 @@
 """The complaint lifecycle through the command line (SPEC §2), with its deadlines."""
 
+import json
+
 import pytest
 
 from conftest import NUMBER, dump, log, tsms, tsms_json
@@ -13,7 +15,7 @@ def test_issue_example_end_to_end(site):
     c = tsms_json("show", NUMBER)
     assert c["status"] == "closed"
     assert c["revisit_due"] == "2026-10-09"  # National Day 1–7 October
-    assert c["accept_due"] == "2026-09-29"
+    assert c["accept_due"] == "2026-09-30"  # called at 23:10, after office hours: the next working day
     assert c["resolve_due"] == "2026-10-13"  # 8, 9, 10 (make-up Saturday), 12, 13
     assert c["night_time"] is True and c["serious"] is False
     assert c["provisional"] is False
@@ -236,3 +238,21 @@ def test_assign_to_someone_outside_the_team(site):
 def test_dates_as_clerks_type_them(site, typed):
     log(typed)
     assert tsms_json("show", NUMBER)["received_at"] == "2026-09-29T23:10:00+08:00"
+
+
+def test_reopened_hotline_complaint_owes_the_department_a_new_reply(site):
+    """SPEC §3: the reply is owed again, with the new resolve deadline, when an unsatisfied
+    revisit reopens a hotline or referral complaint (seed 「将投诉处理结果回复相关职能部门」)."""
+    tsms("log", "--project", "P01", "--channel", "hotline", "--category", "traffic", "--content", "占道",
+         "--at", "2026-11-02 10:00")
+    tsms("assign", NUMBER, "--to", "张三", "--at", "2026-11-02 11:00")
+    tsms("resolve", NUMBER, "--result", "已清理", "--at", "2026-11-03 10:00")
+    tsms("reply", NUMBER, "--text", "已处理", "--at", "2026-11-03 11:00")
+    assert tsms("reply", NUMBER, "--text", "再次", ok=False).exit_code == 2  # answered, nothing owed
+    r = tsms_json("revisit", NUMBER, "--method", "phone", "--satisfaction", "unsatisfied", "--at", "2026-11-04 10:00")
+    assert r["reply_due"] == r["resolve_due"] == "2026-11-11"  # 5 working days after the reopening
+    assert tsms_json("show", NUMBER)["reply_due"] == "2026-11-11"
+    tsms("resolve", NUMBER, "--result", "已彻底清理", "--at", "2026-11-06 10:00")
+    assert tsms_json("reply", NUMBER, "--text", "已彻底处理", "--at", "2026-11-06 11:00")["on_time"] is True
+    late = json.loads(tsms("overdue", "--as-of", "2026-11-20", "--json", ok=False).stdout)
+    assert [i["kind"] for i in late] == ["revisit"]  # the second visit is owed; no reply is

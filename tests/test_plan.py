@@ -8,6 +8,10 @@ import openpyxl
 import pytest
 
 from conftest import dump, on_site, tsms, tsms_json
+from tsms import rules
+from tsms.store.calendar_source import year_from_package
+
+CAL = rules.WorkCalendar(year_from_package)
 
 
 @pytest.fixture
@@ -31,10 +35,13 @@ def test_plan_draft(estate):
     plan = tsms_json("plan", "2027")
     items = _items(plan)
     first = items[("P03", "first", "")]
-    assert first["date"] == "2027-01-01" and first["notify_by"] == "2026-12-12"
+    # a month after 2026-12-01 is New Year's Day: the visit on the working day before, and the
+    # notice 20 days before that falls on Saturday 12-12: the working day before (SPEC §3)
+    assert first["date"] == "2026-12-31" and first["notify_by"] == "2026-12-11"
     pre = items[("P02", "pre_expiry", "decoration,equipment,mep")]
     assert pre["date"] == "2027-05-31" and pre["notify_by"] == "2027-05-11"  # 30 days before 2027-06-30
-    assert items[("P02", "pre_expiry", "heating")]["date"] == "2027-02-13"  # heating ends 2027-03-15
+    heating = items[("P02", "pre_expiry", "heating")]["date"]  # heating ends 2027-03-15; 30 days before is
+    assert heating == rules.last_working_day_on_or_before(dt.date(2027, 2, 13), CAL).isoformat()  # a Saturday
     assert items[("P02", "retention", "")]["date"] == "2027-05-31"  # liability 2 years → 2027-06-30
     assert items[("P02", "routine", "")]["date"] == "2027-06-30"
     assert items[("P02", "seasonal", "waterproofing")]["date"] == "2027-06-15"
@@ -42,7 +49,9 @@ def test_plan_draft(estate):
     assert items[("P03", "seasonal", "waterproofing")]["date"] == "2027-06-15"
     assert ("P03", "seasonal", "heating") not in items  # Shanghai: no heating term on record
     for i in plan["items"]:
-        assert dt.date.fromisoformat(i["notify_by"]) == dt.date.fromisoformat(i["date"]) - dt.timedelta(days=20)
+        day = dt.date.fromisoformat(i["date"])
+        assert CAL.is_working_day(day)
+        assert i["notify_by"] == rules.last_working_day_on_or_before(day - dt.timedelta(days=20), CAL).isoformat()
         assert i["staff"] == "张三"  # the site's team leader
     assert plan["approved_at"] is None
 
@@ -187,3 +196,15 @@ def test_plan_owed_from_the_first_december_after_entry(site):
     assert [i["number"] for i in soon if i["kind"] == "plan"] == ["plan-2027"]
     late = json.loads(tsms("overdue", "--as-of", "2027-01-05", "--json", ok=False).stdout)
     assert [(i["number"], i["days_late"]) for i in late if i["kind"] == "plan"] == [("plan-2027", 5)]
+
+
+def test_rectification_limit_follows_the_state_on_the_day_found(site, monkeypatch):
+    """Seed 《工程回访管理制度》: 3 months under construction, 6 in warranty — the project's state
+    on the day the problem was found. Found 2025-05-10, completed 2025-06-30 (entered later):
+    3 months → 2025-08-10, a Sunday → 2025-08-11 (《民法典》 第二百零三条)."""
+    monkeypatch.setenv("TSMS_NOW", "2025-07-15 09:00")
+    tsms("project", "add", "P09", "--name", "九期", "--completed", "2025-06-30")
+    r = tsms_json("revisit", "--project", "P09", "--method", "visit", "--found", "外墙裂缝", "--at", "2025-05-10 10:00")
+    assert r["rectification"]["due"] == "2025-08-11"
+    r = tsms_json("revisit", "--project", "P09", "--method", "visit", "--found", "渗水", "--at", "2025-07-10 10:00")
+    assert r["rectification"]["due"] == "2026-01-12"  # in warranty: 6 months, 2026-01-10 a Saturday

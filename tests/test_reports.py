@@ -36,7 +36,8 @@ def _october():
     # 3: rejected
     log("2026-10-13 09:00", category="other")
     tsms("reject", N(3), "--reason", "不属本工地", "--at", "2026-10-13 10:00")
-    # 4: at night, accepted the next day (accept late), resolved late on 30 Oct: revisit due 3 Nov
+    # 4: at night, accepted the next morning (on time: after hours, the next working day), resolved
+    # late on 30 Oct: revisit due 3 Nov
     log("2026-10-14 23:30", category="noise", content='=HYPERLINK("http://x","点我")')
     tsms("assign", N(4), "--to", "李四", "--at", "2026-10-15 09:00")
     tsms("resolve", N(4), "--result", "好", "--at", "2026-10-30 16:00")
@@ -69,7 +70,7 @@ def test_october_measures_exact(october):
     assert r["by_project"] == {"P01": 6}
     assert r["repeat_complainants"] == [{"by": "person", "complainant": "张先生", "contact": "13811112222",
                                          "count": 2, "numbers": [N(1), N(6)]}]
-    assert r["late_steps"] == 4
+    assert r["late_steps"] == 3
     assert r["plan_execution"] is None and r["warranty_claims"] is None
 
 
@@ -138,7 +139,7 @@ def test_monthly_workbook(october, tmp_path):
     visits = wb["回访记录"]
     assert visits.max_row == 2 + 4 and visits["C3"].is_date
     late = wb["超期清单"]
-    assert [late.cell(r, 2).value for r in range(3, late.max_row + 1)] == [N(4), N(2), N(5), N(4)]
+    assert [late.cell(r, 2).value for r in range(3, late.max_row + 1)] == [N(2), N(5), N(4)]
 
 
 def test_workbook_with_contacts(october, tmp_path):

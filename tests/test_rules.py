@@ -193,3 +193,32 @@ def test_working_day_counter_matches_between(first, offsets):
     for a, b in offsets:
         start, end = first + dt.timedelta(days=a), first + dt.timedelta(days=a + b)
         assert count(start, end) == working_days_between(start, end, CAL)
+
+
+@pytest.mark.parametrize("received,hour,due", [
+    (D(2026, 9, 29), 17, D(2026, 9, 29)),   # a Tuesday in office hours: 当场, the same day
+    (D(2026, 9, 29), 18, D(2026, 9, 30)),   # at the closing hour: the next working day
+    (D(2026, 9, 29), 23, D(2026, 9, 30)),   # at night
+    (D(2026, 9, 30), 19, D(2026, 10, 8)),   # the evening before National Day (1–7 Oct): after it
+    (D(2026, 10, 3), 10, D(2026, 10, 8)),   # during the holiday
+    (D(2026, 10, 10), 10, D(2026, 10, 10)),  # Saturday, a make-up workday: the same day
+    (D(2026, 10, 10), 20, D(2026, 10, 12)),  # that evening: Monday
+    (D(2026, 9, 27), 9, D(2026, 9, 28)),    # an ordinary Sunday
+    (D(2026, 9, 29), None, D(2026, 9, 29)),  # hour unknown (an older ledger's step): office hours
+])
+def test_accept_on_the_spot_only_in_office_hours(received, hour, due):
+    """Seed 《涉民矛盾投诉管理责任制度》 第3条 「应当场答复是否受理」: 当场 when the office is open
+    (a working day before 18:00, ``accept_cutoff_hour``), else by the end of the next working day."""
+    assert rules.accept_deadline(received, CAL, S, hour).due == due
+    assert rules.obligation_deadline("accept", received, "" if hour is None else str(hour), CAL, S).due == due
+
+
+@pytest.mark.parametrize("revisit,notice", [
+    (D(2026, 12, 31), D(2026, 12, 11)),  # 20 days before is Saturday 12-12: the Friday before
+    (D(2026, 10, 30), D(2026, 10, 10)),  # 20 days before is the make-up Saturday: a working day, kept
+    (D(2026, 10, 27), D(2026, 9, 30)),   # 20 days before is 10-07, National Day: the last day before it
+])
+def test_notice_moves_to_the_working_day_before(revisit, notice):
+    """Seed 1.4.1 「提前20天通知顾客单位」: at least 20 days ahead, so a rest day moves it earlier."""
+    assert rules.notify_by(revisit, S, CAL) == notice
+    assert rules.obligation_deadline("notice", revisit, "", CAL, S).due == notice

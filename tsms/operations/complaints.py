@@ -102,7 +102,9 @@ def _holder(kind: str, c: Complaint) -> str | None:
 
 
 def _start(ctx: Context, c: Complaint, kind: str, starts: dt.date) -> Obligation:
-    return ctx.oblige(kind, starts, basis=c.urgency, holder=_holder(kind, c), project_id=c.project_id,
+    # what the rule needs besides the day: the hour of receipt for accepting 当场, else urgency
+    basis = str(c.received_at.hour) if kind == "accept" else c.urgency
+    return ctx.oblige(kind, starts, basis=basis, holder=_holder(kind, c), project_id=c.project_id,
                       complaint_id=c.id)
 
 
@@ -310,6 +312,9 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
             c.closed_at = None
             resolve_due = _start(ctx, c, "resolve", when.date())
             out["resolve_due"] = resolve_due.due.isoformat()
+            if Channel(c.channel) in REFERRED_CHANNELS and _open_step(ctx, c, "reply") is None:
+                # the referring department is owed the new result too, by the new deadline
+                out["reply_due"] = _start(ctx, c, "reply", when.date()).due.isoformat()
         else:
             c.status, c.closed_at = Status.closed.value, when
         session.add(c)
@@ -357,7 +362,7 @@ def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = Non
                   n=c.number, ch=Channel(c.channel).label)
             )
         _require(c, "reply")
-        if c.replied_at is not None:
+        if c.replied_at is not None and _open_step(ctx, c, "reply") is None:
             raise TsmsError(t("{n} 已于 {a} 回复", "{n} was answered already at {a}", n=c.number, a=clock.short(c.replied_at)))
         when = happened_at(at, ctx.now(), c.resolved_at or c.rejected_at, t("上一步", "previous step"))
         step = _finish(ctx, c, "reply", when)

@@ -51,14 +51,17 @@ def _anniversary(completed: dt.date, year: int) -> dt.date:
 
 
 def candidates(project: Project, items: list[WarrantyItem], region: Region | None, year: int,
-               today: dt.date, s: rules.DeadlineSettings) -> list[dict]:
-    """The revisits a project needs in ``year`` (pure: the project's rows in, items out)."""
+               today: dt.date, s: rules.DeadlineSettings, cal: rules.WorkCalendar) -> list[dict]:
+    """The revisits a project needs in ``year`` (pure: the project's rows in, items out),
+    each on a working day: the day itself, else the working day before, so that a visit is
+    never later than its reason (within the month after completion, before an expiry)."""
     out = []
     first_of_year, last_of_year = dt.date(year, 1, 1), dt.date(year, 12, 31)
     completed = project.completed_on
 
     def add(kind: str, day: dt.date, method: str, part: str = "", note: str | None = None):
-        out.append({"kind": kind, "part": part, "date": day, "method": method, "note": note})
+        out.append({"kind": kind, "part": part, "date": rules.last_working_day_on_or_before(day, cal),
+                    "method": method, "note": note})
 
     def covered(part: str, day: dt.date) -> bool:
         """The part is under warranty on that day (a term still to be agreed does not count)."""
@@ -147,7 +150,7 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
         new, updated = [], 0
         for project in projects:
             for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
-                                today, settings):
+                                today, settings, ctx.calendar):
                 key = (project.id, c["kind"], c["part"])
                 wanted.add(key)
                 item = existing.get(key)

@@ -11,15 +11,17 @@ from tsms.rules.calendar import WorkCalendar, add_working_days, first_working_da
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'last_working_day_on_or_before', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD']
 
 
 @dataclass(frozen=True)
 class DeadlineSettings:
     """The ledger's deadline table (SPEC §3). Each field is a ``tsms config`` key.
 
-    accept_working_days:   0 = by the end of the first working day on or after receipt
-                           (seed: 「应当场答复是否受理」).
+    accept_working_days:   0 = by the end of the day of receipt when it is a working day
+                           and the complaint came before ``accept_cutoff_hour``; else by
+                           the end of the next working day (seed: 「应当场答复是否受理」).
+    accept_cutoff_hour:    the office's closing hour for 当场 (default 18:00).
     escalate_days:         calendar days after receipt to escalate a serious complaint;
                            0 = the same day (seed: 「发现涉民的严重问题…立即上报」).
     resolve_*:             working days after acceptance, by urgency (12345 hotline practice:
@@ -40,6 +42,7 @@ class DeadlineSettings:
     """
 
     accept_working_days: int = 0
+    accept_cutoff_hour: int = 18
     escalate_days: int = 0
     resolve_urgent: int = 1
     resolve_high: int = 3
@@ -68,7 +71,7 @@ class DeadlineSettings:
         for f in fields(self):
             value = getattr(self, f.name)
             low = -1 if f.name == "reply_working_days" else 0
-            high = 23 if f.name.startswith("night_") else 366
+            high = 23 if f.name.startswith("night_") else 24 if f.name == "accept_cutoff_hour" else 366
             if not (low <= value <= high):
                 problems.append(f"{f.name}={value} (accepted: {low}..{high})")
         return problems
@@ -86,13 +89,21 @@ def _deadline(start: dt.date, due: dt.date, cal: WorkCalendar) -> Deadline:
     return Deadline(due, cal.is_provisional(start, due))
 
 
-def accept_deadline(received: dt.date, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
-    """Accept or reject by the end of the first working day on or after receipt.
+def accept_deadline(received: dt.date, cal: WorkCalendar, s: DeadlineSettings, hour: int | None = None) -> Deadline:
+    """Accept or reject 当场: by the end of the day of receipt when the complaint came on a
+    working day before the office closes (``accept_cutoff_hour``, 18:00); when it came on a
+    rest day or after hours, by the end of the next working day. ``hour`` None (not known,
+    e.g. an older ledger's step) counts as office hours.
 
-    Source: seed 《涉民矛盾投诉管理责任制度》 第3条 「应当场答复是否受理,不予受理的应告知
-    理由」. With ``accept_working_days`` = n > 0, n working days after that day.
+    Source: seed 《涉民矛盾投诉管理责任制度》 第3条 「接到涉民投诉后,应当场答复是否受理,不予
+    受理的应告知理由」 — 当场 presumes someone there to answer: a call at 23:10 or on a Sunday
+    is answered on the next working day (SPEC §3). With ``accept_working_days`` = n > 0, n
+    working days after that day.
     """
-    first = first_working_day_on_or_after(received, cal)
+    if cal.is_working_day(received) and (hour is None or hour < s.accept_cutoff_hour):
+        first = received
+    else:
+        first = add_working_days(received, 1, cal)
     return _deadline(received, add_working_days(first, s.accept_working_days, cal), cal)
 
 
@@ -223,12 +234,23 @@ def retention_verify_deadline(applied: dt.date, cal: WorkCalendar) -> Deadline:
     return _deadline(applied, period_end(applied, cal, days=14), cal)
 
 
-def notify_by(revisit_day: dt.date, s: DeadlineSettings) -> dt.date:
-    """The day by which the client must be told of a planned revisit: 20 days before it.
+def notify_by(revisit_day: dt.date, s: DeadlineSettings, cal: WorkCalendar) -> dt.date:
+    """The day by which the client must be told of a planned revisit: 20 calendar days
+    before it; when that day is a rest day, the working day before (the 20 days are a
+    minimum, so the notice moves earlier, never later).
 
-    Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」.
+    Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」; SPEC §3.
     """
-    return revisit_day - dt.timedelta(days=s.notify_days)
+    return last_working_day_on_or_before(revisit_day - dt.timedelta(days=s.notify_days), cal)
+
+
+def last_working_day_on_or_before(day: dt.date, cal: WorkCalendar) -> dt.date:
+    """The day itself when it is a working day, else the working day before it: where a
+    planned revisit or a notice must not come later than its day (a planned visit falls on
+    a working day, SPEC §3)."""
+    while not cal.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
 
 
 # the yearly plans owed are kept as obligations this many years ahead (by every write), so
@@ -256,7 +278,7 @@ def first_revisit_deadline(completed: dt.date, cal: WorkCalendar) -> Deadline:
 
 # kind → what ``starts`` and ``basis`` mean for it
 OBLIGATION_KINDS = {
-    "accept": "received; basis: urgency",
+    "accept": "received; basis: the hour of receipt",
     "escalate": "received",
     "resolve": "accepted or reopened; basis: urgency",
     "reply": "accepted or rejected; basis: urgency",
@@ -277,14 +299,16 @@ def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalenda
     for creating an obligation and for recomputing open ones when the calendar or the
     settings change (SPEC §3). Each branch's source is in the docstring of the rule it calls;
     ``OBLIGATION_KINDS`` says what ``starts`` and ``basis`` mean for each kind."""
-    if kind in ("accept", "escalate", "resolve", "reply", "revisit"):
+    if kind == "accept":  # basis: the hour of receipt
+        return accept_deadline(starts, cal, s, int(basis) if basis.isdigit() else None)
+    if kind in ("escalate", "resolve", "reply", "revisit"):
         return step_deadline(kind, starts, basis or "normal", cal, s)
     if kind == "claim":
         return claim_inspect_deadline(starts, basis == "emergency", cal, s)
     if kind == "rectification":
         return rectification_deadline(starts, basis == "warranty", cal, s)
     if kind == "notice":
-        return _deadline(starts, notify_by(starts, s), cal)
+        return _deadline(starts, notify_by(starts, s, cal), cal)
     if kind == "planned_revisit":
         return _deadline(starts, starts, cal)
     if kind == "first_revisit":
