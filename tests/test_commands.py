@@ -148,6 +148,9 @@ def test_provisional_deadline_and_confirmation(site, monkeypatch, only_2026_publ
     c = tsms_json("show", NUMBER)
     assert c["provisional"] is True
     assert "暂定" in tsms("show", NUMBER).stdout
+    assert "回访 2027-01-04(暂定)" in tsms("list").stdout  # every place a deadline is shown says so
+    report = tsms("report", "--month", "2026-12", "--as-of", "2027-01-02").stdout
+    assert "2027-01-04 暂定" in report
     # the official notice says 4 January 2027 is a rest day: record it, confirm the year
     tsms("calendar", "set", "2027-01-04", "restday", "--note", "国办发明电(示例)")
     tsms("calendar", "confirm", "2027", "--note", "国办发明电(示例)")

@@ -60,7 +60,7 @@ def test_october_measures_exact(october):
     assert r["handling_rate"] == {"numerator": 4, "denominator": 5, "rate": 0.8}
     assert r["revisit_rate"]["numerator"] == 3 and r["revisit_rate"]["denominator"] == 3
     assert r["revisit_rate"]["rate"] == 1.0 and r["revisit_rate"]["target"] == 1.0
-    assert r["revisit_rate"]["not_yet_due"] == [{"number": N(4), "revisit_due": "2026-11-03"}]
+    assert r["revisit_rate"]["not_yet_due"] == [{"number": N(4), "revisit_due": "2026-11-03", "provisional": False}]
     assert r["on_time_revisit_rate"] == {"numerator": 3, "denominator": 4, "rate": 0.75}
     assert r["satisfaction_rate"] == {"numerator": 3, "denominator": 4, "rate": 0.75, "satisfied": 2, "basic": 1,
                                       "unsatisfied": 1}

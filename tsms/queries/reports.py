@@ -165,7 +165,8 @@ def build(ledger: engine.Ledger, p: Period, project: str | None = None, as_of: d
                 done += 1
                 due_count += 1
             elif due is not None and not rules.is_late(due, as_of):
-                pending.append({"number": number, "revisit_due": due.isoformat()})
+                pending.append({"number": number, "revisit_due": due.isoformat(),
+                                "provisional": not ctx.calendar.is_confirmed(due.year)})
             else:
                 due_count += 1
             if accepted_at is not None:

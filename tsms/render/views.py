@@ -51,7 +51,8 @@ def complaint_list(rows: list[dict], total: int) -> None:
         for col in cols:
             text = value_text(col, r[col])
             if col == "next_due" and r["next_due"]:
-                text = f"{StepKind(r['next_step']).label} {r['next_due']}"
+                text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
+                                                                               if r["provisional"] else "")
             if col == "content" and render.is_terminal() and len(text) > 30:
                 text = text[:29] + "…"
             cells.append(text)
@@ -164,7 +165,8 @@ def report(r: dict) -> None:
     pending = r["revisit_rate"]["not_yet_due"]
     if pending:
         render.line(t("尚未到回访期限(不计入回访率):", "revisits not yet due (not counted):") + " "
-                    + ", ".join(f"{p['number']}({p['revisit_due']})" for p in pending))
+                    + ", ".join(f"{p['number']}({p['revisit_due']}{t(' 暂定', ' provisional') if p['provisional'] else ''})"
+                                for p in pending))
     if r["repeat_complainants"]:
         render.table(t("重复投诉", "repeat complainants"), [t("对象", "who"), t("件数", "count"), t("编号", "numbers")],
                      [[(x.get("complainant") or "") + " " + (x.get("contact") or "") if x["by"] == "person" else x["address"],
