@@ -80,7 +80,7 @@ class Mail(socketserver.StreamRequestHandler):
 
 
 @pytest.fixture
-def servers(monkeypatch):
+def servers(monkeypatch, tmp_path):
     robot = HTTPServer(("127.0.0.1", 0), Robot)
     mail = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Mail)
     robot.received, mail.received = [], []
@@ -88,7 +88,8 @@ def servers(monkeypatch):
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     base = f"http://127.0.0.1:{robot.server_address[1]}"
     monkeypatch.setattr(deliver, "TIMEOUT", 1.0)
-    monkeypatch.setenv("TSMS_NOTIFY_FILE", "/nonexistent/notify.toml")
+    monkeypatch.delenv("TSMS_NOTIFY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))  # never the user's own file
     monkeypatch.setenv("TSMS_WECOM_URL", f"{base}/ok?key=k")
     monkeypatch.setenv("TSMS_DINGTALK_URL", f"{base}/ding?access_token=t")
     monkeypatch.setenv("TSMS_DINGTALK_SECRET", SECRET)
@@ -124,6 +125,7 @@ def test_wecom_dingtalk_and_email_get_the_digest(late, servers):
     (raw,) = mail.received
     message = email.message_from_bytes(raw, policy=policy.default)
     assert message["To"] == "fuzeren@example.com" and "逾期 1 项" in message["Subject"]
+    assert message["Date"] and message["Message-ID"]
     parts = {p.get_content_type(): p.get_content() for p in message.walk() if not p.is_multipart()}
     assert "SH01-2026-00001" in parts["text/plain"] and "<li>" in parts["text/html"]
 
@@ -161,8 +163,12 @@ def test_a_long_digest_is_split_without_cutting_an_item():
     assert all(len(m.encode()) <= 4096 for m in messages)
     listed = [line for m in messages for line in m.splitlines() if line.startswith("- ")]
     assert sorted(listed) == sorted(f"- {d.line(i)}" for i in items)  # every item whole, once
+    for m in messages[1:]:  # a continuing message says whose items it continues
+        assert m.splitlines()[1].startswith("### ")
     few = digest.markdown_messages(d, limit=4096, most=2)  # more than the robot takes in a minute
-    assert len(few) == 2 and "未列出" in few[-1] and all(len(m.encode()) <= 4096 for m in few)
+    assert len(few) == 2 and all(len(m.encode()) <= 4096 for m in few)
+    shown = sum(1 for m in few for line in m.splitlines() if line.startswith("- "))
+    assert f"另有 {300 - shown} 项未列出" in few[-1]
 
 
 def test_dry_run_sends_nothing(late, servers):
@@ -220,3 +226,36 @@ def test_a_sites_own_robot_from_a_shared_config(late, tmp_path, monkeypatch, ser
     monkeypatch.setenv("TSMS_NOTIFY_FILE", str(config))
     assert tsms("overdue", "--notify", "wecom", ok=False).exit_code == 1
     assert [m["query"]["key"] for m in robot.received] == [["sh01"]]
+
+
+def test_a_broken_channel_fails_alone(late, servers, monkeypatch):
+    base, robot, mail = servers
+    monkeypatch.setenv("TSMS_SMTP_PORT", "smtp")
+    r = tsms("overdue", "--notify", "email,wecom", ok=False)
+    assert r.exit_code == 4 and "端口" in r.stderr and len(robot.received) == 1
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "127.0.0.1:9/x"])
+def test_a_robot_address_must_be_a_web_address(late, servers, monkeypatch, url):
+    monkeypatch.setenv("TSMS_WECOM_URL", url)
+    r = tsms("overdue", "--notify", "wecom", ok=False)
+    assert r.exit_code == 4 and "https://" in r.stderr and "root:" not in r.stderr
+
+
+def test_dry_run_and_always_need_notify(late):
+    assert tsms("overdue", "--dry-run", ok=False).exit_code == 2
+    assert tsms("overdue", "--always", ok=False).exit_code == 2
+
+
+def test_json_stays_one_document(late, servers, monkeypatch):
+    r = tsms("overdue", "--notify", "wecom", "--dry-run", "--json", ok=False)
+    assert json.loads(r.stdout)[0]["number"] == "SH01-2026-00001" and "--- wecom" in r.stderr
+    monkeypatch.setenv("TSMS_NOW", "2026-11-22 07:30")  # a Sunday
+    r = tsms("overdue", "--working-days-only", "--json", ok=False)
+    assert r.exit_code == 0 and json.loads(r.stdout) == [] and "休息日" in r.stderr
+
+
+def test_a_config_file_named_but_missing(late, monkeypatch, tmp_path):
+    monkeypatch.setenv("TSMS_NOTIFY_FILE", str(tmp_path / "nope.toml"))
+    r = tsms("overdue", "--notify", "wecom", ok=False)
+    assert r.exit_code == 2 and "不存在" in r.stderr

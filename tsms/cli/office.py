@@ -1,5 +1,6 @@
 """What head office and cron read: the measures and the monthly workbook, what is late, imports of old ledgers."""
 
+import sys
 from typing import Optional
 
 import typer
@@ -74,30 +75,37 @@ def overdue(
         from tsms import deliver
 
         channels = deliver.parse_channels(notify)
+    elif always or dry_run:
+        raise TsmsError(t("--always 和 --dry-run 要与 --notify 一起用", "--always and --dry-run go with --notify"))
     ledger_file = open_ledger(db, lang)
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     if working_days_only:
         from tsms.queries.site import is_working_day
 
         if not is_working_day(ledger_file, day):
-            render.line(t("{d} 是休息日,不检查也不通知", "{d} is a rest day: nothing checked, nothing sent", d=day.isoformat()))
+            say = t("{d} 是休息日,不检查也不通知", "{d} is a rest day: nothing checked, nothing sent", d=day.isoformat())
+            if json_out:  # stdout holds JSON only
+                render.print_json([])
+                sys.stderr.write(say + "\n")
+            else:
+                render.line(say)
             raise typer.Exit(0)
     items = queries.overdue(ledger_file, day, within, working_days=channels is not None)
     if json_out:
         render.print_json(items)
     else:
         views.overdue(items, day, within)
-    failed = _notify(ledger_file, channels, items, day, within, always, dry_run) if channels else False
+    failed = _notify(ledger_file, channels, items, day, within, always, dry_run, json_out) if channels else False
     if failed:
         raise typer.Exit(4)
     if any(i["late"] for i in items):
         raise typer.Exit(1)
 
 
-def _notify(ledger_file, channels: list, items: list, day, within: int, always: bool, dry_run: bool) -> bool:
-    """Send the digest on each channel (all are tried); True when one failed."""
-    import sys
-
+def _notify(ledger_file, channels: list, items: list, day, within: int, always: bool, dry_run: bool,
+            json_out: bool) -> bool:
+    """Send the digest on each channel (all are tried); True when one failed. A dry run
+    checks the settings and prints what would be sent (to stderr beside --json)."""
     from tsms import deliver
     from tsms.queries.site import read_config
     from tsms.render import digest
@@ -106,25 +114,27 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
     d = digest.Digest(f"{site['site_code']} {site['site_name'] or ''}".strip(), day.isoformat(), items, within)
     if not items and not always:
         return False
-    settings = {} if dry_run else deliver.load_config(channels, site['site_code'])
+    settings = deliver.load_config(channels, site["site_code"])
+    show = (lambda text: sys.stderr.write(text + "\n")) if json_out else render.line  # noqa: E731
     failed = False
     for channel in channels:
         if channel == "email":
             text, body = digest.plain_text(d), digest.html_text(d)
-            if dry_run:
-                render.line(f"--- email: {d.title}\n{text}")
-                continue
-            send = lambda: deliver.send_email(settings[channel], d.title, text, body)  # noqa: E731
+            shown = [f"--- email: {d.title}\n{text}"]
+            send = lambda s: deliver.send_email(s, d.title, text, body)  # noqa: E731
         else:
             messages = digest.markdown_messages(d)
-            if dry_run:
-                for n, message in enumerate(messages, 1):
-                    render.line(f"--- {channel} {n}/{len(messages)}\n{message}")
-                continue
+            shown = [f"--- {channel} {n}/{len(messages)}\n{m}" for n, m in enumerate(messages, 1)]
             sender = deliver.send_wecom if channel == "wecom" else deliver.send_dingtalk
-            send = lambda: sender(settings[channel], d.title, messages)  # noqa: E731
+            send = lambda s: sender(s, d.title, messages)  # noqa: E731
         try:
-            send()
+            if isinstance(settings[channel], deliver.DeliveryError):
+                raise settings[channel]
+            if dry_run:
+                for text in shown:
+                    show(text)
+            else:
+                send(settings[channel])
         except deliver.DeliveryError as exc:
             failed = True
             sys.stderr.write(t("tsms: 通知失败 {e}", "tsms: notification failed: {e}", e=exc) + "\n")

@@ -52,25 +52,33 @@ class Digest:
 
 def markdown_messages(d: Digest, limit: int = ROBOT_BYTES, most: int = ROBOT_MESSAGES) -> list[str]:
     """The digest as robot markdown: split into messages of at most ``limit`` bytes, never
-    inside an item; at most ``most`` messages, the last saying how many items it leaves out."""
-    blocks: list[str] = []
+    inside an item, each continuing message repeating the holder it continues; at most
+    ``most`` messages, the last saying how many items it leaves out."""
+    blocks: list[tuple[str, str]] = []  # (holder heading, line)
     for holder, items in d.groups():
-        blocks.append(f"### {holder}({len(items)})")
-        blocks += [f"- {d.line(i)}" for i in items]
-    head = f"**{d.title}**"
-    messages, current = [], [head]
+        heading = f"### {holder}({len(items)})"
+        blocks.append((heading, heading))
+        blocks += [(heading, f"- {d.line(i)}") for i in items]
+    total = sum(1 for _, line in blocks if line.startswith("- "))
     size = lambda lines: len("\n".join(lines).encode())  # noqa: E731
-    for n, block in enumerate(blocks):
+    messages, current, listed = [], [f"**{d.title}**"], 0
+    for heading, block in blocks:
         if size(current + [block]) > limit:
-            if len(messages) == most - 1:  # the last message: say what is left out
-                left = sum(1 for b in blocks[n:] if b.startswith("- "))
-                note = t("……另有 {n} 项未列出,请运行 tsms overdue 查看", "… {n} more not listed: run tsms overdue", n=left)
-                while size(current + [note]) > limit:
+            if len(messages) == most - 1:  # the last message there may be: say what it leaves out
+                while True:
+                    shown = sum(1 for line in current if line.startswith("- "))
+                    note = t("……另有 {n} 项未列出,请运行 tsms overdue 查看", "… {n} more not listed: run tsms overdue",
+                             n=total - listed - shown)
+                    if size(current + [note]) <= limit:
+                        break
                     current.pop()
                 messages.append("\n".join(current + [note]))
                 return messages
+            listed += sum(1 for line in current if line.startswith("- "))
             messages.append("\n".join(current))
             current = [f"**{d.title}({t('续', 'cont.')})**"]
+            if block != heading:
+                current.append(f"{heading}({t('续', 'cont.')})")
         current.append(block)
     messages.append("\n".join(current))
     return messages
