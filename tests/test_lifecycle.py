@@ -256,3 +256,25 @@ def test_reopened_hotline_complaint_owes_the_department_a_new_reply(site):
     assert tsms_json("reply", NUMBER, "--text", "已彻底处理", "--at", "2026-11-06 11:00")["on_time"] is True
     late = json.loads(tsms("overdue", "--as-of", "2026-11-20", "--json", ok=False).stdout)
     assert [i["kind"] for i in late] == ["revisit"]  # the second visit is owed; no reply is
+
+
+def test_urgent_complaint_is_due_in_24_calendar_hours(site, monkeypatch):
+    """SPEC §3 and 12345 practice (紧急件 within 24 hours): an urgent complaint accepted the
+    afternoon before National Day is due the next afternoon, holiday or not, shown with its hour."""
+    monkeypatch.setenv("TSMS_NOW", "2025-10-05 09:00")
+    tsms("log", "--project", "P01", "--category", "safety", "--urgency", "urgent", "--content", "塔吊吊物越界",
+         "--at", "2025-09-30 14:40")
+    number = "SH01-2025-00001"
+    r = tsms_json("assign", number, "--to", "张三", "--at", "2025-09-30 15:00")
+    assert r["resolve_due"] == "2025-10-01"
+    c = tsms_json("show", number)
+    assert c["resolve_due_at"] == "2025-10-01T15:00:00+08:00"
+    assert "2025-10-01 15:00" in tsms("show", number).stdout
+    assert tsms("overdue", "--as-of", "2025-10-01", ok=False).exit_code == 0  # the last day, still on time
+    late = json.loads(tsms("overdue", "--as-of", "2025-10-02", "--json", ok=False).stdout)
+    assert [(i["kind"], i["due"], i["due_at"], i["days_late"]) for i in late] == [
+        ("resolve", "2025-10-01", "2025-10-01T15:00:00+08:00", 1)]
+    assert tsms_json("config", "resolve_urgent_hours", "48")["deadlines_moved"] == 1
+    assert tsms_json("show", number)["resolve_due_at"] == "2025-10-02T15:00:00+08:00"
+    assert tsms_json("config", "resolve_urgent_hours", "0")["deadlines_moved"] == 1  # back to working days
+    assert tsms_json("show", number)["resolve_due"] == "2025-10-09" and tsms_json("show", number)["resolve_due_at"] is None

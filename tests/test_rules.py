@@ -222,3 +222,15 @@ def test_notice_moves_to_the_working_day_before(revisit, notice):
     """Seed 1.4.1 「提前20天通知顾客单位」: at least 20 days ahead, so a rest day moves it earlier."""
     assert rules.notify_by(revisit, S, CAL) == notice
     assert rules.obligation_deadline("notice", revisit, "", CAL, S).due == notice
+
+
+def test_urgent_resolve_counts_calendar_hours():
+    """SPEC §3: urgent 24 hours after acceptance, calendar time, holidays included."""
+    import datetime as _dt
+
+    d = rules.resolve_deadline(D(2025, 9, 30), "urgent", CAL, S, _dt.time(15, 0))
+    assert (d.due, d.at) == (D(2025, 10, 1), _dt.datetime(2025, 10, 1, 15, 0))
+    d = rules.obligation_deadline("resolve", D(2025, 9, 30), "urgent 23:30", CAL, S)
+    assert (d.due, d.at) == (D(2025, 10, 1), _dt.datetime(2025, 10, 1, 23, 30))
+    assert rules.obligation_deadline("resolve", D(2025, 9, 30), "high 15:00", CAL, S).at is None  # working days
+    assert rules.obligation_deadline("resolve", D(2025, 9, 30), "urgent", CAL, S).due == D(2025, 10, 9)  # no time known

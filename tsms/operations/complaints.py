@@ -101,10 +101,17 @@ def _holder(kind: str, c: Complaint) -> str | None:
     return c.accept_person or c.clerk
 
 
-def _start(ctx: Context, c: Complaint, kind: str, starts: dt.date) -> Obligation:
-    # what the rule needs besides the day: the hour of receipt for accepting 当场, else urgency
-    basis = str(c.received_at.hour) if kind == "accept" else c.urgency
-    return ctx.oblige(kind, starts, basis=basis, holder=_holder(kind, c), project_id=c.project_id,
+def _start(ctx: Context, c: Complaint, kind: str, moment: dt.datetime) -> Obligation:
+    """Start the complaint's obligation of ``kind`` at ``moment``. What its rule needs besides
+    the day (``basis``): the hour of receipt for accepting 当场; the urgency, and for an urgent
+    complaint's resolve and reply the time of day (a limit in hours)."""
+    if kind == "accept":
+        basis = str(moment.hour)
+    elif kind in ("resolve", "reply") and c.urgency == "urgent":
+        basis = f"urgent {moment:%H:%M}"
+    else:
+        basis = c.urgency
+    return ctx.oblige(kind, moment.date(), basis=basis, holder=_holder(kind, c), project_id=c.project_id,
                       complaint_id=c.id)
 
 
@@ -173,9 +180,9 @@ def log(
         )
         session.add(c)
         session.flush()
-        accept = _start(ctx, c, "accept", received.date())
+        accept = _start(ctx, c, "accept", received)
         if c.serious:
-            _start(ctx, c, "escalate", received.date())
+            _start(ctx, c, "escalate", received)
         ctx.event("log", received, c.id, details={"number": c.number, "project": proj.code, **values,
                                                   "night_time": night, "accept_due": accept.due.isoformat()})
         return {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
@@ -192,10 +199,10 @@ def _accept_into(ctx: Context, c: Complaint, at: dt.datetime, dept: str | None, 
     c.accept_opinion = opinion
     c.status = Status.accepted.value
     _finish(ctx, c, "accept", at)
-    resolve = _start(ctx, c, "resolve", at.date())
+    resolve = _start(ctx, c, "resolve", at)
     due = {"resolve_due": resolve.due.isoformat()}
     if Channel(c.channel) in REFERRED_CHANNELS:
-        due["reply_due"] = _start(ctx, c, "reply", at.date()).due.isoformat()
+        due["reply_due"] = _start(ctx, c, "reply", at).due.isoformat()
     return due
 
 
@@ -230,7 +237,7 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
         _finish(ctx, c, "accept", when)
         due = {}
         if Channel(c.channel) in REFERRED_CHANNELS:
-            due["reply_due"] = _start(ctx, c, "reply", when.date()).due.isoformat()
+            due["reply_due"] = _start(ctx, c, "reply", when).due.isoformat()
         session.add(c)
         ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due})
         return {"number": c.number, "status": c.status, **due}
@@ -279,7 +286,7 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
         if opinion:
             c.handling_opinion = opinion
         c.dept_head = head or c.dept_head
-        revisit = _start(ctx, c, "revisit", when.date())
+        revisit = _start(ctx, c, "revisit", when)
         session.add(c)
         on_time = resolve_step is None or not rules.is_late(resolve_step.due, when.date())
         ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
@@ -310,11 +317,11 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
         if answer is Satisfaction.unsatisfied:
             c.status, c.reopened = Status.assigned.value, c.reopened + 1
             c.closed_at = None
-            resolve_due = _start(ctx, c, "resolve", when.date())
+            resolve_due = _start(ctx, c, "resolve", when)
             out["resolve_due"] = resolve_due.due.isoformat()
             if Channel(c.channel) in REFERRED_CHANNELS and _open_step(ctx, c, "reply") is None:
                 # the referring department is owed the new result too, by the new deadline
-                out["reply_due"] = _start(ctx, c, "reply", when.date()).due.isoformat()
+                out["reply_due"] = _start(ctx, c, "reply", when).due.isoformat()
         else:
             c.status, c.closed_at = Status.closed.value, when
         session.add(c)
@@ -343,7 +350,7 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
                 raise TsmsError(t("请用 --to 指明上报给谁(投诉小组还没有组长)", "give --to: the complaint team has no leader yet"))
         step = _finish(ctx, c, "escalate", when)
         if step is None:  # marked serious now: the step starts and ends with this report
-            step = _start(ctx, c, "escalate", when.date())
+            step = _start(ctx, c, "escalate", when)
             _finish(ctx, c, "escalate", when)
         c.serious, c.escalated_at, c.escalated_to = True, when, to
         session.add(c)

@@ -40,6 +40,8 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
         out[f.key] = clock.iso(value) if f.kind == "time" else bool(value) if f.kind == "bool" else value
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
+    for kind in ("resolve", "reply"):  # an urgent complaint's limit in hours: the moment it runs out
+        out[f"{kind}_due_at"] = clock.iso(latest[kind].due_at) if kind in latest else None
     # a deadline still to be met rests on a year whose official calendar is not out
     out["provisional"] = any(s.provisional for s in latest.values() if s.met_at is None)
     pending = min((s for s in latest.values() if s.met_at is None), key=lambda s: s.due, default=None)
@@ -50,7 +52,7 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
 
 def _step_dict(step: Obligation, as_of: dt.date) -> dict:
     late = rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
-    return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due),
+    return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due), "due_at": clock.iso(step.due_at),
             "provisional": bool(step.provisional), "done_at": clock.iso(step.met_at),
             "late": late, "holder": step.holder}
 

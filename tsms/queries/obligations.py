@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy import String, and_, func, or_, select
 
-from tsms import rules
+from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import Claim, Complaint, Obligation, Plan, PlanItem, Project, Rectification
@@ -34,7 +34,7 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
         "plan-" + o.plan_year.cast(String), Project.code)
     query = (
         select(o.kind, o.due, o.provisional, o.holder, o.met_at, number, Project.code, Complaint.status,
-               Plan.year)
+               Plan.year, o.due_at)
         .select_from(o)
         .outerjoin(Project, Project.id == o.project_id)
         .outerjoin(Complaint, Complaint.id == o.complaint_id)
@@ -54,7 +54,7 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
     # met on a later day than the deadline (dates compare as text in SQLite)
     query = query.where(or_(open_, and_(o.met_at.is_not(None), func.date(o.met_at) > o.due)) if met_late else open_)
     out = []
-    for kind, due, provisional, holder, met_at, label, code, status, plan in session.connection().execute(query):
+    for kind, due, provisional, holder, met_at, label, code, status, plan, due_at in session.connection().execute(query):
         finished = met_at.date() if met_at else None
         if finished is None and met_late and not rules.is_late(due, as_of):
             continue  # still open, and not yet late on the report day
@@ -65,6 +65,8 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
                     "late": rules.is_late(due, finished or as_of), "assignee": holder,
                     "status": status or STATES.get(kind, ""), "provisional": bool(provisional),
                     "done_at": met_at})
+        if due_at is not None:  # a limit in hours: the moment it ran out
+            out[-1]["due_at"] = clock.iso(due_at)
     return sorted(out, key=lambda i: (i["due"], i["number"], i["kind"]))
 
 

@@ -23,8 +23,7 @@ def complaint(c: dict) -> None:
             state = t("逾期完成", "done late") if step["late"] else t("按时完成", "done on time")
         else:
             state = t("已逾期", "late") if step["late"] else t("待办", "open")
-        rows.append([StepKind(step["kind"]).label, step["starts"], step["due"]
-                     + (t("(暂定)", " (provisional)") if step["provisional"] else ""),
+        rows.append([StepKind(step["kind"]).label, step["starts"], _due(step),
                      value_text("at", step["done_at"]), state])
     render.table(t("期限", "Deadlines"), [t("环节", "step"), t("起算日", "starts"), t("期限", "due"),
                                          t("完成时间", "done at"), t("情况", "state")], rows)
@@ -40,6 +39,13 @@ def complaint(c: dict) -> None:
                      [[value_text("at", r["at"]), value_text("method", r["method"]),
                        value_text("satisfaction", r["satisfaction"]), r["visitor"], r["person_met"] or "",
                        r["note"] or ""] for r in c["revisits"]])
+
+
+def _due(item: dict) -> str:
+    """A deadline as a person reads it: the day, the hour when the limit is in hours, 暂定
+    when it rests on an unconfirmed year."""
+    text = value_text("at", item["due_at"]) if item.get("due_at") else item["due"]
+    return text + (t("(暂定)", " (provisional)") if item.get("provisional") else "")
 
 
 def complaint_list(rows: list[dict], total: int) -> None:
@@ -79,8 +85,7 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
                     + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else ""))
         return
     late = sum(1 for i in items if i["late"])
-    rows = [[StepKind(i["kind"]).label, i["number"], i["project"],
-             i["due"] + (t("(暂定)", " (provisional)") if i["provisional"] else ""),
+    rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["days_late"]) if i["late"] else t("即将到期", "due soon"), i["assignee"] or ""] for i in items]
     render.table(t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late),
                  [label("kind"), label("number"), label("project"), label("due"), label("days_late"),

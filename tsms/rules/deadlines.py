@@ -26,6 +26,9 @@ class DeadlineSettings:
                            0 = the same day (seed: 「发现涉民的严重问题…立即上报」).
     resolve_*:             working days after acceptance, by urgency (12345 hotline practice:
                            5 working days for a complaint — Jinan, Weifang, Shanghai Jing'an).
+    resolve_urgent_hours:  an urgent complaint (safety hazard, structural damage): hours after
+                           acceptance, calendar time, holidays included (12345 紧急件: 24 hours);
+                           0 = ``resolve_urgent`` working days instead.
     revisit_working_days:  working days after resolution (seed: 「有效投诉处理完毕后,在2个
                            工作日内进行回访」; another passage says 3, 2 is the stricter).
     reply_working_days:    working days after acceptance to answer the referring department;
@@ -48,6 +51,7 @@ class DeadlineSettings:
     resolve_high: int = 3
     resolve_normal: int = 5
     resolve_low: int = 10
+    resolve_urgent_hours: int = 24
     revisit_working_days: int = 2
     reply_working_days: int = -1
     night_start: int = 22
@@ -79,10 +83,12 @@ class DeadlineSettings:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A computed deadline: the last day still on time, and whether it is provisional."""
+    """A computed deadline: the last day still on time, whether it is provisional, and for
+    a limit counted in hours the moment it runs out (``at``)."""
 
     due: dt.date
     provisional: bool
+    at: dt.datetime | None = None
 
 
 def _deadline(start: dt.date, due: dt.date, cal: WorkCalendar) -> Deadline:
@@ -118,13 +124,21 @@ def escalate_deadline(
 
 
 def resolve_deadline(
-    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings, at: dt.time | None = None
 ) -> Deadline:
-    """Resolve within urgent 1, high 3, normal 5, low 10 working days after acceptance.
+    """Resolve within high 3, normal 5, low 10 working days after acceptance; an urgent
+    complaint within 24 hours of the moment it was accepted (``at``), calendar time with the
+    holidays counted — a safety hazard or structural damage cannot wait for a holiday to end.
+    Without the moment (an older ledger's step) or with ``resolve_urgent_hours`` 0, urgent is
+    ``resolve_urgent`` working days.
 
-    Source: 12345 hotline practice (5 working days for a complaint) and 《民法典》 第二百零一条
-    (counting starts the day after acceptance).
+    Source: 12345 hotline practice (5 working days for a complaint; 紧急件 within 24 hours;
+    SPEC §3) and 《民法典》 第二百零一条 (counting starts the day after acceptance).
+    Accepted Tuesday 2025-09-30 15:00 (National Day from 10-01) → 2025-10-01 15:00.
     """
+    if urgency == "urgent" and at is not None and s.resolve_urgent_hours > 0:
+        moment = dt.datetime.combine(accepted, at) + dt.timedelta(hours=s.resolve_urgent_hours)
+        return Deadline(moment.date(), cal.is_provisional(accepted, moment.date()), moment)
     return _deadline(accepted, add_working_days(accepted, s.resolve_days(urgency), cal), cal)
 
 
@@ -139,7 +153,7 @@ def revisit_deadline(resolved: dt.date, cal: WorkCalendar, s: DeadlineSettings) 
 
 
 def reply_deadline(
-    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+    accepted: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings, at: dt.time | None = None
 ) -> Deadline:
     """Answer the referring department (12345 hotline, 主管部门转办).
 
@@ -147,7 +161,7 @@ def reply_deadline(
     the same day as the resolve deadline.
     """
     if s.reply_working_days < 0:
-        return resolve_deadline(accepted, urgency, cal, s)
+        return resolve_deadline(accepted, urgency, cal, s, at)
     return _deadline(accepted, add_working_days(accepted, s.reply_working_days, cal), cal)
 
 
@@ -180,7 +194,7 @@ def days_late(due: dt.date, as_of: dt.date) -> int:
 
 
 def step_deadline(
-    kind: str, starts: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings
+    kind: str, starts: dt.date, urgency: str, cal: WorkCalendar, s: DeadlineSettings, at: dt.time | None = None
 ) -> Deadline:
     """The deadline of a complaint step from the day of the event that starts it.
 
@@ -194,9 +208,9 @@ def step_deadline(
     if kind == "escalate":
         return escalate_deadline(starts, cal, s)
     if kind == "resolve":
-        return resolve_deadline(starts, urgency, cal, s)
+        return resolve_deadline(starts, urgency, cal, s, at)
     if kind == "reply":
-        return reply_deadline(starts, urgency, cal, s)
+        return reply_deadline(starts, urgency, cal, s, at)
     if kind == "revisit":
         return revisit_deadline(starts, cal, s)
     raise ValueError(f"unknown step {kind!r}")
@@ -280,8 +294,8 @@ def first_revisit_deadline(completed: dt.date, cal: WorkCalendar) -> Deadline:
 OBLIGATION_KINDS = {
     "accept": "received; basis: the hour of receipt",
     "escalate": "received",
-    "resolve": "accepted or reopened; basis: urgency",
-    "reply": "accepted or rejected; basis: urgency",
+    "resolve": "accepted or reopened; basis: urgency, and for urgent the time of day ('urgent 15:00')",
+    "reply": "accepted or rejected; basis: as resolve",
     "revisit": "resolved",
     "claim": "warranty notice received; basis: 'emergency' or ''",
     "rectification": "problem found; basis: 'warranty' or 'construction'",
@@ -301,8 +315,10 @@ def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalenda
     ``OBLIGATION_KINDS`` says what ``starts`` and ``basis`` mean for each kind."""
     if kind == "accept":  # basis: the hour of receipt
         return accept_deadline(starts, cal, s, int(basis) if basis.isdigit() else None)
-    if kind in ("escalate", "resolve", "reply", "revisit"):
-        return step_deadline(kind, starts, basis or "normal", cal, s)
+    if kind in ("escalate", "resolve", "reply", "revisit"):  # basis: urgency, and the moment for urgent
+        urgency, _, moment = (basis or "normal").partition(" ")
+        at = dt.time.fromisoformat(moment) if moment else None
+        return step_deadline(kind, starts, urgency, cal, s, at)
     if kind == "claim":
         return claim_inspect_deadline(starts, basis == "emergency", cal, s)
     if kind == "rectification":

@@ -191,6 +191,12 @@ ALTER TABLE plan_item DROP COLUMN notify_by;
 """,
         lambda con, now: _v6_by_the_rules(con, now),
     ),
+    (
+        "v7: obligations counted in hours (urgent complaints)",
+        """
+ALTER TABLE obligation ADD COLUMN due_at DATETIME;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

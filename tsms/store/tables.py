@@ -148,6 +148,7 @@ class Obligation(Table, table=True):
     provisional: bool = False
     holder: Optional[str] = None
     met_at: Optional[dt.datetime] = moment()
+    due_at: Optional[dt.datetime] = moment()  # a limit in hours (an urgent complaint): the moment it runs out
 
 
 class Event(Table, table=True):

@@ -165,8 +165,8 @@ class Context:
         (rules.obligation_deadline). ``subject`` names what it is about: complaint_id,
         claim_id, rectification_id, plan_item_id, plan_year, or only the project."""
         d = rules.obligation_deadline(kind, starts, basis, self.calendar, self.settings)
-        row = Obligation(kind=kind, starts=starts, due=d.due, provisional=d.provisional, basis=basis, holder=holder,
-                         project_id=project_id, **subject)
+        row = Obligation(kind=kind, starts=starts, due=d.due, provisional=d.provisional, due_at=d.at, basis=basis,
+                         holder=holder, project_id=project_id, **subject)
         self.session.add(row)
         return row
 
@@ -179,7 +179,7 @@ class Context:
         rows = []
         for kind, starts, columns in wanted:
             d = rules.obligation_deadline(kind, starts, columns.get("basis", ""), cal, settings)
-            rows.append({"kind": kind, "starts": starts, "due": d.due, "provisional": d.provisional,
+            rows.append({"kind": kind, "starts": starts, "due": d.due, "provisional": d.provisional, "due_at": d.at,
                          "basis": "", "holder": None, "complaint_id": None, "claim_id": None,
                          "rectification_id": None, "plan_item_id": None, "plan_year": None, "project_id": None,
                          "met_at": None, **columns})
@@ -207,7 +207,7 @@ class Context:
     def reschedule(self, row: Obligation, starts: dt.date) -> None:
         """An open obligation whose starting day changed (a planned revisit moved)."""
         d = rules.obligation_deadline(row.kind, starts, row.basis, self.calendar, self.settings)
-        row.starts, row.due, row.provisional = starts, d.due, d.provisional
+        row.starts, row.due, row.provisional, row.due_at = starts, d.due, d.provisional, d.at
         self.session.add(row)
 
     def recompute(self, at: dt.datetime, reason: str) -> int:
@@ -221,10 +221,10 @@ class Context:
         moved = []
         for row in self.session.exec(select(Obligation).where(Obligation.met_at.is_(None))).all():
             new = rules.obligation_deadline(row.kind, row.starts, row.basis, cal, settings)
-            if (new.due, new.provisional) != (row.due, bool(row.provisional)):
+            if (new.due, new.provisional, new.at) != (row.due, bool(row.provisional), row.due_at):
                 moved.append({"obligation": row.id, "kind": row.kind, "from": row.due.isoformat(),
                               "to": new.due.isoformat(), "provisional": new.provisional})
-                row.due, row.provisional = new.due, new.provisional
+                row.due, row.provisional, row.due_at = new.due, new.provisional, new.at
                 self.session.add(row)
         self.event("recompute", at, details={"reason": reason, "moved": moved})
         return len(moved)
