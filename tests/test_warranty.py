@@ -1,6 +1,7 @@
 """Statutory warranty periods (《建设工程质量管理条例》 第四十条) at their edges."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -195,3 +196,74 @@ def test_check_sees_claims(p02):
     con.close()
     r = tsms("check", ok=False)
     assert r.exit_code == 3 and "保修单步骤先后颠倒" in r.stdout
+
+
+# --------------------------------------------------------------------------- retention money, 建质〔2017〕138号
+
+
+def _retention_project(monkeypatch, now="2026-06-01 09:00", *extra):
+    monkeypatch.setenv("TSMS_NOW", now)
+    tsms("project", "add", "P05", "--name", "五期", "--completed", "2025-06-30", "--retention", "300000",
+         "--contract-sum", "10000000", "--liability-years", "1", "--manager", "刘工", *extra)
+
+
+def test_retention_at_most_three_percent_of_the_contract_sum(site, monkeypatch):
+    """138号 第七条: 保证金总预留比例不得高于工程价款结算总额的3%."""
+    before = dump(site)
+    r = tsms("project", "add", "P06", "--name", "六期", "--completed", "2025-06-30", "--retention", "300001",
+             "--contract-sum", "10000000", ok=False)
+    assert r.exit_code == 2 and "第七条" in r.stderr and dump(site) == before
+    _retention_project(monkeypatch)
+    assert tsms_json("retention", "P05")["cap"] == 300000
+
+
+def test_retention_return_only_after_the_period_and_never_late_to_apply(site, monkeypatch):
+    """138号 第十条 「缺陷责任期内…到期后,承包人可向发包人申请返还保证金」: a right, not a duty."""
+    _retention_project(monkeypatch, "2026-07-10 09:00")
+    assert tsms_json("retention", "P05")["liability_ends"] == "2026-06-30"
+    r = tsms("retention", "P05", "apply", "--at", "2026-06-30 09:00", ok=False)  # the last day of the period
+    assert r.exit_code == 2 and "第十条" in r.stderr
+    late = tsms("overdue", "--as-of", "2026-07-10", "--json", ok=False)
+    assert late.exit_code == 0  # a reminder, not a late step
+    (item,) = [i for i in json.loads(late.stdout) if i["kind"] == "retention"]
+    assert item["late"] is False and item["status"] == "can_apply" and item["due"] == "2026-06-30"
+    assert "可申请" in tsms("overdue", "--as-of", "2026-07-10", ok=False).stdout
+    tsms("retention", "P05", "apply", "--at", "2026-07-01 09:00")
+    assert tsms_json("retention", "P05")["verify_due"] == "2026-07-15"
+
+
+def test_a_silent_client_is_reminded_and_silence_counts_as_approval(site, monkeypatch):
+    """138号 第十条: verify within 14 days; no answer → a reminder (催告); 14 more days of silence
+    count as approval; the money is due back within 14 days of approval."""
+    _retention_project(monkeypatch, "2026-08-20 09:00")
+    tsms("retention", "P05", "apply", "--at", "2026-07-01 09:00")  # verify by 07-15
+    r = tsms("retention", "P05", "remind", "--at", "2026-07-15 09:00", ok=False)  # still the client's time
+    assert r.exit_code == 2
+    tsms("retention", "P05", "remind", "--at", "2026-07-16 09:00")
+    r = tsms_json("retention", "P05")
+    assert r["deemed_approved_on"] == "2026-07-30" and r["return_due"] == "2026-08-13"
+    items = json.loads(tsms("overdue", "--as-of", "2026-08-20", "--json", ok=False).stdout)
+    assert {(i["kind"], i["due"]) for i in items if i["kind"].startswith("retention")} == {
+        ("retention_verify", "2026-07-15"), ("retention_return", "2026-08-13")}
+    tsms("retention", "P05", "return", "--at", "2026-08-20 09:00")
+    items = json.loads(tsms("overdue", "--as-of", "2026-08-20", "--json", ok=False).stdout)
+    assert not [i for i in items if i["kind"].startswith("retention")]
+
+
+def test_verification_starts_the_14_days_to_return(site, monkeypatch):
+    _retention_project(monkeypatch, "2026-07-20 09:00")
+    tsms("retention", "P05", "apply", "--at", "2026-07-01 09:00")
+    tsms("retention", "P05", "verify", "--at", "2026-07-10 09:00")
+    assert tsms_json("retention", "P05")["return_due"] == "2026-07-24"
+
+
+def test_liability_period_from_90_days_after_the_report_when_the_client_delays(site, monkeypatch):
+    """138号 第八条: acceptance late through the client's fault → the period starts 90 days after
+    the contractor's completion report (report 2025-01-10 → 2025-04-10, not acceptance 2025-06-30)."""
+    _retention_project(monkeypatch, "2026-06-01 09:00", "--report", "2025-01-10", "--client-delay")
+    r = tsms_json("retention", "P05")
+    assert r["liability_from"] == "2025-04-10" and r["liability_ends"] == "2026-04-10"
+    monkeypatch.setenv("TSMS_NOW", "2026-06-01 09:00")
+    tsms("project", "add", "P07", "--name", "七期", "--retention", "1000")
+    tsms("project", "complete", "P07", "2026-05-20", "--report", "2026-05-01", "--client-delay")
+    assert tsms_json("retention", "P07")["liability_from"] == "2026-05-20"  # accepted within the 90 days

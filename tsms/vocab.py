@@ -181,8 +181,9 @@ class StepKind(Vocab):
     planned_revisit = "planned_revisit", "计划回访"
     first_revisit = "first_revisit", "竣工后首次回访"
     plan = "plan", "回访计划审批"
-    retention = "retention", "质保金返还申请"
+    retention = "retention", "质保金可申请返还"
     retention_verify = "retention_verify", "质保金核实"
+    retention_return = "retention_return", "质保金返还"
 
 
 class WarrantyPart(Vocab):

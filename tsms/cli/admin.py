@@ -41,6 +41,9 @@ def project_add(
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 YYYY-MM-DD")] = None,
     design_life: Annotated[Optional[int], typer.Option("--design-life", help="合理使用年限 (默认 50)")] = None,
     retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
+    contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
+    client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 (138号 第八条)")] = False,
     liability_years: Annotated[Optional[int], typer.Option("--liability-years", help="缺陷责任期 1 或 2 年")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
@@ -52,7 +55,9 @@ def project_add(
     completed_on = clock.parse_date(completed, "--completed") if completed else None
     result = site.add_project(ledger_file, code, name, kind, by, manager=manager, phone=phone, address=address,
                                 client=client, region=region, completed_on=completed_on, design_life=design_life,
-                                retention=retention, liability_years=liability_years)
+                                retention=retention, liability_years=liability_years, contract_sum=contract_sum,
+                                report=clock.parse_date(report, "--report") if report else None,
+                                client_delay=client_delay)
     done(result, json_out, t("已登记工程 {c} {n}", "added project {c} {n}", c=result["code"], n=result["name"]))
 
 

@@ -14,13 +14,16 @@ from tsms.vocab import t
 @project_app.command("complete")
 def project_complete(code: Annotated[str, typer.Argument(help="工程代码")],
                      day: Annotated[str, typer.Argument(help="竣工验收合格日期 YYYY-MM-DD")],
+                     report: Annotated[Optional[str], typer.Option("--report", help="竣工验收报告提交日期 / the completion report's date")] = None,
+                     client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 / acceptance late through the client (138号 第八条)")] = False,
                      db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """记录竣工验收,建立各部位保修项 / record completion acceptance; creates the warranty items."""
     ledger_file = open_ledger(db, lang)
     from tsms import clock
     from tsms.operations import warranty
 
-    r = warranty.complete(ledger_file, code, clock.parse_date(day, "DATE"), by)
+    r = warranty.complete(ledger_file, code, clock.parse_date(day, "DATE"), by,
+                          report=clock.parse_date(report, "--report") if report else None, client_delay=client_delay)
     done(r, json_out, t("{c} 竣工验收 {d},已建立 {n} 个保修项", "{c} completed {d}; {n} warranty items",
                          c=r["project"], d=r["completed_on"], n=r["items"]))
 
@@ -160,10 +163,10 @@ def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
 
 @app.command("retention")
 def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
-                  action: Annotated[Optional[str], typer.Argument(help="apply | verify | return")] = None,
+                  action: Annotated[Optional[str], typer.Argument(help="apply | verify | remind | return")] = None,
                   at: Annotated[Optional[str], typer.Option("--at")] = None,
                   db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
-    """质保金:缺陷责任期、返还申请、14 天核实、返还 / retention money."""
+    """质保金:缺陷责任期满后申请返还、14 天核实、逾期未答复催告、返还 / retention money (建质〔2017〕138号)."""
     from tsms.queries import aftersales
 
     ledger_file = open_ledger(db, lang)
@@ -175,10 +178,17 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
     if json_out:
         return render.print_json(r)
     render.pairs(t("质保金 {c}", "Retention money {c}", c=r["project"]),
-                 [(t("金额(元)", "amount"), str(r["amount"])), (t("缺陷责任期", "liability period"), f"{r['liability_years']}"),
-                  (t("期满", "ends"), r["liability_ends"]), (t("申请返还", "applied"), render.value_text("at", r["applied_at"])),
+                 [(t("金额(元)", "amount"), str(r["amount"])),
+                  (t("结算总额 / 3% 上限", "contract sum / 3 % cap"),
+                   f"{r['contract_sum']} / {r['cap']}" if r["contract_sum"] is not None else ""),
+                  (t("缺陷责任期(年)", "liability period (years)"), f"{r['liability_years']}"),
+                  (t("起算", "from"), r["liability_from"]), (t("期满", "ends"), r["liability_ends"]),
+                  (t("申请返还", "applied"), render.value_text("at", r["applied_at"])),
                   (t("核实期限", "verify by"), r["verify_due"] or ""),
                   (t("已核实", "verified"), render.value_text("at", r["verified_at"])),
+                  (t("催告", "reminded"), render.value_text("at", r["reminded_at"])),
+                  (t("视同认可", "deemed approved"), r["deemed_approved_on"] or ""),
+                  (t("返还期限", "return by"), r["return_due"] or ""),
                   (t("已返还", "returned"), render.value_text("at", r["returned_at"]))])
 
 

@@ -116,16 +116,20 @@ def accept(ledger: engine.Ledger, number: str, *, at: str | None = None, by: str
 
 # --------------------------------------------------------------------------- retention money
 
-RETENTION_STEPS = {"apply": (None, "retention_applied_at"), "verify": ("retention_applied_at", "retention_verified_at"),
-                   "return": ("retention_verified_at", "retention_returned_at")}
+RETENTION_STEPS = {  # action → (the step it needs first, the column it records)
+    "apply": (None, "retention_applied_at"), "verify": ("retention_applied_at", "retention_verified_at"),
+    "remind": ("retention_applied_at", "retention_reminded_at"),
+    "return": ("retention_applied_at", "retention_returned_at")}
 
 
 def retention(ledger: engine.Ledger, code: str, action: str, at: str | None = None, by: str | None = None) -> None:
-    """Record the retention money's return application, the client's verification or its
-    return (建质〔2017〕138号 第十、十一条); the application meets the reminder and starts
-    the client's 14 days, the verification meets those."""
+    """The retention money's return (建质〔2017〕138号 第十条): the contractor applies once the
+    defect liability period is over; the client verifies within 14 days; a client who does not
+    answer is reminded (催告), and 14 days of silence after that count as approval; the money
+    is due back within 14 days of approval. Each step meets its obligation and starts the next."""
     if action not in RETENTION_STEPS:
-        raise TsmsError(t("用法:tsms retention 工程 [apply|verify|return]", "usage: tsms retention CODE [apply|verify|return]"))
+        raise TsmsError(t("用法:tsms retention 工程 [apply|verify|remind|return]",
+                          "usage: tsms retention CODE [apply|verify|remind|return]"))
     with writing(ledger, by) as ctx:
         project = ctx.completed_project(code)
         if project.retention is None:
@@ -134,15 +138,45 @@ def retention(ledger: engine.Ledger, code: str, action: str, at: str | None = No
         before, field = RETENTION_STEPS[action]
         if getattr(project, field) is not None:
             raise TsmsError(t("已记录过", "recorded already"))
+        if project.retention_returned_at is not None:
+            raise TsmsError(t("质保金已于 {d} 返还", "the retention money was returned on {d}", d=project.retention_returned_at.date()))
         previous = getattr(project, before) if before else None
         if before and previous is None:
-            raise TsmsError(t("须先记录上一步({s})", "record the step before first ({s})", s=before.split("_")[1]))
-        when = happened_at(at, ctx.now(), previous or dt.datetime.combine(project.completed_on, dt.time()))
+            raise TsmsError(t("须先记录返还申请(apply)", "record the application (apply) first"))
+        start = project.liability_from or project.completed_on
+        ends = rules.liability_end(start, project.liability_years)
+        when = happened_at(at, ctx.now(), previous or dt.datetime.combine(start, dt.time()))
+        day = when.date()
+        if action == "apply" and day <= ends:
+            raise TsmsError(t("缺陷责任期至 {e} 届满;到期后才可申请返还质保金(建质〔2017〕138号第十条)",
+                              "the defect liability period runs to {e}: the return can be applied for only after it "
+                              "(建质〔2017〕138号 第十条)", e=ends))
+        if action == "remind":
+            if project.retention_verified_at is not None:
+                raise TsmsError(t("建设单位已于 {d} 核实,无需催告", "the client verified on {d}: no reminder is needed",
+                                  d=project.retention_verified_at.date()))
+            verify = rules.retention_verify_deadline(project.retention_applied_at.date(), ctx.calendar)
+            if not rules.is_late(verify.due, day):
+                raise TsmsError(t("建设单位核实期限到 {d};之后仍无答复才催告", "the client has until {d} to verify: remind "
+                                  "only after that", d=verify.due))
+        if action == "return" and project.retention_verified_at is None and project.retention_reminded_at is None:
+            raise TsmsError(t("须先记录核实(verify)或催告(remind)", "record the verification (verify) or the reminder (remind) first"))
         setattr(project, field, when)
         ctx.session.add(project)
         if action == "apply":
             ctx.meet("retention", when, project_id=project.id)
-            ctx.oblige("retention_verify", when.date(), holder=project.manager, project_id=project.id)
+            ctx.oblige("retention_verify", day, holder=project.manager, project_id=project.id)
+        elif action == "remind":
+            ctx.oblige("retention_return", rules.retention_deemed_approval(day), holder=project.manager,
+                       project_id=project.id)
         elif action == "verify":
             ctx.meet("retention_verify", when, project_id=project.id)
+            owed = ctx.open_obligations("retention_return", project_id=project.id).get("retention_return")
+            if owed is None:
+                ctx.oblige("retention_return", day, holder=project.manager, project_id=project.id)
+            elif day < owed.starts:  # verified before silence would have counted as approval
+                ctx.reschedule(owed, day)
+        else:
+            ctx.meet("retention_return", when, project_id=project.id)
+            ctx.meet("retention_verify", when, project_id=project.id)  # returned: nothing left to verify
         ctx.event(f"retention.{action}", when, details={"project": project.code})

@@ -55,10 +55,21 @@ def add_project(ledger: engine.Ledger, code: str, name: str, kind: str | None, b
         if fields["completed_on"] > ledger.now().date():
             raise TsmsError(t("--completed {d} 在将来", "--completed {d} is in the future", d=fields["completed_on"]))
         values["completed_on"] = fields["completed_on"]
-    if fields.get("retention") is not None:
-        if not 0 <= fields["retention"] <= 1e12:
-            raise TsmsError(t("--retention 应为非负金额(元)", "--retention takes an amount in yuan, 0 or more"))
-        values["retention"] = fields["retention"]
+    for key, option in (("retention", "--retention"), ("contract_sum", "--contract-sum")):
+        if fields.get(key) is not None:
+            if not 0 <= fields[key] <= 1e13:
+                raise TsmsError(t("{o} 应为非负金额(元)", "{o} takes an amount in yuan, 0 or more", o=option))
+            values[key] = fields[key]
+    if values.get("retention") is not None and values.get("contract_sum") is not None:
+        cap = values["contract_sum"] * rules.RETENTION_CAP
+        if values["retention"] > cap + 0.005:
+            raise TsmsError(t("质保金 {r} 元超过结算总额 {c} 元的 3%({m:.2f} 元),见建质〔2017〕138号第七条",
+                              "retention {r} exceeds 3 % of the contract sum {c} ({m:.2f}), 建质〔2017〕138号 第七条",
+                              r=values["retention"], c=values["contract_sum"], m=cap))
+    if fields.get("report") is not None:
+        if values.get("completed_on") is None:
+            raise TsmsError(t("--report 与 --completed 一起用", "--report goes with --completed"))
+        values["liability_from"] = warranty.liability_from(values["completed_on"], fields["report"], fields.get("client_delay"))
     if fields.get("liability_years") is not None:
         if fields["liability_years"] not in (1, 2):
             raise TsmsError(t("--liability-years 为 1 或 2(缺陷责任期最长 2 年,建质〔2017〕138号)",

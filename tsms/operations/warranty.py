@@ -57,13 +57,26 @@ def on_completion(ctx: Context, project: Project) -> None:
         # the first finished project: the plan is owed from the next 31 December on
         ctx.oblige("plan", dt.date(ctx.now().year, 12, 1), plan_year=ctx.now().year + 1)
         ctx.owe_plans(ctx.now().year + rules.PLANS_AHEAD)
-    if project.retention is not None:
-        ctx.oblige("retention", completed, basis=str(project.liability_years), holder=project.manager,
-                   project_id=project.id)
+    if project.retention is not None:  # a reminder of the contractor's right to apply, not a duty
+        ctx.oblige("retention", project.liability_from or completed, basis=str(project.liability_years),
+                   holder=project.manager, project_id=project.id)
 
 
-def complete(ledger: engine.Ledger, code: str, day: dt.date, by: str | None = None) -> dict:
-    """Record completion acceptance (竣工验收合格) and create the warranty items."""
+def liability_from(completed: dt.date, report: dt.date, client_delay: bool | None) -> dt.date | None:
+    """The defect liability period's start when it is not the completion date (138号 第八条)."""
+    if report > completed:
+        raise TsmsError(t("竣工验收报告日期 {r} 晚于竣工验收日期 {c}", "the completion report {r} is after the acceptance {c}",
+                          r=report, c=completed))
+    start = rules.liability_start(completed, report, bool(client_delay))
+    return start if start != completed else None
+
+
+def complete(ledger: engine.Ledger, code: str, day: dt.date, by: str | None = None, report: dt.date | None = None,
+             client_delay: bool = False) -> dict:
+    """Record completion acceptance (竣工验收合格) and create the warranty items. With the day
+    the completion report was submitted and ``client_delay`` (acceptance late through the
+    client's fault), the defect liability period starts 90 days after the report at the
+    latest (建质〔2017〕138号 第八条)."""
     with writing(ledger, by) as ctx:
         project = ctx.project(code)
         if project.completed_on is not None:
@@ -72,6 +85,10 @@ def complete(ledger: engine.Ledger, code: str, day: dt.date, by: str | None = No
         if day > ctx.now().date():
             raise TsmsError(t("竣工验收日期 {d} 在将来", "the completion date {d} is in the future", d=day))
         project.completed_on = day
+        if report is not None:
+            project.liability_from = liability_from(day, report, client_delay)
+        elif client_delay:
+            raise TsmsError(t("--client-delay 需要 --report 竣工验收报告提交日期", "--client-delay needs --report DATE"))
         ctx.session.add(project)
         ctx.session.flush()
         on_completion(ctx, project)

@@ -82,20 +82,29 @@ def show_claim(ledger: engine.Ledger, number: str) -> dict:
 
 
 def retention(ledger: engine.Ledger, code: str) -> dict:
-    """The retention money of a project: amount, defect liability period and the steps of
-    its return (建质〔2017〕138号)."""
+    """The retention money of a project: amount and its cap, the defect liability period and
+    the steps of its return (建质〔2017〕138号 第七、八、十条), with their due dates."""
     with reading(ledger) as ctx:
         project = ctx.completed_project(code)
         if project.retention is None:
             raise TsmsError(t("工程 {c} 没有登记质保金(project add --retention)", "project {c} has no retention money recorded (--retention)",
                               c=project.code))
-        verify = ctx.session.exec(select(Obligation.due).where(Obligation.project_id == project.id,
-                                                               Obligation.kind == "retention_verify")).first()
-        return {"project": project.code, "amount": project.retention, "liability_years": project.liability_years,
-                "liability_ends": rules.liability_end(project.completed_on, project.liability_years).isoformat(),
+        due = {kind: d for kind, d in ctx.session.exec(
+            select(Obligation.kind, Obligation.due).where(Obligation.project_id == project.id,
+                                                          Obligation.kind.in_(("retention_verify", "retention_return")))
+            .order_by(Obligation.id)).all()}
+        start = project.liability_from or project.completed_on
+        reminded = project.retention_reminded_at
+        return {"project": project.code, "amount": project.retention, "contract_sum": project.contract_sum,
+                "cap": round(project.contract_sum * rules.RETENTION_CAP, 2) if project.contract_sum is not None else None,
+                "liability_years": project.liability_years, "liability_from": start.isoformat(),
+                "liability_ends": rules.liability_end(start, project.liability_years).isoformat(),
                 "applied_at": clock.iso(project.retention_applied_at),
-                "verify_due": verify.isoformat() if verify else None,
-                "verified_at": clock.iso(project.retention_verified_at),
+                "verify_due": due["retention_verify"].isoformat() if "retention_verify" in due else None,
+                "verified_at": clock.iso(project.retention_verified_at), "reminded_at": clock.iso(reminded),
+                "deemed_approved_on": rules.retention_deemed_approval(reminded.date()).isoformat()
+                if reminded and not project.retention_verified_at else None,
+                "return_due": due["retention_return"].isoformat() if "retention_return" in due else None,
                 "returned_at": clock.iso(project.retention_returned_at)}
 
 

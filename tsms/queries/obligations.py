@@ -17,7 +17,8 @@ from tsms.vocab import t
 
 # the state shown for an after-sales obligation (a complaint's is its own status)
 STATES = {"claim": "notified", "rectification": "open", "notice": "planned", "planned_revisit": "planned",
-          "first_revisit": "completed", "retention": "due", "retention_verify": "applied"}
+          "first_revisit": "completed", "retention": "can_apply", "retention_verify": "applied",
+          "retention_return": "approved"}
 
 
 def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt.date,
@@ -55,14 +56,17 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
     query = query.where(or_(open_, and_(o.met_at.is_not(None), func.date(o.met_at) > o.due)) if met_late else open_)
     out = []
     for kind, due, provisional, holder, met_at, label, code, status, plan, due_at in session.connection().execute(query):
+        reminder = kind in rules.REMINDERS  # a right whose day has come: shown, never late
+        if reminder and met_late:
+            continue
         finished = met_at.date() if met_at else None
         if finished is None and met_late and not rules.is_late(due, as_of):
             continue  # still open, and not yet late on the report day
         if kind == "plan":
             status = "draft" if plan else "missing"
         out.append({"kind": kind, "number": label, "project": code if kind != "plan" else "",
-                    "due": due.isoformat(), "days_late": rules.days_late(due, finished or as_of),
-                    "late": rules.is_late(due, finished or as_of), "assignee": holder,
+                    "due": due.isoformat(), "days_late": 0 if reminder else rules.days_late(due, finished or as_of),
+                    "late": not reminder and rules.is_late(due, finished or as_of), "assignee": holder,
                     "status": status or STATES.get(kind, ""), "provisional": bool(provisional),
                     "done_at": met_at})
         if due_at is not None:  # a limit in hours: the moment it ran out

@@ -44,6 +44,8 @@ class Digest:
         if item["late"]:
             state = t("逾期 {d} 天({w} 个工作日)", "{d} days late ({w} working days)", d=item["days_late"],
                       w=item.get("working_days_late", "?"))
+        elif item["status"] == "can_apply":
+            state = t("可申请", "may apply")
         else:
             state = t("即将到期", "due soon")
         mark = t("(暂定)", " (provisional)") if item.get("provisional") else ""

@@ -48,6 +48,10 @@ def _due(item: dict) -> str:
     return text + (t("(暂定)", " (provisional)") if item.get("provisional") else "")
 
 
+def _not_late(item: dict) -> str:
+    return t("可申请", "may apply") if item["status"] == "can_apply" else t("即将到期", "due soon")
+
+
 def complaint_list(rows: list[dict], total: int) -> None:
     cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
     heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
@@ -86,7 +90,7 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         return
     late = sum(1 for i in items if i["late"])
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
-             str(i["days_late"]) if i["late"] else t("即将到期", "due soon"), i["assignee"] or ""] for i in items]
+             str(i["days_late"]) if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
     render.table(t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late),
                  [label("kind"), label("number"), label("project"), label("due"), label("days_late"),
                   t("责任人", "holder")], rows)

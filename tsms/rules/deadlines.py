@@ -11,7 +11,7 @@ from tsms.rules.calendar import WorkCalendar, add_working_days, first_working_da
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'last_working_day_on_or_before', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'last_working_day_on_or_before', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,27 @@ def rectification_deadline(found: dt.date, in_warranty: bool, cal: WorkCalendar,
     return _deadline(found, period_end(found, cal, months=months), cal)
 
 
+def retention_return_deadline(approved: dt.date, cal: WorkCalendar) -> Deadline:
+    """The client returns the retention money within 14 days of approving the application —
+    its verification, or the day silence counts as approval (the 14th day after a reminder).
+
+    Source: 建质〔2017〕138号 第十条 (「发包人应当…在核实后14天内将保证金返还承包人」 and 「发包人在
+    接到承包人返还保证金申请后14天内不予答复,经催告后14天内仍不予答复,视同认可承包人的返还
+    保证金申请」); 《民法典》 第二百零一、二百零三条.
+    """
+    return _deadline(approved, period_end(approved, cal, days=14), cal)
+
+
+def retention_deemed_approval(reminded: dt.date) -> dt.date:
+    """The day the client's silence counts as approval: 14 days after the reminder (催告).
+
+    Source: 建质〔2017〕138号 第十条 「经催告后14天内仍不予答复,视同认可」; 《民法典》 第二百零一条.
+    """
+    from tsms.rules.periods import add_period
+
+    return add_period(reminded, days=14)
+
+
 def retention_verify_deadline(applied: dt.date, cal: WorkCalendar) -> Deadline:
     """The client verifies an application for the retention money's return within 14 days.
 
@@ -303,9 +324,14 @@ OBLIGATION_KINDS = {
     "planned_revisit": "the planned revisit's day",
     "first_revisit": "completion acceptance",
     "plan": "1 December before the plan's year",
-    "retention": "completion acceptance; basis: liability years",
+    "retention": "the defect liability period's start; basis: liability years (a reminder: may apply)",
     "retention_verify": "return applied for",
+    "retention_return": "the application approved (verified, or deemed 14 days after a reminder)",
 }
+
+# kinds that remind of a right rather than a duty: shown when their day comes, never late
+# (建质〔2017〕138号 第十条 「到期后,承包人可…申请返还」: the contractor may apply)
+REMINDERS = frozenset({"retention"})
 
 
 def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalendar, s: DeadlineSettings) -> Deadline:
@@ -335,4 +361,6 @@ def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalenda
         return _deadline(starts, liability_end(starts, int(basis or 1)), cal)
     if kind == "retention_verify":
         return retention_verify_deadline(starts, cal)
+    if kind == "retention_return":
+        return retention_return_deadline(starts, cal)
     raise ValueError(f"unknown obligation {kind!r}")

@@ -12,7 +12,7 @@ from tsms.vocab import t
 
 from tsms.rules.periods import add_period
 
-__all__ = ['WARRANTY_MINIMUMS', 'Season', 'warranty_expires_years', 'warranty_expires_seasons', 'liability_end', 'month_day', 'season_from', 'statutory_term']
+__all__ = ['WARRANTY_MINIMUMS', 'Season', 'warranty_expires_years', 'warranty_expires_seasons', 'liability_end', 'liability_start', 'RETENTION_CAP', 'month_day', 'season_from', 'statutory_term']
 
 
 WARRANTY_MINIMUMS: dict[str, tuple[str, int | None]] = {
@@ -71,8 +71,26 @@ def warranty_expires_seasons(completed: dt.date, seasons: int, season: Season) -
     return season.span_starting(year + seasons - 1)[1]
 
 
+RETENTION_CAP = 0.03  # 建质〔2017〕138号 第七条: at most 3 % of the settled contract sum
+
+
+def liability_start(completed: dt.date, report: dt.date | None = None, client_delay: bool = False) -> dt.date:
+    """The day the defect liability period counts from: completion acceptance; but when the
+    client caused acceptance to be late, 90 days after the contractor submitted its
+    completion report, if that comes first.
+
+    Source: 建质〔2017〕138号 第八条 (「缺陷责任期从工程通过竣工验收之日起计。…由于发包人原因
+    导致工程无法按规定期限进行竣工验收的,在承包人提交竣工验收报告90天后,工程自动进入缺陷
+    责任期」); 《民法典》 第二百零一条 (the 90 days count from the day after the report).
+    """
+    if client_delay and report is not None:
+        return min(completed, report + dt.timedelta(days=90))
+    return completed
+
+
 def liability_end(completed: dt.date, years: int) -> dt.date:
-    """The last day of the defect liability period (缺陷责任期), from completion acceptance.
+    """The last day of the defect liability period (缺陷责任期), from its start (completion
+    acceptance, or :func:`liability_start`).
 
     Source: 《建设工程质量保证金管理办法》 (建质〔2017〕138号) 第二条 (1 year unless agreed, at
     most 2) and 第八条 (from the day of completion acceptance); 《民法典》 第二百零二条.

@@ -17,6 +17,7 @@ def project_dict(p: Project) -> dict:
         "manager": p.manager, "phone": p.phone, "region": p.region,
         "completed_on": _day(p.completed_on),
         "design_life": p.design_life, "retention": p.retention, "liability_years": p.liability_years,
+        "contract_sum": p.contract_sum, "liability_from": _day(p.liability_from),
     }
 
 

@@ -192,9 +192,12 @@ ALTER TABLE plan_item DROP COLUMN notify_by;
         lambda con, now: _v6_by_the_rules(con, now),
     ),
     (
-        "v7: obligations counted in hours (urgent complaints)",
+        "v7: obligations counted in hours (urgent complaints); retention money by 138号",
         """
 ALTER TABLE obligation ADD COLUMN due_at DATETIME;
+ALTER TABLE project ADD COLUMN contract_sum NUMERIC;
+ALTER TABLE project ADD COLUMN liability_from DATE;
+ALTER TABLE project ADD COLUMN retention_reminded_at DATETIME;
 """,
     ),
 ]

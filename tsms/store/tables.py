@@ -52,6 +52,9 @@ class Project(Table, table=True):
     retention_applied_at: Optional[dt.datetime] = moment()  # the contractor's application for the return
     retention_verified_at: Optional[dt.datetime] = moment()  # the client's verification (within 14 days)
     retention_returned_at: Optional[dt.datetime] = moment()
+    contract_sum: Optional[float] = None  # the settled contract sum, yuan (the 3 % cap, 138号 第七条)
+    liability_from: Optional[dt.date] = None  # the defect liability period's start when not completed_on (第八条)
+    retention_reminded_at: Optional[dt.datetime] = moment()  # the reminder (催告) to a silent client (第十条)
 
 
 class Staff(Table, table=True):
