@@ -34,9 +34,11 @@ def _items(plan):
 def test_plan_draft(estate):
     plan = tsms_json("plan", "2027")
     items = _items(plan)
-    first = items[("P03", "first", "")]
-    # a month after 2026-12-01 is New Year's Day: the visit on the working day before, and the
-    # notice 20 days before that falls on Saturday 12-12: the working day before (SPEC §3)
+    # a month after P03's completion (2026-12-01) is New Year's Day: the visit goes on the
+    # working day before, 2026-12-31 — in the 2026 plan, the year it falls in (SPEC §5)
+    assert ("P03", "first", "") not in items
+    first = _items(tsms_json("plan", "2026"))[("P03", "first", "")]
+    # the notice 20 days before falls on Saturday 12-12: the working day before (SPEC §3)
     assert first["date"] == "2026-12-31" and first["notify_by"] == "2026-12-11"
     pre = items[("P02", "pre_expiry", "decoration,equipment,mep")]
     assert pre["date"] == "2027-05-31" and pre["notify_by"] == "2027-05-11"  # 30 days before 2027-06-30
@@ -120,8 +122,8 @@ def test_quality_revisit_refusals(estate, args):
 def test_overdue_lists_every_after_sales_kind(estate, monkeypatch):
     # 2027 plan never approved; a claim never inspected; a rectification never closed;
     # retention: applied, never verified
+    tsms("plan", "2027")  # drafted in December
     monkeypatch.setenv("TSMS_NOW", "2027-07-20 09:00")
-    tsms("plan", "2027")
     tsms("claim", "--project", "P02", "--part", "waterproofing", "--content", "渗水", "--at", "2027-06-01 09:00")
     tsms("revisit", "--project", "P02", "--method", "phone", "--found", "门窗密封条老化", "--at", "2027-01-05 10:00")
     tsms("retention", "P02", "apply", "--at", "2027-07-01 09:00")
@@ -208,3 +210,28 @@ def test_rectification_limit_follows_the_state_on_the_day_found(site, monkeypatc
     assert r["rectification"]["due"] == "2025-08-11"
     r = tsms_json("revisit", "--project", "P09", "--method", "visit", "--found", "渗水", "--at", "2025-07-10 10:00")
     assert r["rectification"]["due"] == "2026-01-12"  # in warranty: 6 months, 2026-01-10 a Saturday
+
+
+def test_a_notice_too_late_for_20_days_is_due_at_once(estate):
+    """Seed 1.4.1 「提前20天通知顾客单位」: a visit planned less than 20 days ahead is notified at
+    once (drafted 2026-12-10, the first revisit on 2026-12-31 owes its notice by 12-11 — still
+    possible; a later one would be due the day it is planned), and the plan says so."""
+    items = _items(tsms_json("plan", "2026"))
+    first = items[("P03", "first", "")]
+    assert first["notify_by"] == "2026-12-11" and first["notify_at_once"] is False
+    short = [i for i in items.values() if i["notify_at_once"]]
+    assert all(i["notify_by"] == "2026-12-10" for i in short)
+    assert all(dt.date.fromisoformat(i["date"]) - dt.timedelta(days=20) < dt.date(2026, 12, 10) for i in short)
+
+
+def test_a_revisit_belongs_to_the_plan_of_its_year(site, monkeypatch):
+    """SPEC §5: a part expiring 2027-01-10 is visited 30 days before, 2026-12-11 — in the 2026
+    plan, never in 2027's (where its notice would be late before the plan could exist)."""
+    monkeypatch.setenv("TSMS_NOW", "2026-11-02 09:00")
+    tsms("project", "add", "P08", "--name", "八期", "--completed", "2025-01-10", "--region", "shanghai")
+    p2026 = _items(tsms_json("plan", "2026"))
+    pre = [i for k, i in p2026.items() if k[0] == "P08" and k[1] == "pre_expiry"]
+    assert [(i["date"], i["part"]) for i in pre] == [("2026-12-11", "decoration,equipment,mep")]
+    assert pre[0]["notify_by"] == "2026-11-20"
+    p2027 = _items(tsms_json("plan", "2027"))
+    assert not [k for k in p2027 if k[0] == "P08" and k[1] == "pre_expiry" and "mep" in k[2]]

@@ -52,16 +52,22 @@ def _anniversary(completed: dt.date, year: int) -> dt.date:
 
 def candidates(project: Project, items: list[WarrantyItem], region: Region | None, year: int,
                today: dt.date, s: rules.DeadlineSettings, cal: rules.WorkCalendar) -> list[dict]:
-    """The revisits a project needs in ``year`` (pure: the project's rows in, items out),
-    each on a working day: the day itself, else the working day before, so that a visit is
-    never later than its reason (within the month after completion, before an expiry)."""
+    """The revisits a project needs in ``year`` (pure: the project's rows in, items out).
+    Each falls on a working day — the day itself, else the working day before, so that a
+    visit is never later than its reason (within the month after completion, before an
+    expiry); a routine or seasonal visit that would thereby leave the year takes the working
+    day after. A revisit belongs to the plan of the year in which it falls (SPEC §5): a part
+    expiring 2027-01-10 is visited 2026-12-11, in the 2026 plan."""
     out = []
-    first_of_year, last_of_year = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    first_of_year = dt.date(year, 1, 1)
     completed = project.completed_on
 
     def add(kind: str, day: dt.date, method: str, part: str = "", note: str | None = None):
-        out.append({"kind": kind, "part": part, "date": rules.last_working_day_on_or_before(day, cal),
-                    "method": method, "note": note})
+        on = rules.last_working_day_on_or_before(day, cal)
+        if on.year != year and kind in ("routine", "seasonal"):
+            on = rules.first_working_day_on_or_after(day, cal)
+        if on.year == year:
+            out.append({"kind": kind, "part": part, "date": on, "method": method, "note": note})
 
     def covered(part: str, day: dt.date) -> bool:
         """The part is under warranty on that day (a term still to be agreed does not count)."""
@@ -69,7 +75,7 @@ def candidates(project: Project, items: list[WarrantyItem], region: Region | Non
         return item is not None and item.expires is not None and item.expires >= day
 
     first_due = rules.add_period(completed, months=1)
-    if first_due > today and first_due <= last_of_year:  # completed less than a month ago
+    if first_due > today:  # completed less than a month ago (add keeps it to the year it falls in)
         add("first", first_due, "visit", note="竣工后1个月内首次回访")
     in_warranty = any(i.expires is None or i.expires >= first_of_year for i in items)
     anniversary = _anniversary(completed, year)
@@ -85,17 +91,16 @@ def candidates(project: Project, items: list[WarrantyItem], region: Region | Non
     if covered("heating", winter) and winter > completed:
         add("seasonal", winter, "visit", part="heating", note="冬季回访供热系统")
     expiring: dict[dt.date, list[str]] = defaultdict(list)
-    for item in items:
-        if item.expires is not None and first_of_year <= item.expires <= last_of_year and item.part != "structure":
+    for item in items:  # the visit 30 days before may fall in the year before the expiry (add decides)
+        if item.expires is not None and item.part != "structure":
             expiring[item.expires].append(item.part)
     for expires, parts in sorted(expiring.items()):
         add("pre_expiry", expires - dt.timedelta(days=s.pre_expiry_days), "visit", part=",".join(sorted(parts)),
             note=f"保修期 {expires.isoformat()} 届满")
     if project.retention is not None and project.retention_returned_at is None:
-        ends = rules.liability_end(completed, project.liability_years)
-        if first_of_year <= ends <= last_of_year:
-            add("retention", ends - dt.timedelta(days=s.pre_expiry_days), "meeting",
-                note=f"缺陷责任期 {ends.isoformat()} 届满,协商返还质保金")
+        ends = rules.liability_end(project.liability_from or completed, project.liability_years)
+        add("retention", ends - dt.timedelta(days=s.pre_expiry_days), "meeting",
+            note=f"缺陷责任期 {ends.isoformat()} 届满,协商返还质保金")
     return out
 
 
@@ -167,7 +172,7 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
                     updated += 1
         session.add_all(new)
         session.flush()  # once: the new items' ids for their obligations
-        ctx.oblige_many([owed for item in new for owed in _item_obligations(item)])
+        ctx.oblige_many([owed for item in new for owed in _item_obligations(item, today)])
         added = len(new)
         removed = 0
         for key, item in existing.items():
@@ -179,12 +184,15 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
         ctx.event("plan.draft", at, details={"year": year, "added": added, "updated": updated, "removed": removed})
 
 
-def _item_obligations(item: PlanItem) -> list[tuple[str, dt.date, dict]]:
-    """A planned revisit owes the client's notice 20 days ahead and the visit on its day; a
-    first revisit after completion is already owed by the project (on_completion)."""
+def _item_obligations(item: PlanItem, planned: dt.date) -> list[tuple[str, dt.date, dict]]:
+    """A planned revisit owes the client's notice 20 days ahead — at once when it was planned
+    too late for that (``planned``) — and the visit on its day; a first revisit after
+    completion is already owed by the project (on_completion)."""
     columns = {"holder": item.staff, "project_id": item.project_id, "plan_item_id": item.id}
-    kinds = ("notice",) if item.kind == "first" else ("notice", "planned_revisit")
-    return [(kind, item.date, columns) for kind in kinds]
+    owed = [("notice", item.date, {**columns, "basis": planned.isoformat()})]
+    if item.kind != "first":
+        owed.append(("planned_revisit", item.date, columns))
+    return owed
 
 
 def _reschedule_item(ctx: Context, item: PlanItem, rows: list[Obligation] | None = None) -> None:

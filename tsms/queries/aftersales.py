@@ -121,7 +121,9 @@ def plan(ledger: engine.Ledger, year: int) -> dict | None:
             .where(PlanItem.year == year).order_by(PlanItem.date, Project.code, PlanItem.id)).all()
         return {"year": row.year, "drafted_at": clock.iso(row.drafted_at), "drafted_by": row.drafted_by,
                 "approved_by": row.approved_by, "approved_at": clock.iso(row.approved_at),
-                "items": [plan_item_dict(i, code, name, notice) for i, code, name, notice in items]}
+                "items": [plan_item_dict(i, code, name, notice, at_once=notice is not None and notice.met_at is None
+                                         and notice.due > rules.notify_by(i.date, ctx.settings, ctx.calendar))
+                          for i, code, name, notice in items]}
 
 
 def rectifications(ledger: engine.Ledger, open_only: bool = False) -> list[dict]:

@@ -211,6 +211,7 @@ def plan(r: dict) -> None:
     render.table(None, [t("项", "item"), t("工程", "project"), t("类型", "kind"), t("部位", "part"), t("方式", "method"),
                         t("日期", "date"), t("人员", "staff"), t("通知顾客", "notify by"), t("情况", "state")],
                  [[str(i["id"]), f"{i['project']} {i['project_name']}", PlanKind(i["kind"]).label, parts(i["part"]),
-                   value_text("method", i["method"]), i["date"], i["staff"] or "", i["notify_by"],
+                   value_text("method", i["method"]), i["date"], i["staff"] or "",
+                   (i["notify_by"] or "") + (t("(不足20天,立即通知)", " (less than 20 days: at once)") if i.get("notify_at_once") else ""),
                    t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else "")]
                   for i in r["items"]])

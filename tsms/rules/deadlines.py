@@ -320,7 +320,7 @@ OBLIGATION_KINDS = {
     "revisit": "resolved",
     "claim": "warranty notice received; basis: 'emergency' or ''",
     "rectification": "problem found; basis: 'warranty' or 'construction'",
-    "notice": "the planned revisit's day (counted backwards)",
+    "notice": "the planned revisit's day (counted backwards); basis: the day it was planned (no earlier)",
     "planned_revisit": "the planned revisit's day",
     "first_revisit": "completion acceptance",
     "plan": "1 December before the plan's year",
@@ -349,8 +349,11 @@ def obligation_deadline(kind: str, starts: dt.date, basis: str, cal: WorkCalenda
         return claim_inspect_deadline(starts, basis == "emergency", cal, s)
     if kind == "rectification":
         return rectification_deadline(starts, basis == "warranty", cal, s)
-    if kind == "notice":
-        return _deadline(starts, notify_by(starts, s, cal), cal)
+    if kind == "notice":  # basis: the day the visit was planned — a notice can be no earlier
+        due = notify_by(starts, s, cal)
+        if basis and dt.date.fromisoformat(basis) > due:
+            due = dt.date.fromisoformat(basis)  # too late for 20 days: at once, and the plan says so
+        return _deadline(starts, due, cal)
     if kind == "planned_revisit":
         return _deadline(starts, starts, cal)
     if kind == "first_revisit":
