@@ -235,3 +235,33 @@ def test_a_revisit_belongs_to_the_plan_of_its_year(site, monkeypatch):
     assert pre[0]["notify_by"] == "2026-11-20"
     p2027 = _items(tsms_json("plan", "2027"))
     assert not [k for k in p2027 if k[0] == "P08" and k[1] == "pre_expiry" and "mep" in k[2]]
+
+
+def test_items_added_to_an_approved_plan_are_an_amendment(site, monkeypatch):
+    """SPEC §5: adding items to an approved plan is an amendment with its own approval, not a
+    late plan. The 2026 plan approved on time; a project completed in March needs its first
+    revisit: `plan 2026 --draft` adds it as 增补 1, the plan stays approved and on time."""
+    monkeypatch.setenv("TSMS_NOW", "2025-12-01 09:00")
+    tsms("project", "add", "P02", "--name", "二期", "--completed", "2025-06-30")
+    tsms("project", "add", "P04", "--name", "四期")
+    tsms("plan", "2026")
+    monkeypatch.setenv("TSMS_NOW", "2025-12-20 10:00")
+    tsms("plan", "2026", "--approve", "--by", "总经理")
+    approved = tsms_json("plan", "2026")
+    monkeypatch.setenv("TSMS_NOW", "2026-03-10 17:00")
+    tsms("project", "complete", "P04", "2026-03-10")
+    r = tsms("plan", "2026", "--draft")
+    assert "增补 1" in r.stdout
+    plan = tsms_json("plan", "2026")
+    assert plan["approved_at"] == approved["approved_at"]  # untouched
+    added = [i for i in plan["items"] if i["amendment"] == 1]
+    assert [(i["project"], i["kind"], i["date"], i["notify_by"]) for i in added] == [
+        ("P04", "first", "2026-04-10", "2026-03-20"), ("P04", "seasonal", "2026-06-15", "2026-05-26")]
+    assert [i for i in plan["items"] if i["amendment"] == 0] == approved["items"]
+    assert plan["amendments"][0]["approved_at"] is None
+    late = json.loads(tsms("overdue", "--as-of", "2026-03-11", "--json", ok=False).stdout)
+    assert not [i for i in late if i["kind"] in ("plan", "notice")]  # approved on time, nothing late now
+    r = tsms_json("plan", "2026", "--approve", "--by", "总经理")
+    assert r["amendment"] == 1
+    assert tsms("plan", "2026", "--approve", "--by", "总经理", ok=False).exit_code == 2  # nothing awaits
+    assert tsms("plan", "2026", "--draft").stdout.count("增补 2") == 0  # nothing new: no empty amendment

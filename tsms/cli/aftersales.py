@@ -220,6 +220,9 @@ def plan_cmd(
         return done(r, json_out, t("第 {i} 项:{d} {p}", "item {i}: {d} {p}", i=r["id"], d=r["date"], p=r["project"]))
     if approve:
         r = plan.approve(ledger_file, year, by=by, at=at)
+        if r.get("amendment"):
+            return done(r, json_out, t("{y} 年回访计划增补 {n} 已由 {b} 批准", "amendment {n} of the {y} plan approved by {b}",
+                                       y=year, n=r["amendment"], b=r["approved_by"]))
         return done(r, json_out, t("{y} 年回访计划已由 {b} 批准", "the {y} plan approved by {b}", y=year, b=r["approved_by"]))
     if xlsx:
         from tsms.queries.site import site_name
@@ -233,7 +236,11 @@ def plan_cmd(
         return done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
     # showing reads; drafting is a write: asked for, or the first look at a year with no plan
     if draft or redraft or aftersales.plan(ledger_file, year) is None:
-        plan.draft(ledger_file, year, approved_too=redraft, by=by)
+        drafted = plan.draft(ledger_file, year, approved_too=redraft, by=by)
+        if drafted["amendment"] and not json_out:
+            render.line(t("已批准的计划不改动;新增 {k} 项列为增补 {n},待批准(plan {y} --approve)",
+                          "the approved plan is kept; {k} new items form amendment {n}, awaiting approval "
+                          "(plan {y} --approve)", k=drafted["added"], n=drafted["amendment"], y=year))
     r = aftersales.plan(ledger_file, year)
     if json_out:
         return render.print_json(r)

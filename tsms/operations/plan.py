@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from tsms import clock, rules
 from tsms.checks import LONG, clean, happened_at, normalise_number
@@ -112,18 +112,18 @@ def _check_year(year: int) -> None:
         raise TsmsError(t("年份应在 2000–2100 之间", "the year must be between 2000 and 2100"))
 
 
-def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: str | None = None) -> None:
+def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: str | None = None) -> dict:
     """Draft (or re-draft) the plan from the ledger: items done or edited are kept. An
-    approved plan is re-drafted only when asked (``approved_too``), and then needs its
-    approval again."""
+    approved plan is not changed: what the ledger now asks for besides its items (a project
+    completed since, a part now expiring) becomes an **amendment** (增补) with its own
+    approval — the plan itself stays approved and on time (SPEC §5). With ``approved_too``
+    (--redraft) an approved plan is re-drafted whole and needs its approval again."""
     _check_year(year)
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
         plan = session.get(Plan, year)
         if plan is not None and plan.approved_at is not None and not approved_too:
-            raise TsmsError(t("{y} 年的回访计划已由 {b} 批准;要重新编制并重新报批,用 --redraft",
-                              "the {y} plan was approved by {b}; to re-draft it and have it approved again, use --redraft",
-                              y=year, b=plan.approved_by))
+            return _amend(ctx, plan)
         at = ctx.now()
         today = at.date()
         if year < today.year and plan is None:
@@ -138,11 +138,6 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
         for row in session.exec(select(Obligation).where(Obligation.kind == "plan", Obligation.plan_year == year)):
             row.met_at = None  # when the plan is owed, its approval is owed (again)
             session.add(row)
-        projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
-        items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
-        for item in session.exec(select(WarrantyItem)).all():
-            items_by_project[item.project_id].append(item)
-        regions = {r.code: r for r in session.exec(select(Region)).all()}
         leaders = _leaders(session)
         existing = {(i.project_id, i.kind, i.part): i for i in
                     session.exec(select(PlanItem).where(PlanItem.year == year)).all()}
@@ -151,25 +146,22 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
                                 .where(PlanItem.year == year)):
             owed[row.plan_item_id].append(row)
         wanted = set()
-        settings = ctx.settings
         new, updated = [], 0
-        for project in projects:
-            for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
-                                today, settings, ctx.calendar):
-                key = (project.id, c["kind"], c["part"])
-                wanted.add(key)
-                item = existing.get(key)
-                if item is not None and (item.done_at or item.edited):
-                    continue
-                staff = leaders.get(project.id) or leaders.get(None)
-                if item is None:
-                    new.append(PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
-                                        method=c["method"], date=c["date"], staff=staff, note=c["note"]))
-                elif (item.date, item.method, item.staff) != (c["date"], c["method"], staff):
-                    item.date, item.method, item.staff = c["date"], c["method"], staff
-                    session.add(item)
-                    _reschedule_item(ctx, item, owed[item.id])
-                    updated += 1
+        for project, c in _wanted(ctx, year, today):
+            key = (project.id, c["kind"], c["part"])
+            wanted.add(key)
+            item = existing.get(key)
+            if item is not None and (item.done_at or item.edited):
+                continue
+            staff = leaders.get(project.id) or leaders.get(None)
+            if item is None:
+                new.append(PlanItem(year=year, project_id=project.id, kind=c["kind"], part=c["part"],
+                                    method=c["method"], date=c["date"], staff=staff, note=c["note"]))
+            elif (item.date, item.method, item.staff) != (c["date"], c["method"], staff):
+                item.date, item.method, item.staff = c["date"], c["method"], staff
+                session.add(item)
+                _reschedule_item(ctx, item, owed[item.id])
+                updated += 1
         session.add_all(new)
         session.flush()  # once: the new items' ids for their obligations
         ctx.oblige_many([owed for item in new for owed in _item_obligations(item, today)])
@@ -182,6 +174,50 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
                 session.delete(item)
                 removed += 1
         ctx.event("plan.draft", at, details={"year": year, "added": added, "updated": updated, "removed": removed})
+        return {"year": year, "added": added, "amendment": None}
+
+
+def _wanted(ctx: Context, year: int, today: dt.date):
+    """Every (project, candidate) the ledger asks the plan of ``year`` for."""
+    session = ctx.session
+    projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
+    items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
+    for item in session.exec(select(WarrantyItem)).all():
+        items_by_project[item.project_id].append(item)
+    regions = {r.code: r for r in session.exec(select(Region)).all()}
+    for project in projects:
+        for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
+                            today, ctx.settings, ctx.calendar):
+            yield project, c
+
+
+def _amend(ctx: Context, plan: Plan) -> dict:
+    """What an approved plan lacks, as its next amendment, awaiting approval; nothing when
+    it lacks nothing (or an amendment already awaits approval: that one is completed)."""
+    from tsms.store.tables import PlanAmendment
+
+    session, at = ctx.session, ctx.now()
+    existing = {(i.project_id, i.kind, i.part) for i in session.exec(select(PlanItem).where(PlanItem.year == plan.year))}
+    leaders = _leaders(session)
+    new = [PlanItem(year=plan.year, project_id=project.id, kind=c["kind"], part=c["part"], method=c["method"],
+                    date=c["date"], staff=leaders.get(project.id) or leaders.get(None), note=c["note"])
+           for project, c in _wanted(ctx, plan.year, at.date()) if (project.id, c["kind"], c["part"]) not in existing]
+    if not new:
+        return {"year": plan.year, "added": 0, "amendment": None}
+    pending = session.exec(select(PlanAmendment).where(PlanAmendment.year == plan.year,
+                                                       PlanAmendment.approved_at.is_(None))).first()
+    if pending is None:
+        number = (session.exec(select(func.max(PlanAmendment.number)).where(PlanAmendment.year == plan.year)).one()
+                  or 0) + 1
+        pending = PlanAmendment(year=plan.year, number=number, drafted_at=at, drafted_by=ctx.who)
+        session.add(pending)
+    for item in new:
+        item.amendment = pending.number
+    session.add_all(new)
+    session.flush()
+    ctx.oblige_many([owed for item in new for owed in _item_obligations(item, at.date())])
+    ctx.event("plan.amend", at, details={"year": plan.year, "amendment": pending.number, "added": len(new)})
+    return {"year": plan.year, "added": len(new), "amendment": pending.number}
 
 
 def _item_obligations(item: PlanItem, planned: dt.date) -> list[tuple[str, dt.date, dict]]:
@@ -221,8 +257,19 @@ def approve(ledger: engine.Ledger, year: int, *, by: str | None = None, at: str 
         if plan is None:
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
         if plan.approved_at is not None:
-            raise TsmsError(t("{y} 年的回访计划已由 {b} 批准", "the {y} plan was approved already by {b}", y=year, b=plan.approved_by))
-        when = happened_at(at, ctx.now())
+            from tsms.store.tables import PlanAmendment
+
+            pending = session.exec(select(PlanAmendment).where(PlanAmendment.year == year,
+                                                               PlanAmendment.approved_at.is_(None))).first()
+            if pending is None:
+                raise TsmsError(t("{y} 年的回访计划已由 {b} 批准,没有待批准的增补", "the {y} plan was approved already by {b}; "
+                                  "no amendment awaits approval", y=year, b=plan.approved_by))
+            when = happened_at(at, ctx.now(), pending.drafted_at, t("增补编制", "amendment drafted"))
+            pending.approved_by, pending.approved_at = who, when
+            session.add(pending)
+            ctx.event("plan.approve", when, details={"year": year, "amendment": pending.number, "by": who})
+            return {"year": year, "amendment": pending.number, "approved_by": who, "approved_at": when}
+        when = happened_at(at, ctx.now(), plan.drafted_at, t("编制", "drafted"))
         plan.approved_by, plan.approved_at = who, when
         session.add(plan)
         ctx.meet("plan", when, plan_year=year)

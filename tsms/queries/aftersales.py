@@ -119,8 +119,15 @@ def plan(ledger: engine.Ledger, year: int) -> dict | None:
             .join(Project, Project.id == PlanItem.project_id)
             .outerjoin(Obligation, and_(Obligation.plan_item_id == PlanItem.id, Obligation.kind == "notice"))
             .where(PlanItem.year == year).order_by(PlanItem.date, Project.code, PlanItem.id)).all()
+        from tsms.store.tables import PlanAmendment
+
+        amendments = ctx.session.exec(select(PlanAmendment).where(PlanAmendment.year == year)
+                                      .order_by(PlanAmendment.number)).all()
         return {"year": row.year, "drafted_at": clock.iso(row.drafted_at), "drafted_by": row.drafted_by,
                 "approved_by": row.approved_by, "approved_at": clock.iso(row.approved_at),
+                "amendments": [{"number": a.number, "drafted_at": clock.iso(a.drafted_at), "drafted_by": a.drafted_by,
+                                "approved_by": a.approved_by, "approved_at": clock.iso(a.approved_at)}
+                               for a in amendments],
                 "items": [plan_item_dict(i, code, name, notice, at_once=notice is not None and notice.met_at is None
                                          and notice.due > rules.notify_by(i.date, ctx.settings, ctx.calendar))
                           for i, code, name, notice in items]}

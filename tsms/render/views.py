@@ -204,6 +204,11 @@ def plan(r: dict) -> None:
     state = t("已批准:{b} {a}", "approved: {b} {a}", b=r["approved_by"], a=value_text("at", r["approved_at"])) \
         if r["approved_at"] else t("草稿,待总经理批准", "draft, awaiting the general manager's approval")
     render.line(t("{y} 年度工程质量回访计划({s})", "{y} revisit plan ({s})", y=r["year"], s=state))
+    for a in r.get("amendments", []):
+        render.line(t("增补 {n}:{s}", "amendment {n}: {s}", n=a["number"],
+                      s=t("已批准:{b} {a}", "approved: {b} {a}", b=a["approved_by"], a=value_text("at", a["approved_at"]))
+                      if a["approved_at"] else t("待批准(plan {y} --approve)", "awaiting approval (plan {y} --approve)",
+                                                 y=r["year"])))
 
     def parts(text):
         return "、".join(WarrantyPart(p).label for p in text.split(",")) if text else ""
@@ -213,5 +218,6 @@ def plan(r: dict) -> None:
                  [[str(i["id"]), f"{i['project']} {i['project_name']}", PlanKind(i["kind"]).label, parts(i["part"]),
                    value_text("method", i["method"]), i["date"], i["staff"] or "",
                    (i["notify_by"] or "") + (t("(不足20天,立即通知)", " (less than 20 days: at once)") if i.get("notify_at_once") else ""),
-                   t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else "")]
+                   (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
+                   + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
                   for i in r["items"]])

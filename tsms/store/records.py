@@ -33,7 +33,7 @@ def claim_dict(c: Claim, project: Project, inspect: Obligation | None) -> dict:
 def plan_item_dict(i: PlanItem, code: str, name: str, notice: Obligation | None, at_once: bool = False) -> dict:
     return {"id": i.id, "project": code, "project_name": name, "kind": i.kind, "part": i.part, "method": i.method,
             "date": i.date.isoformat(), "staff": i.staff, "notify_by": _day(notice.due if notice else None),
-            "notify_at_once": at_once,
+            "notify_at_once": at_once, "amendment": i.amendment,
             "notified_at": clock.iso(i.notified_at), "done_at": clock.iso(i.done_at), "edited": bool(i.edited),
             "note": i.note}
 

@@ -192,12 +192,16 @@ ALTER TABLE plan_item DROP COLUMN notify_by;
         lambda con, now: _v6_by_the_rules(con, now),
     ),
     (
-        "v7: obligations counted in hours (urgent complaints); retention money by 138号",
+        "v7: obligations counted in hours (urgent complaints); retention money by 138号; plan amendments",
         """
 ALTER TABLE obligation ADD COLUMN due_at DATETIME;
 ALTER TABLE project ADD COLUMN contract_sum NUMERIC;
 ALTER TABLE project ADD COLUMN liability_from DATE;
 ALTER TABLE project ADD COLUMN retention_reminded_at DATETIME;
+ALTER TABLE plan_item ADD COLUMN amendment INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE plan_amendment (
+    year INTEGER NOT NULL REFERENCES plan (year), number INTEGER NOT NULL, drafted_at DATETIME NOT NULL,
+    drafted_by VARCHAR NOT NULL, approved_by VARCHAR, approved_at DATETIME, PRIMARY KEY (year, number));
 """,
     ),
 ]

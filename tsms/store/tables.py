@@ -273,6 +273,19 @@ class PlanItem(Table, table=True):
     done_at: Optional[dt.datetime] = moment()
     edited: bool = False
     note: Optional[str] = None
+    amendment: int = 0  # 0: the plan as approved; n: its n-th amendment (增补)
+
+
+class PlanAmendment(Table, table=True):
+    """Items added to an approved plan, approved on their own (SPEC §5: an amendment, not a late plan)."""
+
+    __tablename__ = "plan_amendment"
+    year: int = Field(primary_key=True, foreign_key="plan.year")
+    number: int = Field(primary_key=True)
+    drafted_at: dt.datetime = moment(required=True)
+    drafted_by: str
+    approved_by: Optional[str] = None
+    approved_at: Optional[dt.datetime] = moment()
 
 
 class QualityRevisit(Table, table=True):
