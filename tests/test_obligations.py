@@ -79,7 +79,7 @@ def _late_after_sales(monkeypatch):
     tsms("project", "add", "P02", "--name", "二期", "--completed", "2026-06-30", "--manager", "刘工",
          "--region", "shanghai")
     tsms("plan", "2026")
-    tsms("plan", "2026", "--approve", "--by", "总经理", "--at", "2026-07-01 12:00")
+    tsms("plan", "2026", "--approve", "--by", "总经理", "--at", "2026-07-01 17:00")
     _at(monkeypatch, "2026-07-31 17:00")
     tsms("claim", "--project", "P02", "--part", "mep", "--content", "漏水", "--at", "2026-07-02 09:00")
 
