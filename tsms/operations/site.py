@@ -61,8 +61,8 @@ def add_project(ledger: engine.Ledger, code: str, name: str, kind: str | None, b
                 raise TsmsError(t("{o} 应为非负金额(元)", "{o} takes an amount in yuan, 0 or more", o=option))
             values[key] = fields[key]
     if values.get("retention") is not None and values.get("contract_sum") is not None:
-        cap = values["contract_sum"] * rules.RETENTION_CAP
-        if values["retention"] > cap + 0.005:
+        cap = rules.retention_cap(values["contract_sum"])
+        if values["retention"] > cap:
             raise TsmsError(t("质保金 {r} 元超过结算总额 {c} 元的 3%({m:.2f} 元),见建质〔2017〕138号第七条",
                               "retention {r} exceeds 3 % of the contract sum {c} ({m:.2f}), 建质〔2017〕138号 第七条",
                               r=values["retention"], c=values["contract_sum"], m=cap))

@@ -96,7 +96,7 @@ def retention(ledger: engine.Ledger, code: str) -> dict:
         start = project.liability_from or project.completed_on
         reminded = project.retention_reminded_at
         return {"project": project.code, "amount": project.retention, "contract_sum": project.contract_sum,
-                "cap": round(project.contract_sum * rules.RETENTION_CAP, 2) if project.contract_sum is not None else None,
+                "cap": rules.retention_cap(project.contract_sum) if project.contract_sum is not None else None,
                 "liability_years": project.liability_years, "liability_from": start.isoformat(),
                 "liability_ends": rules.liability_end(start, project.liability_years).isoformat(),
                 "applied_at": clock.iso(project.retention_applied_at),

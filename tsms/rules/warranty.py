@@ -12,7 +12,7 @@ from tsms.vocab import t
 
 from tsms.rules.periods import add_period
 
-__all__ = ['WARRANTY_MINIMUMS', 'Season', 'warranty_expires_years', 'warranty_expires_seasons', 'liability_end', 'liability_start', 'RETENTION_CAP', 'month_day', 'season_from', 'statutory_term']
+__all__ = ['WARRANTY_MINIMUMS', 'Season', 'warranty_expires_years', 'warranty_expires_seasons', 'liability_end', 'liability_start', 'RETENTION_CAP', 'retention_cap', 'month_day', 'season_from', 'statutory_term']
 
 
 WARRANTY_MINIMUMS: dict[str, tuple[str, int | None]] = {
@@ -72,6 +72,14 @@ def warranty_expires_seasons(completed: dt.date, seasons: int, season: Season) -
 
 
 RETENTION_CAP = 0.03  # 建质〔2017〕138号 第七条: at most 3 % of the settled contract sum
+
+
+def retention_cap(contract_sum: float) -> float:
+    """The most retention money a contract sum allows, in yuan (to the fen).
+
+    Source: 建质〔2017〕138号 第七条 「保证金总预留比例不得高于工程价款结算总额的3%」.
+    """
+    return round(contract_sum * RETENTION_CAP, 2)
 
 
 def liability_start(completed: dt.date, report: dt.date | None = None, client_delay: bool = False) -> dt.date:
