@@ -278,3 +278,16 @@ def test_urgent_complaint_is_due_in_24_calendar_hours(site, monkeypatch):
     assert tsms_json("show", number)["resolve_due_at"] == "2025-10-02T15:00:00+08:00"
     assert tsms_json("config", "resolve_urgent_hours", "0")["deadlines_moved"] == 1  # back to working days
     assert tsms_json("show", number)["resolve_due"] == "2025-10-09" and tsms_json("show", number)["resolve_due_at"] is None
+
+
+def test_a_reply_not_yet_given_waits_for_the_new_result(site):
+    """SPEC §3: the reply is owed with the new resolve deadline when a revisit reopens a
+    referral complaint — also when it had not been given yet (referral, high urgency)."""
+    tsms("log", "--project", "P01", "--channel", "referral", "--category", "traffic", "--urgency", "high",
+         "--content", "占道", "--at", "2026-09-25 09:00")
+    tsms("assign", NUMBER, "--to", "张三", "--at", "2026-09-28 09:00")
+    assert tsms_json("show", NUMBER)["reply_due"] == "2026-10-08"
+    tsms("resolve", NUMBER, "--result", "已清理", "--at", "2026-09-29 10:00")
+    r = tsms_json("revisit", NUMBER, "--method", "phone", "--satisfaction", "unsatisfied", "--at", "2026-09-30 16:00")
+    assert r["resolve_due"] == r["reply_due"] == "2026-10-10"  # 10-08, 10-09, make-up Saturday 10-10
+    assert tsms_json("show", NUMBER)["reply_due"] == "2026-10-10"

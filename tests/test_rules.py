@@ -239,10 +239,12 @@ def test_urgent_resolve_counts_calendar_hours():
 def test_retention_rules_138():
     """建质〔2017〕138号 第七条 (3 % cap), 第八条 (90 days after the report when the client delays
     acceptance), 第十条 (14 days after a reminder silence counts as approval; 14 days to return)."""
-    assert rules.retention_cap(10_000_000) == 300_000 and rules.retention_cap(1234.56) == 37.04
+    assert rules.retention_cap(10_000_000) == 300_000 and rules.retention_cap(1234.56) == 37.03
     assert rules.liability_start(D(2025, 6, 30), D(2025, 1, 10), client_delay=True) == D(2025, 4, 10)
     assert rules.liability_start(D(2025, 6, 30), D(2025, 1, 10), client_delay=False) == D(2025, 6, 30)
     assert rules.liability_start(D(2025, 3, 1), D(2025, 1, 10), client_delay=True) == D(2025, 3, 1)
-    assert rules.retention_deemed_approval(D(2026, 7, 16)) == D(2026, 7, 30)
+    assert rules.retention_deemed_approval(D(2026, 7, 16), CAL) == D(2026, 7, 30)
+    assert rules.retention_deemed_approval(D(2026, 9, 17), CAL) == D(2026, 10, 8)  # 10-01 is National Day
+    assert rules.retention_cap(999_999.99) == 29_999.99  # never above 3 %
     assert rules.retention_return_deadline(D(2026, 9, 24), CAL).due == D(2026, 10, 8)  # the 14th day
     assert rules.retention_verify_deadline(D(2026, 7, 1), CAL).due == D(2026, 7, 15)

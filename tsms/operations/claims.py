@@ -167,7 +167,9 @@ def retention(ledger: engine.Ledger, code: str, action: str, at: str | None = No
             ctx.meet("retention", when, project_id=project.id)
             ctx.oblige("retention_verify", day, holder=project.manager, project_id=project.id)
         elif action == "remind":
-            ctx.oblige("retention_return", rules.retention_deemed_approval(day), holder=project.manager,
+            # the client's 14 days are over (late, on record); silence now runs to a deemed approval
+            ctx.meet("retention_verify", when, project_id=project.id)
+            ctx.oblige("retention_return", rules.retention_deemed_approval(day, ctx.calendar), holder=project.manager,
                        project_id=project.id)
         elif action == "verify":
             ctx.meet("retention_verify", when, project_id=project.id)

@@ -319,9 +319,15 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
             c.closed_at = None
             resolve_due = _start(ctx, c, "resolve", when)
             out["resolve_due"] = resolve_due.due.isoformat()
-            if Channel(c.channel) in REFERRED_CHANNELS and _open_step(ctx, c, "reply") is None:
+            if Channel(c.channel) in REFERRED_CHANNELS:
                 # the referring department is owed the new result too, by the new deadline
-                out["reply_due"] = _start(ctx, c, "reply", when).due.isoformat()
+                owed = _open_step(ctx, c, "reply")
+                if owed is None:
+                    owed = _start(ctx, c, "reply", when)
+                else:  # not answered yet: the answer waits for the new result
+                    owed.basis = f"urgent {when:%H:%M}" if c.urgency == "urgent" else c.urgency
+                    ctx.reschedule(owed, when.date())
+                out["reply_due"] = owed.due.isoformat()
         else:
             c.status, c.closed_at = Status.closed.value, when
         session.add(c)

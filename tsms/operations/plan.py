@@ -188,7 +188,8 @@ def _wanted(ctx: Context, year: int, today: dt.date):
     for project in projects:
         for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
                             today, ctx.settings, ctx.calendar):
-            yield project, c
+            if c["date"] >= today:  # a day already past is planned no more
+                yield project, c
 
 
 def _amend(ctx: Context, plan: Plan) -> dict:

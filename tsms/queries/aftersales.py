@@ -102,7 +102,7 @@ def retention(ledger: engine.Ledger, code: str) -> dict:
                 "applied_at": clock.iso(project.retention_applied_at),
                 "verify_due": due["retention_verify"].isoformat() if "retention_verify" in due else None,
                 "verified_at": clock.iso(project.retention_verified_at), "reminded_at": clock.iso(reminded),
-                "deemed_approved_on": rules.retention_deemed_approval(reminded.date()).isoformat()
+                "deemed_approved_on": rules.retention_deemed_approval(reminded.date(), ctx.calendar).isoformat()
                 if reminded and not project.retention_verified_at else None,
                 "return_due": due["retention_return"].isoformat() if "retention_return" in due else None,
                 "returned_at": clock.iso(project.retention_returned_at)}

@@ -250,14 +250,14 @@ def retention_return_deadline(approved: dt.date, cal: WorkCalendar) -> Deadline:
     return _deadline(approved, period_end(approved, cal, days=14), cal)
 
 
-def retention_deemed_approval(reminded: dt.date) -> dt.date:
-    """The day the client's silence counts as approval: 14 days after the reminder (催告).
+def retention_deemed_approval(reminded: dt.date, cal: WorkCalendar) -> dt.date:
+    """The day the client's silence counts as approval: the end of the 14 days after the
+    reminder (催告), moved off a statutory rest day like the client's first 14 days.
 
-    Source: 建质〔2017〕138号 第十条 「经催告后14天内仍不予答复,视同认可」; 《民法典》 第二百零一条.
+    Source: 建质〔2017〕138号 第十条 「经催告后14天内仍不予答复,视同认可」; 《民法典》 第二百零一、
+    二百零三条 (reminded 2026-09-17 → 10-01, National Day → 2026-10-08).
     """
-    from tsms.rules.periods import add_period
-
-    return add_period(reminded, days=14)
+    return period_end(reminded, cal, days=14)
 
 
 def retention_verify_deadline(applied: dt.date, cal: WorkCalendar) -> Deadline:

@@ -75,11 +75,14 @@ RETENTION_CAP = 0.03  # 建质〔2017〕138号 第七条: at most 3 % of the set
 
 
 def retention_cap(contract_sum: float) -> float:
-    """The most retention money a contract sum allows, in yuan (to the fen).
+    """The most retention money a contract sum allows, in yuan, to the fen and never above
+    3 % (rounded down: 999,999.99 → 29,999.99).
 
     Source: 建质〔2017〕138号 第七条 「保证金总预留比例不得高于工程价款结算总额的3%」.
     """
-    return round(contract_sum * RETENTION_CAP, 2)
+    from decimal import ROUND_DOWN, Decimal
+
+    return float((Decimal(str(contract_sum)) * Decimal("0.03")).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 def liability_start(completed: dt.date, report: dt.date | None = None, client_delay: bool = False) -> dt.date:
