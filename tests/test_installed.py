@@ -49,7 +49,10 @@ def test_bare_cron_environment(tmp_path):
     late = run(["overdue"], env)
     assert late.returncode == 1, late.stderr
     assert "SH01-2026-00001" in late.stdout and "\x1b[" not in late.stdout
-    assert late.stdout.splitlines()[1].split("\t")[:5] == ["回访", "SH01-2026-00001", "P01", "2026-10-09", "3"]
+    lines = late.stdout.splitlines()
+    assert lines[0] == "# 截至 2026-10-12:逾期 1 项"  # the mail says as of when; a script skips '#'
+    # due Friday 10-09: late 3 days, 2 of them working days (the make-up Saturday 10-10, Monday 10-12)
+    assert lines[2].split("\t")[:7] == ["回访", "SH01-2026-00001", "P01", "2026-10-09", "2", "3", "逾期"]
     items = json.loads(run(["overdue", "--json"], env).stdout)
     assert items[0]["days_late"] == 3
     bad = run(["overdue", "--as-of", "tomorrow-ish"], env)

@@ -90,7 +90,7 @@ def overdue(
             else:
                 render.line(say)
             raise typer.Exit(0)
-    items = queries.overdue(ledger_file, day, within, working_days=channels is not None)
+    items = queries.overdue(ledger_file, day, within)
     if json_out:
         render.print_json(items)
     else:

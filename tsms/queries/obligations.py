@@ -74,11 +74,11 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
     return sorted(out, key=lambda i: (i["due"], i["number"], i["kind"]))
 
 
-def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0,
-            working_days: bool = False) -> list[dict]:
+def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0) -> list[dict]:
     """Every open obligation past its deadline on ``as_of``, and with ``within`` = N also
-    those due in the next N working days; with ``working_days``, each late one also says
-    how many working days late it is (working days after the deadline up to ``as_of``)."""
+    those due in the next N working days. Each late one also says how many working days
+    late it is (``working_days_late``: working days after the deadline up to ``as_of``;
+    ``days_late`` stays calendar days)."""
     if within < 0:
         raise TsmsError(t("--within 不能为负", "--within must not be negative"))
     with reading(ledger) as ctx:
@@ -87,9 +87,9 @@ def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0
         if within:
             horizon = rules.add_working_days(as_of, within, ctx.calendar)
         items = late(ctx.session, as_of=as_of, due_to=horizon)
+        overdue_days = [dt.date.fromisoformat(i["due"]) for i in items if i["late"]]
+        count = rules.working_day_counter(min(overdue_days), as_of, ctx.calendar) if overdue_days else None
         for item in items:
             del item["done_at"]
-            if working_days and item["late"]:
-                item["working_days_late"] = rules.working_days_between(dt.date.fromisoformat(item["due"]), as_of,
-                                                                       ctx.calendar)
+            item["working_days_late"] = count(dt.date.fromisoformat(item["due"]), as_of) if item["late"] else 0
     return items

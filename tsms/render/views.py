@@ -89,11 +89,17 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
                     + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else ""))
         return
     late = sum(1 for i in items if i["late"])
+    title = t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late) + (
+        t(",{w} 个工作日内到期 {m} 项", "; {m} due within {w} working days", w=within, m=len(items) - late)
+        if within else "")
+    if not render.is_terminal():  # a cron mail says as of when; a script skips the line by its '#'
+        render.line(f"# {title}")
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
-             str(i["days_late"]) if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
-    render.table(t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late),
-                 [label("kind"), label("number"), label("project"), label("due"), label("days_late"),
-                  t("责任人", "holder")], rows)
+             str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
+             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
+    render.table(title, [label("kind"), label("number"), label("project"), label("due"),
+                         t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
+                         t("责任人", "holder")], rows)
 
 
 def calendar(data: dict) -> None:
