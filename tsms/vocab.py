@@ -136,6 +136,21 @@ class Status(Vocab):
     rejected = "rejected", "不予受理"
 
 
+class SubjectState(Vocab):
+    """The state an after-sales obligation's subject is in (a complaint's is its Status)."""
+
+    __zh_name__, __en_name__ = "状态", "state"
+    notified = "notified", "已报修"
+    open = "open", "待整改"
+    planned = "planned", "已列入计划"
+    completed = "completed", "已竣工验收"
+    can_apply = "can_apply", "可申请"
+    applied = "applied", "已申请"
+    approved = "approved", "已认可"
+    draft = "draft", "草稿待批准"
+    missing = "missing", "未编制"
+
+
 class Satisfaction(Vocab):
     __zh_name__, __en_name__ = "满意度", "satisfaction"
     satisfied = "satisfied", "满意"

@@ -15,6 +15,7 @@ from tsms.vocab import (
     Satisfaction,
     Status,
     StepKind,
+    SubjectState,
     Urgency,
     ProjectKind,
     lang,
@@ -69,10 +70,12 @@ def value_text(field: str, value) -> str:
         return t("是", "yes") if value else t("否", "no")
     enum = ENUMS.get(field)
     if enum is not None:
-        try:
-            return enum(value).label
-        except ValueError:
-            return str(value)
+        for vocab in (enum, SubjectState) if field == "status" else (enum,):
+            try:
+                return vocab(value).label
+            except ValueError:
+                continue
+        return str(value)
     if isinstance(value, str) and len(value) == 25 and value[10] == "T" and value.endswith("+08:00"):
         return value[:16].replace("T", " ")
     return str(value)
