@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-__all__ = ['YearCalendar', 'LocalDay', 'WorkCalendar', 'first_working_day_on_or_after', 'add_working_days', 'working_days_between', 'working_day_counter']
+__all__ = ['YearCalendar', 'LocalDay', 'WorkCalendar', 'first_working_day_on_or_after', 'last_working_day_on_or_before', 'add_working_days', 'working_days_between', 'working_day_counter']
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,15 @@ def first_working_day_on_or_after(day: dt.date, cal: WorkCalendar) -> dt.date:
     """
     while not cal.is_working_day(day):
         day += dt.timedelta(days=1)
+    return day
+
+
+def last_working_day_on_or_before(day: dt.date, cal: WorkCalendar) -> dt.date:
+    """The day itself when it is a working day, else the working day before it: where a
+    planned revisit or a notice must not come later than its day (a planned visit falls on
+    a working day, SPEC §3)."""
+    while not cal.is_working_day(day):
+        day -= dt.timedelta(days=1)
     return day
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from tsms.rules.calendar import WorkCalendar, add_working_days, first_working_day_on_or_after
+from tsms.rules.calendar import WorkCalendar, add_working_days, last_working_day_on_or_before
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'last_working_day_on_or_before', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
 
 
 @dataclass(frozen=True)
@@ -277,15 +277,6 @@ def notify_by(revisit_day: dt.date, s: DeadlineSettings, cal: WorkCalendar) -> d
     Source: seed 《工程回访和顾客投诉处理办法》 1.4.1 「提前20天通知顾客单位」; SPEC §3.
     """
     return last_working_day_on_or_before(revisit_day - dt.timedelta(days=s.notify_days), cal)
-
-
-def last_working_day_on_or_before(day: dt.date, cal: WorkCalendar) -> dt.date:
-    """The day itself when it is a working day, else the working day before it: where a
-    planned revisit or a notice must not come later than its day (a planned visit falls on
-    a working day, SPEC §3)."""
-    while not cal.is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
 
 
 # the yearly plans owed are kept as obligations this many years ahead (by every write), so

@@ -3,8 +3,9 @@ queries return, written once for both."""
 
 from __future__ import annotations
 
-from tsms import clock
+from tsms import clock, rules
 from tsms.store.tables import Claim, Obligation, PlanItem, Project, Rectification, Region, WarrantyItem
+from tsms.vocab import t
 
 
 def _day(value) -> str | None:
@@ -48,8 +49,6 @@ EXPIRING_DAYS = 30  # the pre-expiry revisit's window (seed: 「保修期结束�
 
 
 def period_text(item: WarrantyItem) -> str:
-    from tsms.vocab import t
-
     if item.seasons is not None and item.years is None:
         return t("{n}个{k}期", "{n} {k} periods", n=item.seasons,
                  k=t("采暖", "heating") if item.part == "heating" else t("供冷", "cooling"))
@@ -76,8 +75,6 @@ def warranty_item_dict(item: WarrantyItem, as_of) -> dict:
 
 def season_of(region: Region | None, part: str):
     """The region's heating (or cooling) period for a part, or None when it has none."""
-    from tsms import rules
-
     if region is None:
         return None
     if part == "heating":
@@ -87,8 +84,6 @@ def season_of(region: Region | None, part: str):
 
 def statutory_item(project: Project, part: str, region: Region | None) -> WarrantyItem:
     """The item a part gets at completion acceptance, by 第四十条 (not added to any session)."""
-    from tsms import rules
-
     years, seasons, expires, source = rules.statutory_term(part, project.completed_on, project.design_life,
                                                            season_of(region, part))
     return WarrantyItem(project_id=project.id, part=part, starts=project.completed_on, years=years, seasons=seasons,
