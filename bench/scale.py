@@ -29,7 +29,7 @@ from tsms import rules
 from tsms.store import calendar_source
 from tsms.store import engine as db
 from tsms.store.schema import SCHEMA_VERSION
-from tsms.store.unit import GENESIS, chain_hash
+from tsms.store.changes import GENESIS, chain_hash
 
 OUT = Path(__file__).resolve().parent / "out"
 AS_OF = dt.date(2026, 11, 20)

@@ -201,7 +201,13 @@ def test_migration_from_the_first_schema_keeps_every_row(env):
                                 "WHERE complaint_id IS NOT NULL ORDER BY id").fetchall()
             assert moved == old_rows, table
             continue
-        assert con.execute(f"SELECT {columns[table]} FROM {table} ORDER BY rowid").fetchall() == old_rows, table
+        now = con.execute(f"SELECT {columns[table]} FROM {table} ORDER BY rowid").fetchall()
+        if table == "event":  # v8 adds one: the state the ledger held, imaged, where its log starts
+            assert now[:-1] == old_rows and now[-1][4] == "migrate"
+            continue
+        if table == "setting":  # the chain's head moved to that event
+            now, old_rows = ([r for r in rows if r[0] != "event_head"] for rows in (now, old_rows))
+        assert now == old_rows, table
     applied = con.execute("SELECT version FROM schema_migration ORDER BY version").fetchall()
     con.close()
     assert [v for (v,) in applied] == list(range(1, SCHEMA_VERSION + 1))

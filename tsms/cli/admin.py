@@ -262,16 +262,27 @@ def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup fi
 
 
 @app.command()
-def check(db: Db = None, lang: Lang = None, json_out: Json = False):
-    """检查账本完整性与一致性;有问题时退出码为 3 / check the ledger; exit 3 on problems."""
+def check(
+    against: Annotated[Optional[str], typer.Option(
+        "--against", help="锚:备份、月报工作簿或 N:哈希;账本须仍延续它 / a backup, a monthly workbook or N:HASH "
+                          "the ledger must still extend")] = None,
+    head: Annotated[Optional[str], typer.Option("--head", help="同 --against N:哈希 / the same as --against N:HASH")] = None,
+    db: Db = None, lang: Lang = None, json_out: Json = False,
+):
+    """检查账本:SQLite 完整性、按事件重新推导的状态、事件链;打印事件链末尾(N:哈希)供留存;有问题时退出码为 3 /
+    check the ledger: SQLite integrity, the state re-derived from the events, the chain; prints the head
+    (N:HASH) to keep elsewhere; exit 3 on problems."""
     from tsms.store import integrity
 
-    r = integrity.check(open_ledger(db, lang))
+    if against and head:
+        raise TsmsError(t("--against 与 --head 只能给一个", "give --against or --head, not both"))
+    r = integrity.check(open_ledger(db, lang), against or head)
     if json_out:
         render.print_json(r)
     elif r["ok"]:
-        render.line(t("账本完好:{c} 件投诉,{e} 个事件,{a} 个附件", "ledger sound: {c} complaints, {e} events, {a} attachments",
-                      c=r["counts"]["complaint"], e=r["counts"]["event"], a=r["counts"]["attachment"]))
+        render.line(t("账本完好:{c} 件投诉,{e} 个事件,{a} 个附件;事件链末尾 {h}",
+                      "ledger sound: {c} complaints, {e} events, {a} attachments; head {h}",
+                      c=r["counts"]["complaint"], e=r["counts"]["event"], a=r["counts"]["attachment"], h=r["head"]))
     else:
         for problem in r["problems"]:
             render.line(problem)

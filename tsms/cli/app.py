@@ -44,7 +44,16 @@ class TsmsGroup(TyperGroup):
                 raise
             _fail(t("内部错误:{e}(设置 TSMS_DEBUG=1 查看详情)", "internal error: {e} (set TSMS_DEBUG=1 for details)",
                     e=f"{type(exc).__name__}: {exc}"), 70)
+        finally:
+            _close_ledgers()
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _close_ledgers() -> None:
+    """Every command ends with its ledger's file whole (store.engine.Ledger.close)."""
+    engine = sys.modules.get("tsms.store.engine")
+    if engine is not None:
+        engine.close_all()
 
 
 def _fail(message: str, code: int):

@@ -34,7 +34,7 @@ from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.queries.obligations import late as late_items
-from tsms.store import engine
+from tsms.store import changes, engine
 from tsms.store.tables import Claim, Complaint, Obligation, PlanItem, Project, Revisit
 from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
@@ -192,6 +192,7 @@ def build(ledger: engine.Ledger, p: Period, project: str | None = None, as_of: d
         late = late_items(session, as_of=as_of, due_from=p.start, due_to=p.end, met_late=True,
                           project_id=scope.id if scope else None)
         plan_execution, claims = _after_sales(session, scope, p, as_of)
+        head = changes.head(session.connection().exec_driver_sql)
 
     received = sum(counts["status"].values())
     rejected = counts["status"]["rejected"]
@@ -222,6 +223,8 @@ def build(ledger: engine.Ledger, p: Period, project: str | None = None, as_of: d
         # ledger has none in the period
         "plan_execution": plan_execution,
         "warranty_claims": claims,
+        # the ledger's head when the report was made: `tsms check --against` the workbook
+        "head": head,
     }
 
 

@@ -156,6 +156,8 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     contact = (lambda v: v) if with_contacts else mask_contact
     address = (lambda v: v) if with_contacts else mask_address
     wb = Workbook(write_only=True)
+    if report.get("head"):
+        wb.properties.description = f"tsms ledger head {report['head']}"
     site = f"{report['site']['code']} {report['site']['name'] or ''}".strip()
     label = report["period"]["label"] + (f" {report['project']}" if report["project"] else "")
     _summary(wb, report, f"{site} 涉民投诉月报 {label}")
@@ -300,6 +302,8 @@ def _summary(wb, report: dict, caption: str) -> None:
     first_channel, last_channel = block("投诉渠道", ((Channel(k).zh, v) for k, v in report["by_channel"].items()))
     block("紧急程度", ((Urgency(k).zh, v) for k, v in report["by_urgency"].items()))
     block("工程", report["by_project"].items())
+    if report.get("head"):  # the ledger's head, anchored outside the file: tsms check --against this workbook
+        rows.append([f"账本事件链末尾 {report['head']}(核对:tsms check --against 本工作簿)"])
     for row in rows:
         ws.append(row)
 

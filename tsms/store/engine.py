@@ -20,7 +20,8 @@ from sqlalchemy.exc import OperationalError, DatabaseError
 from sqlmodel import Session
 
 from tsms.errors import LEDGER_UNUSABLE, TsmsError
-from tsms.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tsms.store import changes
+from tsms.store.schema import CHANGES_FROM, MIGRATIONS, SCHEMA_VERSION
 from tsms.vocab import t
 
 BUSY_TIMEOUT_MS = 30_000
@@ -78,7 +79,9 @@ class Ledger:
         self.path = path
         self.now = now or default_now
         self._begin = "BEGIN"
+        self.wrote = False
         self.engine = create_engine(f"sqlite:///{path}")
+        _OPEN.append(self)
 
         @event.listens_for(self.engine, "connect")
         def _connect(dbapi_connection, _record):
@@ -106,8 +109,33 @@ class Ledger:
             with _translate_errors(self.path), Session(self.engine) as session:
                 yield session
                 session.commit()
+                self.wrote = True
         finally:
             self._begin = "BEGIN"
+
+    def close(self) -> None:
+        """End of the command: after a write, copy the WAL into the file (so that the
+        ``.sqlite3`` file alone is the whole ledger: copying it copies everything), then
+        close every connection (the last one to close removes the WAL)."""
+        if self in _OPEN:
+            _OPEN.remove(self)
+        try:
+            if self.wrote:
+                with self.engine.connect() as con:
+                    con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError:  # another process holds it: the last to close checkpoints
+            pass
+        finally:
+            self.engine.dispose()
+
+
+_OPEN: list[Ledger] = []
+
+
+def close_all() -> None:
+    """Close every ledger this process opened (the CLI calls it when a command ends)."""
+    for ledger in list(_OPEN):
+        ledger.close()
 
 
 @contextlib.contextmanager
@@ -153,10 +181,13 @@ def migrate(path: Path, now=None) -> int:
                 if con.execute("PRAGMA user_version").fetchone()[0] >= number:
                     con.execute("ROLLBACK")  # another process applied it meanwhile
                     continue
+                floor = changes.high_water(con.execute) if number > CHANGES_FROM else 0
                 for statement in _statements(ddl):
                     con.execute(statement)
                 for step in code:  # a step that needs more than SQL (the rules, say)
                     step(con, (now or default_now)())
+                if number >= CHANGES_FROM:  # what the migration changed, and the triggers anew
+                    changes.install(con.execute, (now or default_now)(), name, floor)
                 con.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migration "
                     "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at DATETIME NOT NULL)"

@@ -10,10 +10,15 @@ hash chain of the event table unbroken (an event edited or removed by hand is fo
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import sqlite3
+from pathlib import Path
 
-from tsms.store import engine
+from tsms.store import changes, engine
 from tsms.store.files import file_sha256, stored_path
-from tsms.store.unit import GENESIS, chain_hash
+from tsms.store.changes import GENESIS, chain_hash
+from tsms.errors import TsmsError
 from tsms.vocab import t
 
 # (zh, en, SQL returning the numbers that break the rule)
@@ -66,20 +71,25 @@ INVARIANTS = [
 ]
 
 
-def check(ledger: engine.Ledger) -> dict:
-    """All problems found, as messages; an empty list means the ledger is sound."""
+def check(ledger: engine.Ledger, anchor: str | None = None) -> dict:
+    """All problems found, as messages; an empty list means the ledger is sound. ``anchor``
+    (``N:HASH``, a backup or a monthly workbook) is a head recorded outside the file: the
+    ledger must still extend it."""
+    known = read_anchor(anchor) if anchor else None
     problems: list[str] = []
     raw = ledger.engine.raw_connection()
     try:
         con = raw.driver_connection
-        _sqlite_checks(con, problems)
-        if problems:  # a damaged file: the invariants below would only repeat it
+        if _sqlite_checks(con, problems):  # a damaged file: what follows would only repeat it
             return _result(con, problems)
         _invariants(con, problems)
         _numbers(con, problems)
-        _chain(con, problems)
+        head = _chain(con, problems)
+        if known is not None:
+            _against(con, known, problems)
+        _derived(con, problems)
         _attachments(con, ledger, problems)
-        return _result(con, problems)
+        return {**_result(con, problems), "head": head}
     finally:
         raw.close()
 
@@ -94,13 +104,18 @@ def _result(con, problems: list[str]) -> dict:
     return {"ok": not problems, "problems": problems, "counts": counts}
 
 
-def _sqlite_checks(con, problems: list[str]) -> None:
+def _sqlite_checks(con, problems: list[str]) -> bool:
+    """SQLite's own checks; True when the file itself is damaged."""
     rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
     if rows != ["ok"]:
         problems += [t("SQLite 完整性检查:{r}", "SQLite integrity check: {r}", r=r) for r in rows[:20]]
+        return True
     for table, rowid, parent, _ in con.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+        if table == "change":  # the chain check says which event is missing
+            continue
         problems.append(t("{t} 第 {r} 行引用了不存在的 {p}", "{t} row {r} refers to a missing {p}",
                           t=table, r=rowid, p=parent))
+    return False
 
 
 def _invariants(con, problems: list[str]) -> None:
@@ -132,28 +147,194 @@ def _numbers(con, problems: list[str]) -> None:
                           n=", ".join(bad)))
 
 
-def _chain(con, problems: list[str]) -> None:
+def _chain(con, problems: list[str]) -> str:
+    """Every event's hash over the previous one, its content and the images of what it
+    changed; the stored head. Returns the head as ``N:HASH``."""
     prev, last_id = GENESIS, 0
     broken = []
+    images = con.execute("SELECT event_id, tbl, row_key, image FROM change WHERE event_id IS NOT NULL "
+                         "ORDER BY event_id, id")
+    pending = next(images, None)
     for ev_id, at, recorded, actor, action, complaint_id, details, prev_hash, stored in con.execute(
         "SELECT id, at, recorded_at, actor, action, complaint_id, details, prev_hash, hash FROM event ORDER BY id"
     ):
+        own = []
+        while pending is not None and pending[0] <= ev_id:
+            if pending[0] == ev_id:
+                own.append(pending[1:])
+            else:
+                broken.append(t("第 {i} 个事件的改动记录没有对应的事件", "changes recorded for event {i}, which does not exist",
+                                i=pending[0]))
+            pending = next(images, None)
         if prev_hash != prev:
             broken.append(t("事件 {i} 之前的事件被删除或改动", "an event before event {i} was removed or changed", i=ev_id))
-        if chain_hash(prev_hash, _time(at), _time(recorded), actor, action, complaint_id, details) != stored:
-            broken.append(t("事件 {i} 被改动过", "event {i} was changed", i=ev_id))
+        if chain_hash(prev_hash, _time(at), _time(recorded), actor, action, complaint_id, details,
+                      changes.digest(own)) != stored:
+            broken.append(t("事件 {i} 或它记录的改动被改动过", "event {i} or the changes it records were altered", i=ev_id))
         prev, last_id = stored, ev_id
         if len(broken) > 20:
             break
+    if pending is not None and len(broken) <= 20:
+        broken.append(t("第 {i} 个事件的改动记录没有对应的事件", "changes recorded for event {i}, which does not exist",
+                        i=pending[0]))
     head = con.execute("SELECT value FROM setting WHERE key = 'event_head'").fetchone()
+    if last_id and head is None and not broken:
+        broken.append(t("账本记录的事件链末尾不见了", "the ledger's record of the chain's head is missing"))
     if head is not None and head[0] != f"{last_id}:{prev}" and not broken:
         broken.append(t("事件链末尾的事件被删除", "events were removed from the end of the chain"))
     problems += broken
+    return f"{last_id}:{prev}"
 
 
-def _time(value: str) -> dt.datetime:
-    """SQLite keeps '2026-09-29 23:10:00.000000'; the hash is over the datetime it stands for."""
-    return dt.datetime.fromisoformat(value)
+def _time(value: str):
+    """SQLite keeps '2026-09-29 23:10:00.000000'; the hash is over str() of the datetime
+    it stands for (no fraction when it is zero)."""
+    if len(value) == 26 and value.endswith(".000000") and value[10] == " ":
+        return value[:19]
+    return str(dt.datetime.fromisoformat(value))
+
+
+def read_anchor(spec: str) -> list[tuple[int, str]]:
+    """A head recorded outside the ledger, as the (event id, hash) pairs it vouches for:
+    ``N:HASH`` (printed by ``tsms check``), a backup (every event it holds) or a monthly
+    workbook (the head it was made at)."""
+    text = spec.strip()
+    match = _HEAD.fullmatch(text)
+    if match:
+        return [(int(match[1]), match[2])]
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise TsmsError(t("--against {p}:不是 N:哈希,也找不到这个文件(接受 tsms check 打印的 N:哈希、备份或月报工作簿)",
+                          "--against {p}: not N:HASH and no such file (give the N:HASH tsms check prints, a backup "
+                          "or a monthly workbook)", p=spec))
+    with open(path, "rb") as fh:
+        magic = fh.read(16)
+    if magic.startswith(b"SQLite format 3"):
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                return con.execute("SELECT id, hash FROM event ORDER BY id").fetchall()
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise TsmsError(t("备份 {p} 无法读取:{e}", "the backup {p} cannot be read: {e}", p=path, e=exc)) from None
+    if magic.startswith(b"PK"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True)
+            description = wb.properties.description or ""
+            wb.close()
+        except Exception as exc:  # not a workbook after all
+            raise TsmsError(t("{p} 不是可读的工作簿:{e}", "{p} is not a readable workbook: {e}", p=path, e=exc)) from None
+        match = _HEAD.search(description)
+        if match:
+            return [(int(match[1]), match[2])]
+        raise TsmsError(t("工作簿 {p} 没有记录账本事件链末尾(不是 tsms 月报)", "the workbook {p} records no ledger head "
+                          "(not a tsms monthly workbook)", p=path))
+    raise TsmsError(t("{p} 既不是备份也不是工作簿", "{p} is neither a backup nor a workbook", p=path))
+
+
+_HEAD = re.compile(r"(\d+):([0-9a-f]{64})")
+
+
+def _against(con, known: list[tuple[int, str]], problems: list[str]) -> None:
+    """The ledger still extends the anchored head: the events the anchor vouches for are
+    there with the same hashes. Names the first one that differs."""
+    if not known:
+        return
+    ours = con.execute("SELECT id, hash FROM event WHERE id <= ? ORDER BY id", (known[-1][0],))
+    mine = dict(ours.fetchall()) if len(known) == 1 else None
+    if mine is not None:
+        ev_id, digest = known[0]
+        if ev_id not in mine:
+            problems.append(t("锚定的事件链末尾是事件 {i},账本里没有这个事件:之后的事件被删除",
+                              "the anchored head is event {i}, which the ledger no longer has: events were removed",
+                              i=ev_id))
+        elif mine[ev_id] != digest:
+            problems.append(t("事件 {i} 与锚定的事件链末尾不同:它或它之前的事件被改写",
+                              "event {i} differs from the anchored head: it or an event before it was rewritten",
+                              i=ev_id))
+        return
+    rows = con.execute("SELECT id, hash FROM event WHERE id <= ? ORDER BY id", (known[-1][0],))
+    for (ev_id, digest), row in zip(known, rows):
+        if row != (ev_id, digest):
+            problems.append(t("事件 {i} 与锚(备份)不同:账本不再延续那份备份", "event {i} differs from the anchor "
+                              "(the backup): the ledger no longer extends it", i=ev_id))
+            return
+    count = con.execute("SELECT count(*) FROM event WHERE id <= ?", (known[-1][0],)).fetchone()[0]
+    if count < len(known):
+        problems.append(t("锚(备份)有 {n} 个事件,账本只剩 {m} 个:事件 {i} 之后的被删除",
+                          "the anchor (the backup) holds {n} events, the ledger {m}: the events after {i} were removed",
+                          n=len(known), m=count, i=known[count - 1][0] if count else 0))
+
+
+# what a table's rows are called in a finding, and how a row is named
+ROW_NAMES = {
+    "complaint": ("投诉", "complaint", "SELECT number FROM complaint WHERE id = ?"),
+    "claim": ("保修单", "warranty claim", "SELECT number FROM claim WHERE id = ?"),
+    "rectification": ("整改项", "rectification", "SELECT number FROM rectification WHERE id = ?"),
+    "project": ("工程", "project", "SELECT code FROM project WHERE id = ?"),
+    "obligation": ("期限", "obligation", None),
+    "revisit": ("回访记录", "revisit record", None),
+    "attachment": ("附件", "attachment", None),
+    "setting": ("设置", "setting", None),
+    "staff": ("人员", "staff member", None),
+    "plan": ("年度回访计划", "plan", None),
+    "plan_item": ("回访计划项", "plan item", None),
+}
+
+
+def _row_name(con, table: str, key) -> str:
+    zh, en, sql = ROW_NAMES.get(table, (table, table, None))
+    name = key
+    if sql is not None:
+        row = con.execute(sql, (key,)).fetchone()
+        name = row[0] if row else key
+    return t("{z} {k}", "{e} {k}", z=zh, e=en, k=name)
+
+
+def _derived(con, problems: list[str]) -> None:
+    """Re-derive the state: every row of every tracked table is the last image the events
+    hold of it, every image names a row that exists, no change waits outside an event, and
+    no write found a row changed outside tsms."""
+    found: list[str] = []
+    for table in changes.TRACKED:
+        cols = changes.columns(con.execute, table)
+        if not cols:
+            continue
+        key, image = changes.key_expr(table), changes.image_expr(cols)
+        where = f" WHERE key IS NOT '{changes.UNTRACKED_SETTING}'" if table == "setting" else ""
+        logged = (f"SELECT row_key, image, max(id) FROM change WHERE tbl = '{table}' AND event_id IS NOT NULL "
+                  f"GROUP BY row_key")
+        differ = con.execute(
+            f"SELECT cur.k, l.row_key FROM (SELECT {key} AS k, {image} AS img FROM {table}{where}) cur "
+            f"LEFT JOIN ({logged}) l ON l.row_key = cur.k WHERE l.image IS NOT cur.img LIMIT 21").fetchall()
+        for k, known in differ:
+            if known is None:
+                found.append(t("{r} 不是由 tsms 写入的(事件里没有它)", "{r} was not written by tsms (no event holds it)",
+                               r=_row_name(con, table, k)))
+            else:
+                found.append(t("{r} 与事件记录不符(在 tsms 之外被改动)", "{r} differs from what the events say (changed outside tsms)",
+                               r=_row_name(con, table, k)))
+        gone = con.execute(
+            f"SELECT l.row_key, json_extract(l.image, '$.number') FROM ({logged}) l WHERE l.image IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} WHERE {key} = l.row_key) LIMIT 21").fetchall()
+        for k, number in gone:
+            zh, en, _ = ROW_NAMES.get(table, (table, table, None))
+            found.append(t("{z} {k} 被删除(事件里有它)", "{e} {k} was deleted (the events hold it)",
+                           z=zh, e=en, k=number or k))
+    loose = con.execute("SELECT tbl, row_key FROM change WHERE event_id IS NULL ORDER BY id LIMIT 21").fetchall()
+    for table, k in loose:
+        found.append(t("{r} 在 tsms 之外被改动(有改动、无事件)", "{r} was changed outside tsms (a change with no event)",
+                       r=_row_name(con, table, k)))
+    for ev_id, details in con.execute("SELECT id, details FROM event WHERE action = 'outside_edit' ORDER BY id"):
+        for row in json.loads(details).get("rows", [])[:20]:
+            found.append(t("事件 {i}:写入时发现 {r} 曾在 tsms 之外被改动", "event {i}: a write found {r} changed outside tsms",
+                           i=ev_id, r=_row_name(con, row["table"], row["row"])))
+    if len(found) > 40:
+        found = found[:40] + [t("……还有更多", "… and more")]
+    problems += found
 
 
 def _attachments(con, ledger: engine.Ledger, problems: list[str]) -> None:

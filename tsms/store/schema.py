@@ -4,6 +4,8 @@ test checks that they agree column for column."""
 
 from __future__ import annotations
 
+from tsms.store import changes
+
 # Each step runs in its own transaction and is recorded in PRAGMA user_version and in the
 # schema_migration table. Never edit a released step: add a new one.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -204,9 +206,17 @@ CREATE TABLE plan_amendment (
     drafted_by VARCHAR NOT NULL, approved_by VARCHAR, approved_at DATETIME, PRIMARY KEY (year, number));
 """,
     ),
+    (
+        # store.changes: triggers write row images; engine.migrate installs them after this
+        # and every later migration and records the state the ledger held as the log's start
+        "v8: every event carries the row images it changed (check re-derives the state)",
+        changes.DDL,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# from this version on, engine.migrate (re)installs the change triggers after each migration
+CHANGES_FROM = 8
 
 
 def _v6_by_the_rules(con, now) -> None:

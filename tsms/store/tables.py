@@ -168,6 +168,27 @@ class Event(Table, table=True):
     hash: str
 
 
+class Change(Table, table=True):
+    """A row image written by a trigger (store.changes); sealed into an event by the write
+    that made it (event_id), or left without one by an edit outside tsms."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event_id: Optional[int] = Field(default=None, foreign_key="event.id")
+    tbl: str
+    row_key: str
+    image: Optional[str] = None
+    before: Optional[str] = None
+
+
+class TrackedTable(Table, table=True):
+    """The columns each tracked table's images hold (a migration that changes them re-images the table)."""
+
+    __tablename__ = "tracked_table"
+
+    tbl: str = Field(primary_key=True)
+    columns: str
+
+
 class CalendarDay(Table, table=True):
     """An official day recorded in the ledger (tsms calendar set); wins over the package."""
 

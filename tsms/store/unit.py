@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from tsms import rules
 from tsms.checks import actor, normalise_number
 from tsms.errors import LEDGER_UNUSABLE, TsmsError
-from tsms.store import engine
+from tsms.store import changes, engine
 from tsms.store.tables import (
     CalendarDay,
     CalendarYear,
@@ -32,23 +32,6 @@ from tsms.store.tables import (
     Setting,
 )
 from tsms.vocab import t
-
-GENESIS = "0" * 64
-
-
-def chain_hash(prev_hash: str, at, recorded_at, who: str, action: str, complaint_id: int | None,
-               details: str) -> str:
-    """sha256 over the previous hash and an event's content: editing or removing an event
-    breaks every hash after it. Times are hashed as ``str(datetime)``; ``check`` reads them
-    back from SQLite's text and passes datetimes too."""
-    payload = json.dumps([prev_hash, str(at), str(recorded_at), who, action, complaint_id, details],
-                         ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def event_hash(ev: Event) -> str:
-    return chain_hash(ev.prev_hash, ev.at, ev.recorded_at, ev.actor, ev.action, ev.complaint_id, ev.details)
-
 
 class Context:
     """One command's view of the ledger inside one transaction. ``writable`` is False for
@@ -63,6 +46,8 @@ class Context:
         self._calendar: rules.WorkCalendar | None = None
         self._rows: dict[str, Setting] | None = None
         self._years: dict[int, CalendarYear] | None = None
+        self._events: list[dict] = []
+        self.floor = 0  # the last row image written before this transaction (store.changes)
 
     # settings --------------------------------------------------------------
     def _all_settings(self) -> dict[str, Setting]:
@@ -236,20 +221,23 @@ class Context:
         return (self.session.exec(select(func.max(table.seq)).where(*where)).one() or 0) + 1
 
     # audit ----------------------------------------------------------------
-    def event(self, action: str, at: dt.datetime, complaint_id: int | None = None, details: dict | None = None) -> Event:
-        """Append one event to the hash-chained audit trail."""
-        prev = self.session.exec(text("SELECT hash FROM event ORDER BY id DESC LIMIT 1")).first()
-        prev_hash = prev[0] if prev else GENESIS
-        who = self.who or actor(None)
-        body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
-        ev = Event(at=at, recorded_at=self.now(), actor=who, action=action, complaint_id=complaint_id,
-                   details=body, prev_hash=prev_hash, hash="")
-        ev.hash = event_hash(ev)
-        self.session.add(ev)
+    def event(self, action: str, at: dt.datetime, complaint_id: int | None = None, details: dict | None = None) -> None:
+        """Record one event of the hash-chained audit trail. It is written when the
+        transaction ends (:meth:`seal`) with the row images of what was changed up to now."""
         self.session.flush()
-        # the chain's head: lets check notice events removed from the end of the chain
-        self.put_setting("event_head", f"{ev.id}:{ev.hash}")
-        return ev
+        self._events.append({"at": at, "recorded_at": self.now(), "actor": self.who or actor(None), "action": action,
+                             "complaint_id": complaint_id, "details": details or {},
+                             "upto": changes.high_water(self.run)})
+
+    def run(self, sql: str, params: tuple = ()):
+        """A statement on this transaction's connection, for store.changes."""
+        return self.session.connection().exec_driver_sql(sql, params)
+
+    def seal(self) -> None:
+        """End of the write: the events, each with what it changed, and the chain's head."""
+        self.session.flush()
+        changes.seal(self.run, self._events, self.floor, self.now())
+        self._events = []
 
     # lookups ---------------------------------------------------------------
     def project(self, code: str | None) -> Project:
@@ -300,11 +288,13 @@ def writing(ledger: engine.Ledger, by: str | None):
     who = actor(by)
     with ledger.write() as session:
         ctx = Context(session, who, now=ledger.now, writable=True)
+        ctx.floor = changes.high_water(ctx.run)
         if ctx.setting("site_code") is not None:  # an initialised ledger
             now = ctx.now()
             ctx.ensure_fresh_calendar(now)
             ctx.owe_plans(now.year + rules.PLANS_AHEAD)
         yield ctx
+        ctx.seal()
 
 
 @contextlib.contextmanager
