@@ -187,3 +187,70 @@ def test_copying_the_file_alone_copies_the_whole_ledger(site, tmp_path):
     shutil.copyfile(ledger, copy)
     assert tsms("--db", copy, "check").exit_code == 0
     assert len(tsms_json("--db", copy, "list", "--limit", "0")) == 5
+
+
+# ------------------------------------------------------------------ restore and damage
+
+
+def _damage(path: Path) -> None:
+    """Overwrite the tail of every other page after the schema with noise, as a failing
+    disk would (the header and the schema page stay: SQLite opens the file)."""
+    size = 4096
+    pages = path.stat().st_size // size
+    with open(path, "r+b") as fh:
+        for page in range(2, pages, 2):
+            fh.seek(page * size + 2000)
+            fh.write(b"\x7f" * 2000)
+
+
+def test_restore_checks_the_backup_first(ledger, tmp_path):
+    backup = tmp_path / "b.sqlite3"
+    tsms("backup", backup)
+    shell(backup, DROP_CHANGE_TRIGGERS + "UPDATE complaint SET content = '无事' WHERE id = 1;")
+    before = ledger.read_bytes()
+    r = tsms("restore", backup, "--force", ok=False)
+    assert r.exit_code == 3 and "未通过检查" in r.stderr and "--force-unverified" in r.stderr
+    assert ledger.read_bytes() == before
+    tsms("restore", backup, "--force-unverified")
+    assert tsms_json("show", NUMBER)["content"] == "无事"
+
+
+def test_restore_refuses_a_damaged_backup(ledger, tmp_path):
+    backup = tmp_path / "b.sqlite3"
+    tsms("backup", backup)
+    _damage(backup)
+    before = ledger.read_bytes()
+    r = tsms("restore", backup, "--force", ok=False)
+    assert r.exit_code == 3 and len(r.stderr.strip().splitlines()) == 1
+    assert ledger.read_bytes() == before
+
+
+def test_restore_over_a_ledger_that_moved_on_says_what_it_rolls_back(ledger, tmp_path):
+    backup = tmp_path / "b.sqlite3"
+    tsms("backup", backup)
+    log("2026-11-21 09:00")
+    r = tsms("restore", backup, ok=False)
+    assert r.exit_code == 2 and "回退账本的 1 个事件" in r.stderr
+    tsms("restore", backup, "--force")
+    assert len(tsms_json("list", "--limit", "0")) == 2
+
+
+def test_restore_of_a_backup_that_extends_the_ledger_needs_no_force(ledger, tmp_path):
+    old, new = tmp_path / "old.sqlite3", tmp_path / "new.sqlite3"
+    tsms("backup", old)
+    log("2026-11-21 09:00")
+    tsms("backup", new)
+    tsms("restore", old, "--force")
+    tsms("restore", new)  # nothing of the ledger's is lost
+    assert len(tsms_json("list", "--limit", "0")) == 3
+
+
+def test_a_damaged_ledger_is_reported_not_crashed_on(ledger):
+    _damage(ledger)
+    r = tsms("check", ok=False)
+    assert r.exit_code == 3 and r.stdout.strip() and "Traceback" not in r.stdout + r.stderr
+    for args in (["list"], ["overdue", "--as-of", "2026-11-23"], ["log", "--project", "P01", "--category", "dust",
+                                                                   "--content", "x", "--at", "2026-11-22 09:00"]):
+        r = tsms(*args, ok=False)
+        assert r.exit_code == 3, (args, r.exit_code, r.stdout, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

@@ -249,15 +249,19 @@ def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / bac
 
 @app.command()
 def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup file")],
-            force: Annotated[bool, typer.Option("--force", help="替换已有账本 / replace an existing ledger")] = False,
+            force: Annotated[bool, typer.Option("--force", help="回退账本已有的事件也要恢复 / restore even if it rolls "
+                                                                 "back events of the ledger")] = False,
+            force_unverified: Annotated[bool, typer.Option("--force-unverified", help="备份未通过检查也恢复 / restore a "
+                                                                                      "backup that fails check")] = False,
             db: Db = None, lang: Lang = None, json_out: Json = False):
-    """从备份恢复账本 / restore the ledger from a backup."""
+    """从备份恢复账本:先检查备份;会回退账本已有的事件时须加 --force / restore the ledger from a backup: the
+    backup is checked first; --force when it would roll back events the ledger has."""
     if lang:
         set_lang(lang)
     ledger_path(db)
     from tsms.store import backup as backup_mod
 
-    r = backup_mod.restore(source, db or STATE["db"], force)
+    r = backup_mod.restore(source, db or STATE["db"], force, force_unverified)
     done(r, json_out, t("已从 {s} 恢复到 {p}", "restored {p} from {s}", s=r["from"], p=r["restored"]))
 
 

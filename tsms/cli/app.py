@@ -40,13 +40,29 @@ class TsmsGroup(TyperGroup):
         except Exception as exc:
             if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage errors
                 _fail(exc.format_message(), exc.exit_code or BAD_INPUT)
+            if _damaged(exc) and not os.environ.get("TSMS_DEBUG"):
+                _fail(t("账本已损坏或无法读取:{e};运行 tsms check 查看,或从备份恢复(tsms restore)",
+                        "the ledger is damaged or unreadable: {e}; run tsms check, or restore a backup (tsms restore)",
+                        e=getattr(exc, "orig", None) or exc), 3)
             if os.environ.get("TSMS_DEBUG"):
                 raise
             _fail(t("内部错误:{e}(设置 TSMS_DEBUG=1 查看详情)", "internal error: {e} (set TSMS_DEBUG=1 for details)",
                     e=f"{type(exc).__name__}: {exc}"), 70)
         finally:
-            _close_ledgers()
+            try:
+                _close_ledgers()
+            except Exception:  # a damaged file refuses even to close cleanly; said above
+                pass
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _damaged(exc: BaseException) -> bool:
+    """SQLite's own complaint about the file (malformed, not a database, I/O), however it
+    reached us: straight from the driver or wrapped by SQLAlchemy."""
+    import sqlite3
+
+    inner = getattr(exc, "orig", None) or exc
+    return isinstance(inner, sqlite3.DatabaseError) and not isinstance(inner, sqlite3.OperationalError)
 
 
 def _close_ledgers() -> None:

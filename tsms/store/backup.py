@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from tsms.errors import LEDGER_UNUSABLE, TsmsError
@@ -62,7 +63,12 @@ def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
             "at": ledger.now()}
 
 
-def restore(source: str, db_option: str | None, force: bool = False) -> dict:
+def restore(source: str, db_option: str | None, force: bool = False, force_unverified: bool = False) -> dict:
+    """Replace the ledger with a backup, after proving the backup sound: it is copied to a
+    staging file beside the ledger, brought to this schema and checked (refused, exit 3,
+    unless ``force_unverified``); a ledger whose events the backup does not extend (it moved
+    on since, or is another ledger) is replaced only with ``force``, saying how many events
+    would be rolled back. A ledger the backup extends is replaced without asking."""
     src = Path(source).expanduser()
     if not src.is_file():
         raise TsmsError(t("找不到备份 {p}", "no such backup: {p}", p=src))
@@ -74,20 +80,78 @@ def restore(source: str, db_option: str | None, force: bool = False) -> dict:
             t("备份 {p} 的结构版本为 {v},本程序只认识到 {k}", "the backup {p} has schema version {v}; this tsms knows up to {k}",
               p=src, v=version, k=SCHEMA_VERSION), LEDGER_UNUSABLE)
     target = db.resolve_path(db_option)
-    if target.exists() and target.stat().st_size > 0 and not force:
-        raise TsmsError(t("账本 {p} 已存在;确认要用备份替换它,请加 --force", "the ledger {p} exists; add --force to replace it with the backup",
-                          p=target))
-    if target.resolve() == src.resolve():
+    if target.exists() and target.resolve() == src.resolve():
         raise TsmsError(t("备份就是账本本身", "the backup is the ledger itself"))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _online_copy(src, target)  # into the live file, under SQLite's locks: readers see old or new
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".tsms-restore-") as folder:
+        staged = Path(folder) / "staged.sqlite3"
+        _online_copy(src, staged)
+        problems = _verify(staged, src)
+        if problems and not force_unverified:
+            raise TsmsError(t("备份 {p} 未通过检查({n} 项,首项:{x});账本未改动。确需恢复请加 --force-unverified",
+                              "the backup {p} fails check ({n} problems, the first: {x}); the ledger is unchanged. "
+                              "Add --force-unverified to restore it anyway", p=src, n=len(problems), x=problems[0]),
+                            LEDGER_UNUSABLE)
+        rolled_back = _rolled_back(target, staged)
+        if rolled_back and not force:
+            raise TsmsError(rolled_back)
+        _online_copy(staged, target)  # into the live file, under SQLite's locks: readers see old or new
     files = _copy_files(src, target)
-    db.migrate(target)
     return {"restored": str(target), "from": str(src), "schema_version": SCHEMA_VERSION,
-            "attachments_copied": files}
+            "attachments_copied": files, "verified": not problems}
+
+
+def _verify(staged: Path, src: Path) -> list[str]:
+    """The backup, staged and brought to this schema, through check (its own attachments)."""
+    from tsms.store import integrity
+
+    try:
+        db.migrate(staged)
+        ledger = db.Ledger(staged)
+        try:
+            return integrity.check(ledger, files_of=src)["problems"]
+        finally:
+            ledger.close()
+    except TsmsError as exc:
+        return [exc.message]
+
+
+def _rolled_back(target: Path, staged: Path) -> str | None:
+    """Why replacing ``target`` needs --force, or None when the backup extends it."""
+    if not target.exists() or target.stat().st_size == 0:
+        return None
+    if _version_of(target) == 0:
+        return t("{p} 已存在且不是 tsms 账本;确需替换请加 --force", "{p} exists and is not a tsms ledger; add --force to replace it",
+                 p=target)
+    try:
+        mine = _events(target)
+    except sqlite3.DatabaseError as exc:
+        return t("账本 {p} 无法读取({e});确需用备份替换请加 --force", "the ledger {p} cannot be read ({e}); add --force to "
+                 "replace it with the backup", p=target, e=exc)
+    theirs = _events(staged)
+    shared = 0
+    for a, b in zip(mine, theirs):
+        if a != b:
+            break
+        shared += 1
+    if shared == len(mine):
+        return None
+    return t("恢复会回退账本的 {n} 个事件(账本有 {m} 个,与备份相同的只到第 {s} 个),之后的编号会被重新使用;确需恢复请加 --force",
+             "restoring would roll back {n} of the ledger's {m} events (the backup shares its first {s}) and reissue "
+             "their numbers; add --force to restore anyway", n=len(mine) - shared, m=len(mine), s=shared)
+
+
+def _events(path: Path) -> list[tuple]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    try:
+        return con.execute("SELECT id, hash FROM event ORDER BY id").fetchall()
+    finally:
+        con.close()
 
 
 def _version_of(path: Path) -> int:
+    """The schema version of a tsms ledger, 0 for anything else; a damaged SQLite file is
+    refused here (exit 3): nothing can be verified or restored from it."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -97,5 +161,8 @@ def _version_of(path: Path) -> int:
             return version
         finally:
             con.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        with open(path, "rb") as fh:
+            if fh.read(16) == b"SQLite format 3\x00":
+                raise TsmsError(t("{p} 已损坏:{e}", "{p} is damaged: {e}", p=path, e=exc), LEDGER_UNUSABLE) from None
         return 0

@@ -71,24 +71,34 @@ INVARIANTS = [
 ]
 
 
-def check(ledger: engine.Ledger, anchor: str | None = None) -> dict:
+def check(ledger: engine.Ledger, anchor: str | None = None, files_of: Path | None = None) -> dict:
     """All problems found, as messages; an empty list means the ledger is sound. ``anchor``
     (``N:HASH``, a backup or a monthly workbook) is a head recorded outside the file: the
-    ledger must still extend it."""
+    ledger must still extend it. ``files_of``: the ledger whose attachment store to look in
+    (a backup being verified before restore: its own files)."""
     known = read_anchor(anchor) if anchor else None
     problems: list[str] = []
-    raw = ledger.engine.raw_connection()
+    try:
+        raw = ledger.engine.raw_connection()
+    except Exception as exc:  # SQLite could not even set the connection up: the file is damaged
+        inner = getattr(exc, "orig", None) or exc
+        return {"ok": False, "problems": [t("SQLite 无法打开账本:{e}", "SQLite cannot open the ledger: {e}", e=inner)],
+                "counts": {}, "head": None}
     try:
         con = raw.driver_connection
-        if _sqlite_checks(con, problems):  # a damaged file: what follows would only repeat it
+        try:
+            if _sqlite_checks(con, problems):  # a damaged file: what follows would only repeat it
+                return _result(con, problems)
+            _invariants(con, problems)
+            _numbers(con, problems)
+            head = _chain(con, problems)
+            if known is not None:
+                _against(con, known, problems)
+            _derived(con, problems)
+        except sqlite3.DatabaseError as exc:  # damage integrity_check did not reach
+            problems.append(t("SQLite 读取账本时出错:{e}", "SQLite failed reading the ledger: {e}", e=exc))
             return _result(con, problems)
-        _invariants(con, problems)
-        _numbers(con, problems)
-        head = _chain(con, problems)
-        if known is not None:
-            _against(con, known, problems)
-        _derived(con, problems)
-        _attachments(con, ledger, problems)
+        _attachments(con, files_of or ledger.path, problems)
         return {**_result(con, problems), "head": head}
     finally:
         raw.close()
@@ -101,7 +111,7 @@ def _result(con, problems: list[str]) -> dict:
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         except Exception:
             counts[table] = None
-    return {"ok": not problems, "problems": problems, "counts": counts}
+    return {"ok": not problems, "problems": problems, "counts": counts, "head": None}
 
 
 def _sqlite_checks(con, problems: list[str]) -> bool:
@@ -337,9 +347,9 @@ def _derived(con, problems: list[str]) -> None:
     problems += found
 
 
-def _attachments(con, ledger: engine.Ledger, problems: list[str]) -> None:
+def _attachments(con, ledger_path: Path, problems: list[str]) -> None:
     for subject, name, sha in con.execute("SELECT subject, name, sha256 FROM attachment ORDER BY id"):
-        path = stored_path(ledger.path, sha)
+        path = stored_path(ledger_path, sha)
         if not path.exists():
             problems.append(t("{s} 的附件 {n} 不见了", "attachment {n} of {s} is missing", s=subject, n=name))
         elif file_sha256(path) != sha:
