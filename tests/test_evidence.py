@@ -142,7 +142,9 @@ def test_check_against_a_backup_names_the_first_event_that_differs(ledger, tmp_p
     # an event rewritten and every hash after it recomputed: sound inside, not against the backup
     con = sqlite3.connect(ledger)
     rows = con.execute("SELECT id, at, recorded_at, actor, action, complaint_id, details FROM event ORDER BY id").fetchall()
-    images = con.execute("SELECT event_id, tbl, row_key, image FROM change WHERE event_id IS NOT NULL "
+    from tsms.store import changes
+
+    images = con.execute(f"SELECT event_id, {changes.LINE} FROM change WHERE event_id IS NOT NULL "
                          "ORDER BY event_id, id").fetchall()
     con.close()
     from tsms.store import changes
@@ -154,7 +156,7 @@ def test_check_against_a_backup_names_the_first_event_that_differs(ledger, tmp_p
     for ev_id, at, recorded, actor, action, cid, details in rows:
         if ev_id == target:
             actor = "某人"
-        own = [i[1:] for i in images if i[0] == ev_id]
+        own = [i[1] for i in images if i[0] == ev_id]
         h = changes.chain_hash(prev, _time(at), _time(recorded), actor, action, cid, details, changes.digest(own))
         statements.append(f"UPDATE event SET actor = '{actor}', prev_hash = '{prev}', hash = '{h}' WHERE id = {ev_id};")
         prev = h
@@ -254,3 +256,29 @@ def test_a_damaged_ledger_is_reported_not_crashed_on(ledger):
         r = tsms(*args, ok=False)
         assert r.exit_code == 3, (args, r.exit_code, r.stdout, r.stderr)
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_a_writer_killed_inside_its_transaction_leaves_the_ledger_as_before(ledger, tmp_path):
+    """The installed command is killed while it holds the write transaction, everything
+    written (rows, images, events) but not committed: the ledger is as before the command."""
+    import os
+    import signal
+    import sys
+    import time
+
+    before = tsms_json("list", "--limit", "0")
+    head = tsms_json("check")["head"]
+    marker = tmp_path / "inside"
+    exe = Path(sys.executable).parent / "tsms"
+    proc = subprocess.Popen([str(exe), "log", "--project", "P01", "--category", "dust", "--content", "扬尘",
+                             "--at", "2026-11-22 09:00"], env={**os.environ, "TSMS_PAUSE_INSIDE_WRITE": str(marker)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert marker.exists() and proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert tsms_json("list", "--limit", "0") == before
+    assert tsms_json("check")["head"] == head
+    assert "SH01-2026-00003" in log("2026-11-22 09:00")

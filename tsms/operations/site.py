@@ -179,3 +179,4 @@ def mark_demo(ledger: engine.Ledger) -> None:
     """Tag a ledger as the demo's, so that ``tsms demo`` may rebuild it and nothing else."""
     with writing(ledger, "tsms") as ctx:
         ctx.put_setting("demo", "1")
+        ctx.event("demo", ctx.now(), details={"demo": True})

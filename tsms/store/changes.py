@@ -137,13 +137,20 @@ def high_water(run) -> int:
     return run("SELECT coalesce(max(id), 0) FROM change").fetchone()[0]
 
 
-def digest(images: list[tuple]) -> str:
-    """What an event's hash covers of its changes: "" for none (the events written before
-    changes were kept hash as they always did)."""
-    if not images:
-        return ""
-    body = json.dumps([list(i) for i in images], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode()).hexdigest()
+# one change as the text an event's hash covers: table, key (SQL-quoted), image (JSON, or
+# empty for a deleted row); built by SQLite for the writer and for check alike
+LINE = "tbl || char(31) || quote(row_key) || char(31) || coalesce(image, '')"
+
+
+def digest(lines) -> str:
+    """What an event's hash covers of its changes (:data:`LINE` of each, in order): "" for
+    none, so the events written before changes were kept hash as they always did."""
+    h, n = hashlib.sha256(), 0
+    for line in lines:
+        h.update(line.encode())
+        h.update(b"\x1e")
+        n += 1
+    return h.hexdigest() if n else ""
 
 
 def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[int]:
@@ -153,8 +160,8 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
     transaction began and are left alone. A row whose first change in the transaction
     starts from a state the log does not hold was changed outside tsms: an ``outside_edit``
     event says so first. Returns the new events' ids."""
-    pending = run("SELECT id, tbl, row_key, image, before FROM change WHERE event_id IS NULL AND id > ? ORDER BY id",
-                  (floor,)).fetchall()
+    pending = run(f"SELECT id, tbl, row_key, image, before, {LINE} FROM change WHERE event_id IS NULL AND id > ? "
+                  f"ORDER BY id", (floor,)).fetchall()
     if pending and not events:
         tables = sorted({p[1] for p in pending})
         events = [{"at": recorded_at, "recorded_at": recorded_at, "actor": "tsms", "action": "housekeeping",
@@ -180,7 +187,7 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
         for start in range(0, len(dropped), 500):
             chunk = dropped[start:start + 500]
             run(f"DELETE FROM change WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk))
-        images = [(p[1], p[2], p[3]) for p in segment if p[0] in kept]
+        images = [p[5] for p in segment if p[0] in kept]
         body = json.dumps(ev["details"] or {}, ensure_ascii=False, sort_keys=True, default=str)
         at, recorded = ev["at"], ev["recorded_at"]
         digest_ = digest(images)
@@ -210,7 +217,7 @@ def _last_per_row(segment: list[tuple]) -> set[int]:
 def _outside(run, pending: list[tuple]) -> list[dict]:
     """Rows whose state before this transaction is not the last image the log holds."""
     seen, found = set(), []
-    for _id, table, key, image, before in pending:
+    for _id, table, key, image, before, _line in pending:
         if (table, key) in seen:
             continue
         seen.add((table, key))

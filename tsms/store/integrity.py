@@ -162,7 +162,7 @@ def _chain(con, problems: list[str]) -> str:
     changed; the stored head. Returns the head as ``N:HASH``."""
     prev, last_id = GENESIS, 0
     broken = []
-    images = con.execute("SELECT event_id, tbl, row_key, image FROM change WHERE event_id IS NOT NULL "
+    images = con.execute(f"SELECT event_id, {changes.LINE} FROM change WHERE event_id IS NOT NULL "
                          "ORDER BY event_id, id")
     pending = next(images, None)
     for ev_id, at, recorded, actor, action, complaint_id, details, prev_hash, stored in con.execute(
@@ -171,7 +171,7 @@ def _chain(con, problems: list[str]) -> str:
         own = []
         while pending is not None and pending[0] <= ev_id:
             if pending[0] == ev_id:
-                own.append(pending[1:])
+                own.append(pending[1])
             else:
                 broken.append(t("第 {i} 个事件的改动记录没有对应的事件", "changes recorded for event {i}, which does not exist",
                                 i=pending[0]))

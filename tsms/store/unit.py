@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
@@ -295,6 +296,19 @@ def writing(ledger: engine.Ledger, by: str | None):
             ctx.owe_plans(now.year + rules.PLANS_AHEAD)
         yield ctx
         ctx.seal()
+        _pause_inside_write()
+
+
+def _pause_inside_write() -> None:
+    """For the crash tests: with TSMS_PAUSE_INSIDE_WRITE=FILE the writer, with everything
+    written but not committed, creates FILE and waits to be killed there."""
+    marker = os.environ.get("TSMS_PAUSE_INSIDE_WRITE")
+    if marker:
+        import time
+
+        with open(marker, "w") as fh:
+            fh.write(str(os.getpid()))
+        time.sleep(120)
 
 
 @contextlib.contextmanager
