@@ -161,7 +161,6 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
         if len(complaints) >= 20000:
             _flush(con, complaints, deadlines, events, revisits)
     _flush(con, complaints, deadlines, events, revisits)
-    con.execute("INSERT INTO setting VALUES ('event_head', ?)", (f"{event_id}:{prev_hash}",))
     # the triggers imaged every row written above; one event takes them, as the v8 migration
     # does for a ledger that grew before images were kept
     moment = dt.datetime(2026, 11, 20, 8, 0)
