@@ -48,6 +48,10 @@ def _rows_file(folder: Path) -> Path:
 
 # what writes a file, given where: each writes something before a refusal could
 WRITERS = {
+    "report": lambda dest: ["report", "--month", "2026-09", "--as-of", "2026-11-02", "--xlsx", dest],
+    "show": lambda dest: ["show", NUMBER, "--xlsx", dest],
+    "plan": lambda dest: ["plan", "2027", "--xlsx", dest],
+    "import": lambda dest: ["import", "{rows}", "--project", "P01", "--skip-invalid", "--rejects", dest],
     "backup": lambda dest: ["backup", dest],
 }
 
@@ -138,6 +142,47 @@ def test_an_existing_file_is_kept_unless_force(ledger, tmp_path, kind):
         con.close()
     else:
         assert openpyxl.load_workbook(dest).sheetnames
+
+
+@pytest.mark.parametrize("case", ["ledger", "existing"])
+def test_the_checks_come_before_any_work(ledger, monkeypatch, case):
+    """A refused target is refused before the workbook is built or the import read."""
+    from tsms.operations import intake
+    from tsms.queries import aftersales, complaints, reports
+
+    def never(*_, **__):
+        raise AssertionError("work done before the target was checked")
+
+    for module, name in ((reports, "build"), (complaints, "show"), (aftersales, "plan"), (intake, "read_table")):
+        monkeypatch.setattr(module, name, never)
+    dest, reason = ledger / "ledger.sqlite3", "is the ledger itself"
+    if case == "existing":
+        dest, reason = ledger / "existing.xlsx", "exists; add --force"
+        dest.write_bytes(b"keep me")
+    for kind in ("report", "show", "plan", "import"):
+        r = tsms(*_args(kind, dest, ledger), ok=False)
+        assert r.exit_code == BAD_INPUT and reason in _one_line(r), (kind, r.stderr)
+
+
+def test_rejects_cannot_be_the_file_imported(ledger):
+    rows = _rows_file(ledger)
+    content, before = rows.read_bytes(), dump(ledger)
+    r = tsms("import", rows, "--project", "P01", "--skip-invalid", "--rejects", rows.with_suffix(".csv"), "--force",
+             ok=False)
+    assert r.exit_code == BAD_INPUT and "the file being imported" in _one_line(r)
+    assert rows.read_bytes() == content and dump(ledger) == before
+
+
+def test_the_default_rejects_file_is_not_overwritten(ledger):
+    rows = _rows_file(ledger)
+    (ledger / "old-rejects.xlsx").write_bytes(b"last time's")
+    before = dump(ledger)
+    r = tsms("import", rows, "--project", "P01", "--skip-invalid", ok=False)
+    assert r.exit_code == BAD_INPUT and "old-rejects.xlsx exists" in _one_line(r)
+    assert dump(ledger) == before and (ledger / "old-rejects.xlsx").read_bytes() == b"last time's"
+    r = tsms_json("import", rows, "--project", "P01", "--skip-invalid", "--force")
+    assert r["imported"] == 1 and r["rejects"].endswith("old-rejects.xlsx")
+    assert openpyxl.load_workbook(ledger / "old-rejects.xlsx").active["A2"].value == 3
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
