@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import STATE, By, Db, Json, Lang, done, open_ledger, app, ledger_path, project_app, staff_app
+from tsms.cli.app import STATE, By, Db, Force, Json, Lang, done, open_ledger, app, ledger_path, project_app, staff_app
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
 
@@ -238,7 +238,7 @@ def config(
 
 @app.command()
 def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / backup file or folder")],
-           force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite")] = False,
+           force: Force = False,
            db: Db = None, lang: Lang = None, json_out: Json = False):
     """在线备份账本(含附件) / online backup of the ledger, attachments included."""
     from tsms.store import backup as backup_mod

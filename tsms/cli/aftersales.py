@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import By, Db, Json, Lang, Number, done, open_ledger, app, project_app
+from tsms.cli.app import By, Db, Force, Json, Lang, Number, done, open_ledger, output_file, app, project_app
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -204,6 +204,7 @@ def plan_cmd(
     method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式")] = None,
     staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排")] = None,
     at: Annotated[Optional[str], typer.Option("--at")] = None,
+    force: Force = False,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """年度回访计划:`plan 2027` 显示(尚无计划时编制草稿),`--draft` 重新编制,`--approve` 批准,`--xlsx` 导出 /
@@ -227,13 +228,15 @@ def plan_cmd(
     if xlsx:
         from tsms.queries.site import site_name
         from tsms.render import xlsx as xlsx_mod
+        from tsms.store import output
 
-        xlsx_mod.check_target(xlsx)
+        out = output_file(xlsx, ledger_file, force)
         r = aftersales.plan(ledger_file, year)
         if r is None:
             raise TsmsError(t("{y} 年的回访计划尚未编制;先运行 tsms plan {y}", "no plan for {y} yet; run tsms plan {y}", y=year))
-        out = xlsx_mod.plan_document(r, site_name(ledger_file), xlsx)
-        return done({"year": year, "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+        with output.writing(out) as fh:
+            xlsx_mod.plan_document(r, site_name(ledger_file), fh)
+        return done({"year": year, "xlsx": out.shown}, json_out, t("已写出 {p}", "wrote {p}", p=out.shown))
     # showing reads; drafting is a write: asked for, or the first look at a year with no plan
     if draft or redraft or aftersales.plan(ledger_file, year) is None:
         drafted = plan.draft(ledger_file, year, approved_too=redraft, by=by)

@@ -99,6 +99,7 @@ Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON
 At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
 Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001")]
+Force = Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file (never done unasked)")]
 
 STATE: dict = {"db": None}
 
@@ -149,6 +150,14 @@ def open_ledger(db: Optional[str], lang: Optional[str]):
     from tsms.store import engine
 
     return engine.open_existing(db or STATE["db"])
+
+
+def output_file(path: str, ledger_file, force: bool, option: str = "--xlsx", suffixes=(".xlsx",)):
+    """Where an output file goes, checked before any work: never the ledger or its files,
+    never over an existing file without --force (tsms.store.output, which also writes it)."""
+    from tsms.store import output
+
+    return output.target(path, ledger=ledger_file.path, force=force, option=option, suffixes=suffixes)
 
 
 def done(result: dict, as_json: bool, text: str) -> None:

@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import At, By, Db, Json, Lang, Number, done, due_text, open_ledger, app
+from tsms.cli.app import At, By, Db, Force, Json, Lang, Number, done, due_text, open_ledger, output_file, app
 from tsms.errors import TsmsError
 from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
@@ -165,19 +165,23 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 def show(number: Number,
          xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出《涉民投诉处理表》/ write the form")] = None,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
+         force: Force = False,
          db: Db = None, lang: Lang = None, json_out: Json = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
     ledger_file = open_ledger(db, lang)
+    out = output_file(xlsx, ledger_file, force) if xlsx else None
     c = complaint_queries.show(ledger_file, number)
-    if xlsx:
+    if out:
         from tsms.queries.site import site_name
         from tsms.render import xlsx as xlsx_mod
+        from tsms.store import output
 
-        out = xlsx_mod.complaint_form(c, site_name(ledger_file), xlsx, with_contacts=with_contacts)
-        return done({"number": c["number"], "xlsx": out}, json_out, t("已写出 {p}", "wrote {p}", p=out))
+        with output.writing(out) as fh:
+            xlsx_mod.complaint_form(c, site_name(ledger_file), fh, with_contacts=with_contacts)
+        return done({"number": c["number"], "xlsx": out.shown}, json_out, t("已写出 {p}", "wrote {p}", p=out.shown))
     if json_out:
         return render.print_json(c)
     views.complaint(c)

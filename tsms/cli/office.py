@@ -7,7 +7,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import render
-from tsms.cli.app import By, Db, Json, Lang, open_ledger, app
+from tsms.cli.app import By, Db, Force, Json, Lang, app, open_ledger, output_file
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -22,6 +22,7 @@ def report(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出月报工作簿 / write the workbook")] = None,
     with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
+    force: Force = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """统计指标与月报 / the measures, in the terminal or as the monthly workbook."""
@@ -32,19 +33,17 @@ def report(
     ledger_file = open_ledger(db, lang)
     today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     p = reports.period(month, year, start, end, today)
-    if xlsx:
-        from tsms.render import xlsx as xlsx_mod
-
-        xlsx_mod.check_target(xlsx)
+    out = output_file(xlsx, ledger_file, force) if xlsx else None
     r = reports.build(ledger_file, p, project, today)
-    if xlsx:
+    if out:
+        from tsms.render import xlsx as xlsx_mod
+        from tsms.store import output
 
-        with reports.rows(ledger_file, p, project) as source:
-            out = xlsx_mod.monthly_workbook(r, source, xlsx, with_contacts=with_contacts,
-                                            progress=render.is_terminal())
+        with reports.rows(ledger_file, p, project) as source, output.writing(out) as fh:
+            xlsx_mod.monthly_workbook(r, source, fh, with_contacts=with_contacts, progress=render.is_terminal())
         if json_out:
-            return render.print_json({**r, "xlsx": out})
-        return render.line(t("已写出 {p}", "wrote {p}", p=out))
+            return render.print_json({**r, "xlsx": out.shown})
+        return render.line(t("已写出 {p}", "wrote {p}", p=out.shown))
     if json_out:
         return render.print_json(r)
     views.report(r)
@@ -147,19 +146,19 @@ def import_(
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
     rejects: Annotated[Optional[str], typer.Option("--rejects", help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
-    from pathlib import Path
-
     from tsms.operations import intake
 
-    r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, by=by)
-    rejected = r.pop("rejected_rows", None)
-    if rejected:
+    def save_rejects(fh, suffix: str, rejected: dict) -> None:
         from tsms.render import xlsx as xlsx_mod
 
-        xlsx_mod.rejects_file(Path(r["rejects"]), rejected)
+        xlsx_mod.rejects_file(fh, suffix, rejected)
+
+    r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, force=force,
+                   save_rejects=save_rejects, by=by)
     if json_out:
         render.print_json(r)
     elif r["errors"] and not skip_invalid:

@@ -3,16 +3,14 @@ or a planned revisit, stored by content (tsms.store.files)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 from sqlmodel import select
 
 from tsms.checks import clean, normalise_number
 from tsms.errors import TsmsError
-from tsms.store import engine
-from tsms.store.files import file_sha256, stored_path
+from tsms.store import engine, output
+from tsms.store.files import file_sha256, store_dir, stored_path
 from tsms.store.tables import Attachment, PlanItem, Rectification
 from tsms.store.unit import Context, writing
 from tsms.vocab import t
@@ -42,14 +40,8 @@ def attach(ledger: engine.Ledger, number: str, paths: list[str], by: str | None 
         at = ctx.now()
         out = []
         for path, size, sha in files:
-            target = stored_path(ledger.path, sha)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".part")
-                shutil.copyfile(path, tmp)
-                with open(tmp, "rb+") as fh:  # on disk before the ledger refers to it
-                    os.fsync(fh.fileno())
-                os.replace(tmp, target)
+            # on disk before the ledger refers to it
+            output.copy_in(path, stored_path(ledger.path, sha), shown=str(store_dir(ledger.path)))
             name = clean(path.name, "FILE", required=True)
             session.add(Attachment(complaint_id=complaint_id, subject=subject, name=name, sha256=sha, size=size,
                                    added_at=at, added_by=who))

@@ -20,7 +20,7 @@ from sqlmodel import select
 from tsms import clock
 from tsms.checks import LONG, SHORT
 from tsms.errors import TsmsError
-from tsms.store import engine
+from tsms.store import engine, output
 from tsms.store.tables import Complaint, Revisit
 from tsms.store.unit import Context, writing
 from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
@@ -213,10 +213,20 @@ def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) 
 
 
 def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
-        rejects: str | None = None, by: str | None = None) -> dict:
+        rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None) -> dict:
+    """Import ``file``. With ``--skip-invalid`` the bad rows go to a rejects file (``rejects``,
+    else ``<file>-rejects.xlsx``), checked before the file is read, written by
+    ``save_rejects(binary file, suffix, rows)`` and put in place before the import commits:
+    when it cannot be written nothing is imported."""
     path = Path(file).expanduser()
     if not path.is_file():
         raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
+    out = None
+    if skip_invalid or rejects:
+        out = output.target(rejects or path.with_name(f"{path.stem}-rejects.xlsx"), ledger=ledger.path, force=force,
+                            option="--rejects", suffixes=(".xlsx", ".csv"))
+        if _same_file(out.path, path):
+            raise TsmsError(t("--rejects 不能是要导入的文件 {p}", "--rejects cannot be the file being imported, {p}", p=file))
     header, data = read_table(path)
     rows = validate(header, data, ledger.now())
     bad = [r for r in rows if r.errors]
@@ -227,34 +237,48 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     if bad and not skip_invalid:
         return result
     good = [r for r in rows if not r.errors]
-    with writing(ledger, by) as ctx:
-        session = ctx.session
-        site = ctx.site
-        proj = ctx.project(project)
-        keys = [r.values["import_key"] for r in good]
-        known = set()
-        for chunk in range(0, len(keys), 500):
-            known |= set(session.exec(select(Complaint.import_key).where(
-                Complaint.import_key.in_(keys[chunk:chunk + 500]))).all())
-        seen: set[str] = set()
-        for r in good:
-            v = r.values
-            if v["import_key"] in known or v["import_key"] in seen:
-                result["already_imported"] += 1
-                continue
-            seen.add(v["import_key"])
-            result["numbers"].append(_insert(ctx, session, site, proj, v, path.name, r.line))
-        result["imported"] = len(result["numbers"])
-        if result["imported"]:
-            ctx.event("import", ctx.now(), details={"file": path.name, "project": proj.code,
-                                                      "imported": result["imported"],
-                                                      "already_imported": result["already_imported"],
-                                                      "invalid": len(bad)})
-    if bad:
-        target = Path(rejects).expanduser() if rejects else path.with_name(f"{path.stem}-rejects.xlsx")
-        result["rejects"] = str(target)
-        result["rejected_rows"] = {"header": header, "rows": [(r.line, r.raw, _reasons(r)) for r in bad]}
+    placed = []
+    try:
+        with writing(ledger, by) as ctx:
+            session = ctx.session
+            site = ctx.site
+            proj = ctx.project(project)
+            if bad:  # the rejects first: a rejects file that cannot be written stops the import
+                with output.writing(out) as fh:
+                    save_rejects(fh, out.path.suffix, {"header": header,
+                                                       "rows": [(r.line, r.raw, _reasons(r)) for r in bad]})
+                placed.append(out.path)
+                result["rejects"] = out.shown
+            keys = [r.values["import_key"] for r in good]
+            known = set()
+            for chunk in range(0, len(keys), 500):
+                known |= set(session.exec(select(Complaint.import_key).where(
+                    Complaint.import_key.in_(keys[chunk:chunk + 500]))).all())
+            seen: set[str] = set()
+            for r in good:
+                v = r.values
+                if v["import_key"] in known or v["import_key"] in seen:
+                    result["already_imported"] += 1
+                    continue
+                seen.add(v["import_key"])
+                result["numbers"].append(_insert(ctx, session, site, proj, v, path.name, r.line))
+            result["imported"] = len(result["numbers"])
+            if result["imported"]:
+                ctx.event("import", ctx.now(), details={"file": path.name, "project": proj.code,
+                                                          "imported": result["imported"],
+                                                          "already_imported": result["already_imported"],
+                                                          "invalid": len(bad)})
+    except BaseException:
+        output.discard(placed)  # the import did not happen: neither does its rejects file
+        raise
     return result
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, line: int) -> str:

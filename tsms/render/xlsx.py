@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,7 +19,6 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tsms.errors import TsmsError
 from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.render.terminal import value_text
 from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind,
@@ -139,20 +138,11 @@ OVERDUE_HEADERS = [
 ]
 
 
-def check_target(path: str) -> Path:
-    """Where a workbook goes: an .xlsx file in a folder that exists."""
-    target = Path(path).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        raise TsmsError(t("--xlsx 的文件名应以 .xlsx 结尾", "--xlsx: the file name must end in .xlsx"))
-    if not target.parent.is_dir():
-        raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
-    return target
-
-
-def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = False, progress: bool = False) -> str:
+def monthly_workbook(report: dict, source, out: BinaryIO, *, with_contacts: bool = False,
+                     progress: bool = False) -> None:
     """The workbook: ``report`` from reports.build, ``source`` the long sheets' rows
-    (reports.rows), streamed into write-only sheets."""
-    target = check_target(path)
+    (reports.rows), streamed into write-only sheets and saved to ``out`` (an open binary
+    file: the caller decides where it goes, tsms.store.output)."""
     contact = (lambda v: v) if with_contacts else mask_contact
     address = (lambda v: v) if with_contacts else mask_address
     wb = Workbook(write_only=True)
@@ -230,10 +220,7 @@ def monthly_workbook(report: dict, source, path: str, *, with_contacts: bool = F
     if bar:
         bar[0].update(bar[1], completed=total)
         bar[0].stop()
-    partial = target.with_name(target.name + ".part")
-    wb.save(partial)
-    partial.replace(target)
-    return str(target)
+    wb.save(out)
 
 
 def _progress(enabled: bool, total: int):
@@ -327,9 +314,9 @@ def _summary(wb, report: dict, caption: str) -> None:
 # --------------------------------------------------------------------------- forms
 
 
-def complaint_form(c: dict, site_name: str, path: str, *, with_contacts: bool = True) -> str:
-    """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单."""
-    target = check_target(path)
+def complaint_form(c: dict, site_name: str, out: BinaryIO, *, with_contacts: bool = True) -> None:
+    """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单,
+    saved to ``out``."""
     contact = (lambda v: v) if with_contacts else mask_contact
     address = (lambda v: v) if with_contacts else mask_address
     wb = Workbook()
@@ -417,10 +404,7 @@ def complaint_form(c: dict, site_name: str, path: str, *, with_contacts: bool = 
                     cell.number_format = TIME_FORMAT
             row += 1
         row += 1
-    partial = target.with_name(target.name + ".part")
-    wb.save(partial)
-    partial.replace(target)
-    return str(target)
+    wb.save(out)
 
 
 def _dt(iso: str | None):
@@ -431,11 +415,10 @@ def _day(iso: str | None):
     return None if not iso else dt.date.fromisoformat(iso)
 
 
-def plan_document(plan: dict, site_name: str, path: str) -> str:
-    """The plan document of seed 1.4.1: 工程项目、回访方式、时间及人员安排."""
+def plan_document(plan: dict, site_name: str, out: BinaryIO) -> None:
+    """The plan document of seed 1.4.1: 工程项目、回访方式、时间及人员安排, saved to ``out``."""
     from tsms.vocab import PlanKind, WarrantyPart
 
-    target = check_target(path)
     wb = Workbook()
     ws = wb.active
     ws.title = "回访计划"
@@ -471,28 +454,29 @@ def plan_document(plan: dict, site_name: str, path: str) -> str:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    partial = target.with_name(target.name + ".part")
-    wb.save(partial)
-    partial.replace(target)
-    return str(target)
+    wb.save(out)
 
 
-def rejects_file(target: Path, rejected: dict) -> None:
-    """The rows an import left out, with their reasons, as .xlsx or .csv (``tsms import
-    --skip-invalid``); every cell a user typed is text, never a formula."""
+def rejects_file(out: BinaryIO, suffix: str, rejected: dict) -> None:
+    """The rows an import left out, with their reasons, as .xlsx or (``suffix`` .csv) .csv
+    (``tsms import --skip-invalid``), written to ``out``; every cell a user typed is text,
+    never a formula."""
     import csv
+    import io
 
     header, reason_header = rejected["header"], "错误原因"
-    if target.suffix.lower() == ".csv":
-        with open(target, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["行号", *header, reason_header])
-            for line, raw, reasons in rejected["rows"]:
-                writer.writerow([line, *[("" if x is None else x) for x in raw], reasons])
+    if suffix.lower() == ".csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(["行号", *header, reason_header])
+        for line, raw, reasons in rejected["rows"]:
+            writer.writerow([line, *[("" if x is None else x) for x in raw], reasons])
+        text.flush()
+        text.detach()  # the caller's file stays open
         return
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("未导入")
     ws.append(["行号", *header, reason_header])
     for line, raw, reasons in rejected["rows"]:
         ws.append([line, *[text_cell(ws, x) for x in raw], reasons])
-    wb.save(target)
+    wb.save(out)

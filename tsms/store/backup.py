@@ -3,63 +3,73 @@ copy, so a backup taken while a clerk or cron is writing is a consistent ledger.
 
 from __future__ import annotations
 
-import os
-import shutil
+import errno
 import sqlite3
 import tempfile
 from pathlib import Path
 
-from tsms.errors import LEDGER_UNUSABLE, TsmsError
+from tsms.errors import BAD_INPUT, LEDGER_UNUSABLE, TsmsError
 from tsms.store import engine as db
+from tsms.store import output
 from tsms.store.files import store_dir
 from tsms.store.schema import SCHEMA_VERSION
 from tsms.vocab import t
 
 
-def _copy_files(src_ledger: Path, dest_ledger: Path) -> int:
-    """Copy the attachment store; files are content-named, so existing ones are kept."""
+def _copy_files(src_ledger: Path, dest_ledger: Path, code: int, created: list[Path]) -> int:
+    """Copy the attachment store; files are content-named, so existing ones are kept. What
+    is copied is listed in ``created`` (removed again if the command fails)."""
     src, dest = store_dir(src_ledger), store_dir(dest_ledger)
     copied = 0
     if not src.is_dir():
         return 0
-    for path in src.rglob("*"):
+    for path in sorted(src.rglob("*")):
         if path.is_file() and not path.name.endswith(".part"):
-            target = dest / path.relative_to(src)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target.with_suffix(".part"))
-                os.replace(target.with_suffix(".part"), target)
-                copied += 1
+            copied += output.copy_in(path, dest / path.relative_to(src), code=code, created=created)
     return copied
 
 
-def _online_copy(src: Path, dest: Path) -> None:
+def _online_copy(src: Path, dest: Path, cannot_write) -> None:
+    """SQLite's backup API from ``src`` (read only) into ``dest``. An error reading the
+    ledger is the ledger's (exit 3); one writing ``dest`` is ``cannot_write(text, errno)``."""
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
-    target = sqlite3.connect(dest, timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
-        source.backup(target)
+        target = sqlite3.connect(dest, timeout=db.BUSY_TIMEOUT_MS / 1000)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            raise TsmsError(t("账本 {p} 被占用过久,请稍后再试", "the ledger {p} stayed locked too long; try again", p=src),
+                            LEDGER_UNUSABLE) from None
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise TsmsError(t("账本 {p} 已损坏:{e}", "the ledger {p} is damaged: {e}", p=src, e=exc),
+                            LEDGER_UNUSABLE) from None
+        space = name.startswith(("SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"))
+        raise cannot_write(str(exc), errno.ENOSPC if space else None) from None
     finally:
-        target.close()
         source.close()
 
 
 def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
+    """The backup goes through tsms.store.output: checked before anything is copied, written
+    to a temporary file beside DEST with its attachments, put in place last."""
     target = Path(dest).expanduser()
     if target.is_dir():
         stamp = ledger.now().strftime("%Y%m%d-%H%M%S")
         target = target / f"{ledger.path.stem}-{stamp}.sqlite3"
-    if target.resolve() == ledger.path.resolve():
-        raise TsmsError(t("备份不能写到账本本身", "the backup cannot be the ledger itself"))
-    if target.exists() and not force:
-        raise TsmsError(t("{p} 已存在;加 --force 覆盖", "{p} exists; add --force to overwrite it", p=target))
-    if not target.parent.is_dir():
-        raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    _online_copy(ledger.path, partial)
-    os.replace(partial, target)
-    files = _copy_files(ledger.path, target)
-    return {"backup": str(target), "size": target.stat().st_size, "attachments_copied": files,
+    out = output.target(target, ledger=ledger.path, force=force)
+    created: list[Path] = []
+    try:
+        with output.writing(out, by_path=True) as partial:
+            _online_copy(ledger.path, partial, lambda text, number: output.failure(out, text, number))
+            files = _copy_files(ledger.path, out.path, BAD_INPUT, created)
+    except BaseException:
+        output.discard(created)
+        raise
+    return {"backup": str(target), "size": out.path.stat().st_size, "attachments_copied": files,
             "at": ledger.now()}
 
 
@@ -83,9 +93,12 @@ def restore(source: str, db_option: str | None, force: bool = False, force_unver
     if target.exists() and target.resolve() == src.resolve():
         raise TsmsError(t("备份就是账本本身", "the backup is the ledger itself"))
     target.parent.mkdir(parents=True, exist_ok=True)
+    cannot_write = (lambda text, _: TsmsError(
+        t("无法写入账本 {p}:{e};账本保持原样", "cannot write the ledger {p}: {e}; it is as it was", p=target, e=text),
+        LEDGER_UNUSABLE))
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".tsms-restore-") as folder:
         staged = Path(folder) / "staged.sqlite3"
-        _online_copy(src, staged)
+        _online_copy(src, staged, cannot_write)
         problems = _verify(staged, src)
         if problems and not force_unverified:
             raise TsmsError(t("备份 {p} 未通过检查({n} 项,首项:{x});账本未改动。确需恢复请加 --force-unverified",
@@ -95,8 +108,11 @@ def restore(source: str, db_option: str | None, force: bool = False, force_unver
         rolled_back = _rolled_back(target, staged)
         if rolled_back and not force:
             raise TsmsError(rolled_back)
-        _online_copy(staged, target)  # into the live file, under SQLite's locks: readers see old or new
-    files = _copy_files(src, target)
+        # the attachments first (the restored ledger never refers to a file not yet there; one
+        # copied for a restore that then fails is unreferenced, harmless), then the ledger: into
+        # the live file, under SQLite's locks, readers see old or new
+        files = _copy_files(src, target, LEDGER_UNUSABLE, [])
+        _online_copy(staged, target, cannot_write)
     return {"restored": str(target), "from": str(src), "schema_version": SCHEMA_VERSION,
             "attachments_copied": files, "verified": not problems}
 

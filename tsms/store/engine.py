@@ -148,6 +148,10 @@ def _translate_errors(path: Path):
             raise _unusable(
                 t("账本 {p} 被占用过久,请稍后再试", "the ledger {p} stayed locked too long; try again", p=path)
             ) from None
+        if getattr(exc.orig, "sqlite_errorname", "").startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+            raise _unusable(t("账本 {p} 无法写入:{e};腾出磁盘空间后重试(账本保持原样)",
+                              "the ledger {p} cannot be written: {e}; free some disk space and try again "
+                              "(the ledger is as it was)", p=path, e=text)) from None
         raise _unusable(t("账本 {p} 无法使用:{e}", "the ledger {p} cannot be used: {e}", p=path, e=text)) from None
     except DatabaseError as exc:
         raise _unusable(
