@@ -1,5 +1,6 @@
 import json
 import shutil
+import subprocess
 import sqlite3
 from pathlib import Path
 
@@ -110,6 +111,17 @@ def log(at="2026-09-29 23:10", *extra):
             "--from", "李女士", "--contact", "13812345678", "--address", "某小区3号楼",
             "--content", "夜间23点仍在打桩,噪声很大", "--at", at, *extra]
     return tsms(*args).stdout.strip()
+
+
+def shell(path: Path, sql: str) -> None:
+    """Edit the ledger by hand, as someone with the sqlite3 shell would."""
+    exe = shutil.which("sqlite3")
+    if exe:
+        subprocess.run([exe, str(path)], input=sql, text=True, check=True, capture_output=True)
+    else:
+        con = sqlite3.connect(path)
+        con.executescript(sql)
+        con.close()
 
 
 def dump(env) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NUMBER, log, on_site, tsms, tsms_json
+from conftest import NUMBER, log, on_site, shell, tsms, tsms_json
 
 SECOND = "SH01-2026-00002"
 
@@ -29,17 +29,6 @@ def _steps():
 def ledger(env, templates, monkeypatch):
     on_site(templates, env, monkeypatch, "evidence", _steps)
     return env / "ledger.sqlite3"
-
-
-def shell(path: Path, sql: str) -> None:
-    """Edit the ledger by hand, as someone with the sqlite3 shell would."""
-    exe = shutil.which("sqlite3")
-    if exe:
-        subprocess.run([exe, str(path)], input=sql, text=True, check=True, capture_output=True)
-    else:
-        con = sqlite3.connect(path)
-        con.executescript(sql)
-        con.close()
 
 
 DROP_CHANGE_TRIGGERS = "".join(f"DROP TRIGGER change_{t}_{op};\n" for t in ("complaint", "revisit", "obligation",

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 
-from conftest import NUMBER, dump, log, tsms, tsms_json
+from conftest import NUMBER, dump, log, shell, tsms, tsms_json
 from tsms.store import engine as db, integrity
 from tsms.store.schema import SCHEMA_VERSION
 
@@ -76,21 +76,10 @@ def test_check_clean_and_json(site):
     assert r["ok"] is True and r["counts"]["complaint"] == 1
 
 
-def _shell(path: Path, sql: str) -> None:
-    """Edit the ledger by hand, as someone with the sqlite3 shell would."""
-    exe = shutil.which("sqlite3")
-    if exe:
-        subprocess.run([exe, str(path)], input=sql, text=True, check=True, capture_output=True)
-    else:
-        con = sqlite3.connect(path)
-        con.executescript(sql)
-        con.close()
-
-
 def test_check_finds_an_event_edited_by_hand(site):
     log()
     tsms("assign", NUMBER, "--to", "张三", "--at", "2026-09-30 08:30")
-    _shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_update;\n"
+    shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_update;\n"
                                     "UPDATE event SET actor = '某人' WHERE action = 'assign';\n")
     r = tsms("check", ok=False)
     assert r.exit_code == 3 and "被改动过" in r.stdout
@@ -100,7 +89,7 @@ def test_check_finds_an_event_removed(site):
     log()
     tsms("assign", NUMBER, "--to", "张三", "--at", "2026-09-30 08:30")
     tsms("resolve", NUMBER, "--result", "好", "--at", "2026-09-30 10:30")
-    _shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_delete;\n"
+    shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_delete;\n"
                                     "DELETE FROM event WHERE action = 'assign';\n")
     r = tsms("check", ok=False)
     assert r.exit_code == 3 and "删除" in r.stdout
@@ -109,7 +98,7 @@ def test_check_finds_an_event_removed(site):
 def test_check_finds_a_removed_last_event(site):
     log()
     tsms("assign", NUMBER, "--to", "张三", "--at", "2026-09-30 08:30")
-    _shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_delete;\n"
+    shell(site / "ledger.sqlite3", "DROP TRIGGER event_append_only_delete;\n"
                                     "DELETE FROM event WHERE id = (SELECT max(id) FROM event);\n")
     assert tsms("check", ok=False).exit_code == 3
 
@@ -117,7 +106,7 @@ def test_check_finds_a_removed_last_event(site):
 def test_check_finds_broken_invariants(site):
     log()
     log()
-    _shell(site / "ledger.sqlite3", "UPDATE complaint SET seq = 5, number = 'SH01-2026-00005' WHERE seq = 2;\n"
+    shell(site / "ledger.sqlite3", "UPDATE complaint SET seq = 5, number = 'SH01-2026-00005' WHERE seq = 2;\n"
                                     "UPDATE complaint SET accepted_at = '2026-01-01 00:00:00.000000' WHERE seq = 1;\n")
     out = tsms("check", ok=False).stdout
     assert "编号不连续" in out and "受理早于投诉时间" in out
