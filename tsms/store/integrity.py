@@ -314,26 +314,32 @@ def _derived(con, problems: list[str]) -> None:
         if not cols:
             continue
         key, image = changes.key_expr(table), changes.image_expr(cols)
-        where = f" WHERE key IS NOT '{changes.UNTRACKED_SETTING}'" if table == "setting" else ""
+        where = f" AND {table}.key IS NOT '{changes.UNTRACKED_SETTING}'" if table == "setting" else ""
+        # driven from the images (grouped by row in the index's order), each row looked up by
+        # its key; then the rows no image names
         logged = (f"SELECT row_key, image, max(id) FROM change WHERE tbl = '{table}' AND event_id IS NOT NULL "
                   f"GROUP BY row_key")
         differ = con.execute(
-            f"SELECT cur.k, l.row_key FROM (SELECT {key} AS k, {image} AS img FROM {table}{where}) cur "
-            f"LEFT JOIN ({logged}) l ON l.row_key = cur.k WHERE l.image IS NOT cur.img LIMIT 21").fetchall()
-        for k, known in differ:
-            if known is None:
-                found.append(t("{r} 不是由 tsms 写入的(事件里没有它)", "{r} was not written by tsms (no event holds it)",
+            f"SELECT l.row_key, l.image IS NULL, json_extract(l.image, '$.number') FROM ({logged}) l "
+            f"WHERE l.image IS NOT (SELECT {image} FROM {table} WHERE {key} = l.row_key) LIMIT 21").fetchall()
+        zh, en, _ = ROW_NAMES.get(table, (table, table, None))
+        for k, deleted_in_log, number in differ:
+            if deleted_in_log:
+                found.append(t("{r} 不是由 tsms 写入的(事件记录它已删除)", "{r} was not written by tsms (the events say it was deleted)",
                                r=_row_name(con, table, k)))
+            elif con.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", (k,)).fetchone() is None:
+                found.append(t("{z} {k} 被删除(事件里有它)", "{e} {k} was deleted (the events hold it)",
+                               z=zh, e=en, k=number or k))
             else:
                 found.append(t("{r} 与事件记录不符(在 tsms 之外被改动)", "{r} differs from what the events say (changed outside tsms)",
                                r=_row_name(con, table, k)))
-        gone = con.execute(
-            f"SELECT l.row_key, json_extract(l.image, '$.number') FROM ({logged}) l WHERE l.image IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} WHERE {key} = l.row_key) LIMIT 21").fetchall()
-        for k, number in gone:
-            zh, en, _ = ROW_NAMES.get(table, (table, table, None))
-            found.append(t("{z} {k} 被删除(事件里有它)", "{e} {k} was deleted (the events hold it)",
-                           z=zh, e=en, k=number or k))
+        qualified = changes.key_expr(table, f"{table}.")
+        unlogged = con.execute(
+            f"SELECT {qualified} FROM {table} WHERE NOT EXISTS (SELECT 1 FROM change c WHERE c.tbl = '{table}' "
+            f"AND c.row_key = +({qualified}) AND c.event_id IS NOT NULL){where} LIMIT 21").fetchall()
+        for (k,) in unlogged:
+            found.append(t("{r} 不是由 tsms 写入的(事件里没有它)", "{r} was not written by tsms (no event holds it)",
+                           r=_row_name(con, table, k)))
     loose = con.execute("SELECT tbl, row_key FROM change WHERE event_id IS NULL ORDER BY id LIMIT 21").fetchall()
     for table, k in loose:
         found.append(t("{r} 在 tsms 之外被改动(有改动、无事件)", "{r} was changed outside tsms (a change with no event)",
