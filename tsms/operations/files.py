@@ -4,6 +4,7 @@ or a planned revisit, stored by content (tsms.store.files)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
     if rect is not None:
         return None, rect.number
     year, _, item_id = key.partition("-")
-    if year.isdigit() and item_id.isdigit() and int(item_id) < 2**63:
+    if re.fullmatch(r"[0-9]{4}", year) and re.fullmatch(r"[0-9]{1,18}", item_id):
         item = ctx.session.get(PlanItem, int(item_id))
         if item is not None and item.year == int(year):
             return None, f"{item.year}-{item.id}"
