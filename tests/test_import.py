@@ -257,3 +257,53 @@ def test_a_rejects_file_that_cannot_be_written_is_refused_before_importing(site,
     r = tsms("import", tmp_path / "t.csv", "--project", "P01", "--skip-invalid", "--rejects", tmp_path / target, ok=False)
     assert r.exit_code == 2 and mentions in r.stderr
     assert dump(site) == before
+
+
+INJECTED = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 138", "-2+3", "@SUM(A1)", "\tcmd", "\r=1+1", "普通", "'已有引号"]
+
+
+def test_rejects_csv_neutralises_formula_like_cells(site, tmp_path):
+    """OWASP CSV injection: a cell starting with = + - @, tab or CR gets a leading ', as the
+    workbooks write such cells as text; the header row too (an extra column may be named
+    anything)."""
+    header = [*HEADER, "=cmd|' /C calc'!A0"]
+    rows = [[str(i), "2025-02-30", value, "", "", value, "", "", "", "", "", "", "", value]
+            for i, value in enumerate(INJECTED)]
+    with open(tmp_path / "t.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    r = tsms_json("import", tmp_path / "t.csv", "--project", "P01", "--skip-invalid", "--rejects", tmp_path / "r.csv")
+    assert r["invalid"] == len(INJECTED)
+    with open(tmp_path / "r.csv", newline="", encoding="utf-8-sig") as fh:
+        written = list(csv.reader(fh))
+    assert written[0][-2] == "'=cmd|' /C calc'!A0" and written[0][1] == "编号"
+    for value, row in zip(INJECTED, written[1:]):
+        shown = "'" + value if value[0] in "=+-@\t\r" else value
+        assert row[3] == shown and row[6] == shown and row[-2] == shown, (value, row)
+        assert row[-1][:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for row in written for cell in row)
+
+
+def test_rejects_workbook_keeps_text_and_control_characters(site, tmp_path):
+    """A rejected row with a control character (the reason it is rejected) is written to the
+    rejects workbook legibly: the import is not left half done with an internal error."""
+    header = [*HEADER, "=1+1"]
+    rows = [["1", "2025-03-01", "a\x01b", "", "", "x\x0bz", "", "", "", "", "", "", "", "=2+2"],
+            ["2", "2025-03-02", "好", "", "", "好的行", "", "", "", "", "", "", "", ""]]
+    with open(tmp_path / "t.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    r = tsms("import", tmp_path / "t.csv", "--project", "P01", "--skip-invalid", "--rejects", tmp_path / "r.xlsx")
+    assert r.exit_code == 0 and "1" in r.stdout
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert sheet.cell(1, len(header) + 1).value == "=1+1" and sheet.cell(1, len(header) + 1).data_type == "s"
+    assert sheet.cell(2, 4).value == "a\\x01b" and sheet.cell(2, 7).value == "x\\x0bz"
+    assert sheet.cell(2, len(header) + 1).value == "=2+2" and sheet.cell(2, len(header) + 1).data_type == "s"
+    assert len(tsms_json("list")) == 1
+
+
+def test_one_function_decides_what_is_formula_like():
+    from tsms.render import xlsx
+
+    for value in INJECTED:
+        assert xlsx.formula_like(value) == (value[0] in "=+-@\t\r")
+        assert xlsx.csv_text(value) == ("'" + value if xlsx.formula_like(value) else value)
+    assert xlsx.csv_text(None) == "" and xlsx.csv_text(-5) == -5 and not xlsx.formula_like("")
