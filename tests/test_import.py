@@ -186,11 +186,11 @@ def test_a_cell_longer_than_its_field_is_a_rejected_row(site, tmp_path):
 
 def test_imported_years_stay_in_range(site, tmp_path):
     write_csv(tmp_path / "t.csv", [["1", "0001-01-01 10:00", "a", "", "", "x", "", "", "", "", "", "", ""],
-                                   ["2", "1899-12-31", "a", "", "", "y", "", "", "", "", "", "", ""]])
+                                   ["2", "1949-12-31", "a", "", "", "y", "", "", "", "", "", "", ""]])
     result = tsms("import", tmp_path / "t.csv", "--project", "P01", "--json", ok=False)
     r = json.loads(result.stdout)
     assert result.exit_code == 2 and [e["row"] for e in r["errors"]] == [2, 3]
-    assert all("1900–2999" in e["reason"] for e in r["errors"])
+    assert all("1950–2100" in e["reason"] for e in r["errors"])
 
 
 def test_xlsx_declaring_a_million_rows_is_refused_before_loading(site, tmp_path):

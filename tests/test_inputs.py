@@ -31,26 +31,26 @@ OUT_OF_RANGE = [
     (["warranty", "set", "P01", "heating", "--seasons", "0"], "--seasons", "1–50"),
     (["project", "add", "P09", "--name", "x", "--design-life", "-50"], "--design-life", "1–200"),
     (["project", "add", "P09", "--name", "x", "--liability-years", HUGE], "--liability-years", "1–2"),
-    # years: 1900–2999 wherever a date, a time, a month or a year is typed
-    (["list", "--until", "9999-12-31"], "--until", "1900–2999"),
-    (["list", "--since", "0001-01-01"], "--since", "1900–2999"),
-    (["overdue", "--as-of", "0001-01-01"], "--as-of", "1900–2999"),
-    (["report", "--month", "9999-12"], "--month", "1900–2999"),
-    (["report", "--month", "0001-01"], "--month", "1900–2999"),
+    # years: 1950–2100 wherever a date, a time, a month or a year is typed
+    (["list", "--until", "9999-12-31"], "--until", "1950–2100"),
+    (["list", "--since", "0001-01-01"], "--since", "1950–2100"),
+    (["overdue", "--as-of", "0001-01-01"], "--as-of", "1950–2100"),
+    (["report", "--month", "9999-12"], "--month", "1950–2100"),
+    (["report", "--month", "0001-01"], "--month", "1950–2100"),
     (["report", "--month", "2026-13"], "--month", "2026-10"),
-    (["report", "--year", "9999"], "--year", "1900–2999"),
-    (["report", "--year", "²"], "--year", "1900–2999"),
-    (["report", "--from", "0001-01-01", "--to", "9999-12-31"], "--from", "1900–2999"),
-    (["report", "--as-of", "1899-12-31"], "--as-of", "1900–2999"),
-    (["plan", HUGE], "YEAR", "1900–2999"),
-    (["plan", "--", "-1"], "YEAR", "1900–2999"),
-    (["calendar", "²"], "YEAR", "1900–2999"),
-    (["calendar", "confirm", "99999", "--note", "x"], "YEAR", "1900–2999"),
-    (["calendar", "set", "3000-01-01", "workday", "--note", "x"], "DATE", "1900–2999"),
-    (["log", "--category", "noise", "--content", "x", "--at", "0001-01-01"], "--at", "1900–2999"),
-    (["log", "--category", "noise", "--content", "x", "--at", "1899-12-31 23:59"], "--at", "1900–2999"),
-    (["project", "complete", "P01", "0001-01-01"], "DATE", "1900–2999"),
-    (["warranty", "P01", "--as-of", "9999-12-31"], "--as-of", "1900–2999"),
+    (["report", "--year", "9999"], "--year", "1950–2100"),
+    (["report", "--year", "²"], "--year", "1950–2100"),
+    (["report", "--from", "0001-01-01", "--to", "9999-12-31"], "--from", "1950–2100"),
+    (["report", "--as-of", "1949-12-31"], "--as-of", "1950–2100"),
+    (["plan", HUGE], "YEAR", "1950–2100"),
+    (["plan", "--", "-1"], "YEAR", "1950–2100"),
+    (["calendar", "²"], "YEAR", "1950–2100"),
+    (["calendar", "confirm", "99999", "--note", "x"], "YEAR", "1950–2100"),
+    (["calendar", "set", "2101-01-01", "workday", "--note", "x"], "DATE", "1950–2100"),
+    (["log", "--category", "noise", "--content", "x", "--at", "0001-01-01"], "--at", "1950–2100"),
+    (["log", "--category", "noise", "--content", "x", "--at", "1949-12-31 23:59"], "--at", "1950–2100"),
+    (["project", "complete", "P01", "0001-01-01"], "DATE", "1950–2100"),
+    (["warranty", "P01", "--as-of", "9999-12-31"], "--as-of", "1950–2100"),
     # files the system cannot even look up
     (["attach", NUMBER, LONG_NAME], "FILE", "aaaa…"),
     (["backup", LONG_NAME], "DEST", "aaaa…"),
@@ -82,19 +82,19 @@ def test_refusal_in_english_states_the_range(site):
     r = tsms("--lang", "en", "list", "--limit", HUGE, ok=False)
     assert r.stderr.strip() == f"tsms: --limit: {HUGE} is out of range; accepted: 0 to 1000000000"
     r = tsms("--lang", "en", "overdue", "--as-of", "0001-01-01", ok=False)
-    assert r.stderr.strip() == "tsms: --as-of: '0001-01-01' is out of range; accepted: years 1900 to 2999"
+    assert r.stderr.strip() == "tsms: --as-of: '0001-01-01' is out of range; accepted: years 1950 to 2100"
 
 
 def test_the_ends_of_the_range_work(site):
-    number = log("1900-01-01 10:00")
-    assert number == "SH01-1900-00001"  # {SITE}-{YYYY}-{NNNNN}, never SH01-1-00001
+    assert tsms("overdue", "--as-of", "2100-12-31", "--within", "366", ok=False).exit_code in (0, 1)
+    number = log("1950-01-01 10:00")
+    assert number == "SH01-1950-00001"  # {SITE}-{YYYY}-{NNNNN}, never SH01-1-00001
     assert re.fullmatch(r"SH01-\d{4}-\d{5}", log("2026-11-20 10:00"))
-    assert {c["number"] for c in tsms_json("list", "--until", "2999-12-31", "--since", "1900-01-01")} == {
-        "SH01-1900-00001", "SH01-2026-00001"}
-    assert tsms("overdue", "--as-of", "2999-12-31", "--within", "366", ok=False).exit_code in (0, 1)
-    assert tsms("overdue", "--as-of", "1900-01-01", "--within", "0", ok=False).exit_code in (0, 1)
-    assert tsms_json("report", "--month", "2999-12", "--as-of", "2999-12-31")["period"]["to"] == "2999-12-31"
-    assert tsms_json("report", "--year", "1900")["period"]["from"] == "1900-01-01"
+    assert {c["number"] for c in tsms_json("list", "--until", "2100-12-31", "--since", "1950-01-01")} == {
+        "SH01-1950-00001", "SH01-2026-00001"}
+    assert tsms("overdue", "--as-of", "1950-01-01", "--within", "0", ok=False).exit_code in (0, 1)
+    assert tsms_json("report", "--month", "2100-12", "--as-of", "2100-12-31")["period"]["to"] == "2100-12-31"
+    assert tsms_json("report", "--year", "1950")["period"]["from"] == "1950-01-01"
     assert len(tsms_json("list", "--limit", "1000000000")) == 2
     assert len(tsms_json("list", "--limit", "１")) == 1  # full-width digits, as an IME types them
 
@@ -110,10 +110,10 @@ def test_whole_number_check():
 
 def test_dates_months_and_years_in_one_range():
     assert clock.parse_month("2026年10月").isoformat() == "2026-10-01"
-    assert clock.parse_month("2999/12").isoformat() == "2999-12-01"
+    assert clock.parse_month("2100/12").isoformat() == "2100-12-01"
     assert clock.parse_year("2027年") == 2027
-    for parse, text in ((clock.parse_date, "3000-01-01"), (clock.parse_time, "1899-12-31 10:00"),
-                        (clock.parse_month, "1899-12"), (clock.parse_year, "3000"), (clock.parse_year, "02027"),
+    for parse, text in ((clock.parse_date, "2101-01-01"), (clock.parse_time, "1949-12-31 10:00"),
+                        (clock.parse_month, "1949-12"), (clock.parse_year, "2101"), (clock.parse_year, "02027"),
                         (clock.parse_time, "2026-11-23 10:00" + "0" * 10_000)):
         with pytest.raises(TsmsError):
             parse(text, "--x")
@@ -122,4 +122,4 @@ def test_dates_months_and_years_in_one_range():
 def test_pinned_clock_outside_the_range_is_refused(site, monkeypatch):
     monkeypatch.setenv("TSMS_NOW", "0001-01-01 09:00")
     r = tsms("log", "--category", "noise", "--content", "x", ok=False)
-    assert r.exit_code == 2 and "TSMS_NOW" in r.stderr and "1900–2999" in r.stderr
+    assert r.exit_code == 2 and "TSMS_NOW" in r.stderr and "1950–2100" in r.stderr

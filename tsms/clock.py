@@ -26,7 +26,7 @@ ACCEPTED_TIMES = "2026-11-23, 2026-11-23 14:30, today, yesterday, now"
 ACCEPTED_DATES = "2026-11-23, today, yesterday"
 
 # the years a date, time, month or year may fall in, wherever it is typed or imported
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 _MONTH = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})月?$")
 _YEAR = re.compile(r"^(\d{4})年?$")
 

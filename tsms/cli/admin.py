@@ -186,7 +186,7 @@ def calendar(
         else:
             if len(words) != 2:
                 raise TsmsError(t("用法:tsms calendar confirm 年份 --note 依据", "usage: tsms calendar confirm YEAR --note SOURCE"))
-            r = site.calendar_confirm(ledger_file, _year(words[1]), note, by)
+            r = site.calendar_confirm(ledger_file, clock.parse_year(words[1], "YEAR"), note, by)
             text = t("{y} 年日历已确认;{m} 个期限已重算", "{y} confirmed; {m} deadlines moved", y=r["year"],
                      m=r["deadlines_moved"])
         return done(r, json_out, text)
@@ -196,20 +196,12 @@ def calendar(
 
     if lang:
         set_lang(lang)
-    year = _year(words[0]) if words else clock.today().year
+    year = clock.parse_year(words[0], "YEAR") if words else clock.today().year
     exists = ledger_path(db).exists()
     data = calendar_year(open_ledger(db, None) if exists else None, year)
     if json_out:
         return render.print_json(data["days"])
     views.calendar(data)
-
-
-def _year(text: str) -> int:
-    """A calendar's year: a year (clock.parse_year) the calendar covers, 1950–2100."""
-    year = clock.parse_year(text, "YEAR")
-    if not 1950 <= year <= 2100:
-        raise TsmsError(t("年份「{y}」无效;应为 1950–2100 的四位数", "year {y!r} is not valid; accepted: 1950 to 2100", y=text))
-    return year
 
 
 @app.command()
