@@ -2,6 +2,7 @@
 out of range is one line naming the option and what it accepts, exit 2, the ledger unchanged
 — never an internal error (exit 70) from SQLite's 64-bit integers or the date type's ends."""
 
+import os
 import re
 
 import pytest
@@ -123,3 +124,19 @@ def test_pinned_clock_outside_the_range_is_refused(site, monkeypatch):
     monkeypatch.setenv("TSMS_NOW", "0001-01-01 09:00")
     r = tsms("log", "--category", "noise", "--content", "x", ok=False)
     assert r.exit_code == 2 and "TSMS_NOW" in r.stderr and "1950–2100" in r.stderr
+
+
+def test_a_backup_that_cannot_be_written_is_refused(site):
+    (site / "b.sqlite3.part").mkdir()  # where the backup is written first: a folder, not a file
+    r = tsms("backup", site / "b.sqlite3", ok=False)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1 and "b.sqlite3" in r.stderr
+    assert not (site / "b.sqlite3").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="a file that cannot be read: Linux's /proc/self/mem")
+def test_an_attachment_that_cannot_be_read_is_refused(site):
+    log()
+    before = dump(site)
+    r = tsms("attach", NUMBER, "/proc/self/mem", ok=False)
+    assert r.exit_code == 2 and "/proc/self/mem" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert dump(site) == before

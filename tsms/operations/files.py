@@ -34,7 +34,11 @@ def attach(ledger: engine.Ledger, number: str, paths: list[str], by: str | None 
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise TsmsError(t("{p} 太大({m} MB 以内)", "{p} is too large (at most {m} MB)", p=raw, m=MAX_BYTES >> 20))
-        files.append((path, size, file_sha256(path)))
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:  # a device, a file that may not be read
+            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=raw, e=exc.strerror or exc)) from None
+        files.append((path, size, digest))
     # Files are stored before the transaction commits; a command that fails after that
     # leaves an unreferenced file, harmless, never a reference to a missing one.
     with writing(ledger, by) as ctx:

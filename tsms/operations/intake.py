@@ -141,6 +141,8 @@ def _read_csv(path: Path):
                                       p=path, n=reader.line_num, e=exc)) from None
         except UnicodeDecodeError:
             continue
+        except OSError as exc:  # a file that may not be read
+            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=exc.strerror or exc)) from None
     raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
 
 

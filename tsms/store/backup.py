@@ -3,6 +3,7 @@ copy, so a backup taken while a clerk or cron is writing is a consistent ledger.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -54,9 +55,15 @@ def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
     if not target.parent.is_dir():
         raise TsmsError(t("目录 {p} 不存在", "no such folder: {p}", p=target.parent))
     partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    _online_copy(ledger.path, partial)
-    os.replace(partial, target)
+    try:
+        partial.unlink(missing_ok=True)
+        _online_copy(ledger.path, partial)
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:  # a folder that may not be written, a full disk
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise TsmsError(t("无法写出备份 {p}:{e}", "cannot write the backup {p}: {e}", p=target,
+                          e=getattr(exc, "strerror", None) or exc)) from None
     files = _copy_files(ledger.path, target)
     return {"backup": str(target), "size": target.stat().st_size, "attachments_copied": files,
             "at": ledger.now()}
