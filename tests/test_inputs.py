@@ -140,3 +140,9 @@ def test_an_attachment_that_cannot_be_read_is_refused(site):
     r = tsms("attach", NUMBER, "/proc/self/mem", ok=False)
     assert r.exit_code == 2 and "/proc/self/mem" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert dump(site) == before
+
+
+def test_the_demo_starts_inside_the_range(env):
+    r = tsms("demo", "--as-of", "1950-01-05", "--db", env / "demo.sqlite3", ok=False)
+    assert r.exit_code == 2 and "1950-02-01" in r.stderr and "--as-of" in r.stderr
+    assert not (env / "demo.sqlite3").exists()
