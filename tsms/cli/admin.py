@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, clock, render
-from tsms.cli.app import (STATE, By, Db, Json, Lang, done, open_ledger, app, ledger_path, path, project_app,
+from tsms.cli.app import (STATE, By, Db, Json, Lang, done, open_ledger, app, ledger_path, file_name, project_app,
                           staff_app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
@@ -229,7 +229,7 @@ def config(
 
 
 @app.command()
-def backup(dest: Annotated[str, typer.Argument(parser=path("DEST"), help="备份文件或目录 / backup file or folder")],
+def backup(dest: Annotated[str, typer.Argument(parser=file_name("DEST"), help="备份文件或目录 / backup file or folder")],
            force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite")] = False,
            db: Db = None, lang: Lang = None, json_out: Json = False):
     """在线备份账本(含附件) / online backup of the ledger, attachments included."""
@@ -240,7 +240,7 @@ def backup(dest: Annotated[str, typer.Argument(parser=path("DEST"), help="备份
 
 
 @app.command()
-def restore(source: Annotated[str, typer.Argument(parser=path("SRC"), help="备份文件 / backup file")],
+def restore(source: Annotated[str, typer.Argument(parser=file_name("SRC"), help="备份文件 / backup file")],
             force: Annotated[bool, typer.Option("--force", help="替换已有账本 / replace an existing ledger")] = False,
             db: Db = None, lang: Lang = None, json_out: Json = False):
     """从备份恢复账本 / restore the ledger from a backup."""
@@ -274,7 +274,7 @@ def check(db: Db = None, lang: Lang = None, json_out: Json = False):
 @app.command()
 def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", parser=path("--db"), help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"), help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
     lang: Lang = None,
 ):
     """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""

@@ -6,7 +6,8 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import By, Db, Json, Lang, Number, done, open_ledger, app, path, project_app, whole, year
+from tsms.cli.app import (By, Db, Json, Lang, Number, done, file_name, four_digit_year, open_ledger, app, project_app,
+                          whole)
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -194,11 +195,11 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
 
 @app.command("plan")
 def plan_cmd(
-    year: Annotated[int, typer.Argument(parser=year("YEAR"), help="计划年度 / the plan's year, e.g. 2027")],
+    year: Annotated[int, typer.Argument(parser=four_digit_year("YEAR"), help="计划年度 / the plan's year, e.g. 2027")],
     draft: Annotated[bool, typer.Option("--draft", help="按账本重新编制草稿 / re-draft the plan from the ledger")] = False,
     approve: Annotated[bool, typer.Option("--approve", help="批准(--by 总经理)/ approve")] = False,
     redraft: Annotated[bool, typer.Option("--redraft", help="已批准的计划也重新编制 / re-draft an approved plan")] = False,
-    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=path("--xlsx"), help="写出回访计划表 / write the plan document")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出回访计划表 / write the plan document")] = None,
     edit: Annotated[Optional[int], typer.Option("--edit", parser=whole("--edit", checks.PLAN_ITEM), help="修改第 N 项 / change item N")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="与 --edit:新日期")] = None,
     method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式")] = None,
@@ -287,7 +288,7 @@ def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
 
 
 @app.command()
-def attach(number: Number, files: Annotated[List[str], typer.Argument(parser=path("FILE"), help="文件 / files (photos, scans)")],
+def attach(number: Number, files: Annotated[List[str], typer.Argument(parser=file_name("FILE"), help="文件 / files (photos, scans)")],
            by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """附加照片等文件 / attach photos or scans to a complaint."""
     from tsms.operations import files as files_mod

@@ -77,12 +77,12 @@ def whole(option: str, bounds: tuple[int, int]):
     return lambda value: checks.whole_number(value, option, *bounds)
 
 
-def year(option: str):
+def four_digit_year(option: str):
     """A four-digit year in clock.FIRST_YEAR–LAST_YEAR."""
     return lambda value: clock.parse_year(value, option)
 
 
-def path(option: str):
+def file_name(option: str):
     """A file or folder name the system can look up (checks.usable_path); kept as typed."""
     def parse(value):
         checks.usable_path(value, option)
@@ -92,7 +92,7 @@ def path(option: str):
 
 # ---------------------------------------------------------------- shared options
 
-Db = Annotated[Optional[str], typer.Option("--db", parser=path("--db"),
+Db = Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"),
                                            help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
 Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en / output language (else TSMS_LANG)")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]

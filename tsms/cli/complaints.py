@@ -6,7 +6,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import At, By, Db, Json, Lang, Number, done, due_text, open_ledger, app, path, whole
+from tsms.cli.app import At, By, Db, Json, Lang, Number, done, due_text, file_name, open_ledger, app, whole
 from tsms.errors import TsmsError
 from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
@@ -163,7 +163,7 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 
 @app.command()
 def show(number: Number,
-         xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=path("--xlsx"), help="写出《涉民投诉处理表》/ write the form")] = None,
+         xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出《涉民投诉处理表》/ write the form")] = None,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
          db: Db = None, lang: Lang = None, json_out: Json = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""

@@ -7,7 +7,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import By, Db, Json, Lang, open_ledger, app, path, whole
+from tsms.cli.app import By, Db, Json, Lang, file_name, open_ledger, app, whole
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -20,7 +20,7 @@ def report(
     end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
-    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=path("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
     with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
@@ -143,10 +143,10 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(parser=path("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
+    file: Annotated[str, typer.Argument(parser=file_name("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
-    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=path("--rejects"), help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
