@@ -146,3 +146,10 @@ def test_the_demo_starts_inside_the_range(env):
     r = tsms("demo", "--as-of", "1950-01-05", "--db", env / "demo.sqlite3", ok=False)
     assert r.exit_code == 2 and "1950-02-01" in r.stderr and "--as-of" in r.stderr
     assert not (env / "demo.sqlite3").exists()
+
+
+@pytest.mark.parametrize("ledger", ["a" * 5000, "~no-such-user-tsms/ledger.sqlite3"])
+def test_a_ledger_named_in_the_environment_that_cannot_be_looked_up(env, monkeypatch, ledger):
+    monkeypatch.setenv("TSMS_DB", ledger)
+    r = tsms("list", ok=False)
+    assert r.exit_code == 2 and "TSMS_DB" in r.stderr and len(r.stderr.strip().splitlines()) == 1
