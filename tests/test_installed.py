@@ -63,3 +63,32 @@ def test_python_dash_m(tmp_path):
     env = dict(os.environ, TSMS_DB=str(tmp_path / "x.sqlite3"))
     proc = subprocess.run([sys.executable, "-m", "tsms", "--version"], env=env, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("tsms ")
+
+
+def test_hostile_input_through_the_installed_command(site):
+    """A sample of the hostile input of test_hostile and test_inputs through the console
+    script itself (main(): the argv check, the error boundary, the exit code), the processes
+    run side by side: one line on stderr, exit 2, the ledger unchanged."""
+    from conftest import dump
+
+    big_cell = site / "big-cell.csv"
+    big_cell.write_text("投诉时间,投诉内容\n2025-03-01," + "长" * 131_073 + "\n", encoding="utf-8")
+    huge = "1" + "0" * 30
+    cases = [
+        ["list", "--limit", huge],
+        ["report", "--month", "9999-12"],
+        ["notify", "--", "-" + huge],
+        ["log", "--category", "noise", "--content", "噪声", "--at", "0001-01-01"],
+        ["import", str(big_cell), "--project", "P01"],
+        ["backup", "a" * 5000],
+    ]
+    env = dict(os.environ, HOME=str(site))
+    before = dump(site)
+    procs = [subprocess.Popen([tsms_exe(), *args], env=env, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, encoding="utf-8") for args in cases]
+    for args, proc in zip(cases, procs):
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 2, (args[:3], proc.returncode, err)
+        assert err.count("\n") == 1 and err.startswith("tsms: ") and "Traceback" not in out + err, (args[:3], err)
+        assert len(err) < 400, (args[:3], err)
+    assert dump(site) == before

@@ -265,7 +265,7 @@ def test_a_revisit_made_before_completion_was_typed_meets_the_first_revisit(site
     assert not any(i["kind"] == "first_revisit" for i in items)
 
 
-@pytest.mark.parametrize("day", ["0001-01-05", "2026-06-01", "2028-01-01"])
+@pytest.mark.parametrize("day", ["1950-01-05", "2026-06-01", "2028-01-01"])
 def test_plan_edit_date_stays_in_the_plans_year(site, monkeypatch, day):
     tsms("project", "add", "P02", "--name", "二期", "--completed", "2025-06-30")
     _at(monkeypatch, "2026-12-10 09:00")

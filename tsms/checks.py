@@ -1,18 +1,34 @@
-"""Input checks shared by every operation: who acts, typed text, moments that may not lie in
-the future or before the step they follow. Raise TsmsError (exit 2) with one line."""
+"""Input checks shared by every operation: who acts, typed text, whole numbers, files named
+on the command line, moments that may not lie in the future or before the step they follow.
+Raise TsmsError (exit 2) with one line. (Dates, months and years: tsms.clock.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import os
+import re
 import unicodedata
+from pathlib import Path
 
 from tsms import clock
-from tsms.errors import TsmsError
+from tsms.errors import TsmsError, shown
 from tsms.vocab import t
 
 SHORT, LONG = 200, 4000
+
+# The whole numbers the commands take, each with the range it accepts (every one fits
+# SQLite's 64-bit integer). The command line checks them as it parses (tsms.cli.app.whole);
+# the operations check their own again.
+ROWS = (0, 1_000_000_000)          # list --limit (0: all)
+AHEAD = (0, 366)                   # overdue --within: working days ahead, as the settings
+PLAN_ITEM = (1, 1_000_000_000)     # plan --edit, notify, revisit --plan-item
+TERM_YEARS = (1, 200)              # warranty set --years, project add --design-life
+TERM_SEASONS = (1, 50)             # warranty set --seasons: heating or cooling periods
+LIABILITY_YEARS = (1, 2)           # project add --liability-years (建质〔2017〕138号: at most 2)
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 
 
 def actor(by: str | None) -> str:
@@ -51,6 +67,44 @@ def clean(
                   o=option, c=ch)
             )
     return value
+
+
+def whole_number(value, option: str, low: int, high: int) -> int:
+    """A whole number as typed (ASCII or full-width digits, an optional sign) within
+    ``low``–``high``; refused, naming the range, when it is not one or lies outside."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip().translate(_FULL_WIDTH)
+        if not _WHOLE.fullmatch(text):
+            raise TsmsError(t("{o} 的值「{v}」不是整数;可用 {a}–{b}", "{o}: {v!r} is not a whole number; accepted: {a} to {b}",
+                              o=option, v=shown(value), a=low, b=high))
+        digits = text.lstrip("+-").lstrip("0")
+        # beyond 20 digits it is out of any range here: not converted (int() of a long string is slow)
+        number = int(text) if len(digits) <= 20 else (high + 1 if text[0] != "-" else low - 1)
+    else:
+        number = value
+    if not low <= number <= high:
+        raise TsmsError(t("{o} 的值 {v} 超出范围;可用 {a}–{b}", "{o}: {v} is out of range; accepted: {a} to {b}",
+                          o=option, v=shown(value), a=low, b=high))
+    return number
+
+
+def usable_path(value: str | None, option: str) -> Path:
+    """A file or folder named on the command line (``~`` expanded), refused in one line when
+    it is empty or the system cannot even look it up (a name too long, a NUL byte, a folder
+    that may not be searched). Whether it exists is the caller's question."""
+    if value is None or not str(value).strip():
+        raise TsmsError(t("{o} 不能为空", "{o} must not be empty", o=option))
+    try:
+        path = Path(value).expanduser()
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: ~user with no such user
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise TsmsError(t("{o} {p} 无法使用:{e}", "{o} {p}: cannot be used: {e}", o=option, p=shown(value), e=reason)) from None
+    return path
 
 
 def not_future(at: dt.datetime, now: dt.datetime, option: str = "--at") -> dt.datetime:

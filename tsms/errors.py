@@ -11,3 +11,10 @@ class TsmsError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def shown(value, limit: int = 60) -> str:
+    """A value the user gave, as a message quotes it: at most ``limit`` characters, so that a
+    refusal stays one readable line whatever was typed."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -5,8 +5,9 @@ from typing import List, Optional
 import typer
 from typing_extensions import Annotated
 
-from tsms import render
-from tsms.cli.app import STATE, By, Db, Force, Json, Lang, done, open_ledger, app, ledger_path, project_app, staff_app
+from tsms import checks, clock, render
+from tsms.cli.app import (STATE, By, Db, Force, Json, Lang, done, open_ledger, app, ledger_path, file_name,
+                          project_app, staff_app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
 
@@ -39,17 +40,16 @@ def project_add(
     client: Annotated[Optional[str], typer.Option("--client", help="建设单位")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 YYYY-MM-DD")] = None,
-    design_life: Annotated[Optional[int], typer.Option("--design-life", help="合理使用年限 (默认 50)")] = None,
+    design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 (默认 50)")] = None,
     retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
     contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
     client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 (138号 第八条)")] = False,
-    liability_years: Annotated[Optional[int], typer.Option("--liability-years", help="缺陷责任期 1 或 2 年")] = None,
+    liability_years: Annotated[Optional[int], typer.Option("--liability-years", parser=whole("--liability-years", checks.LIABILITY_YEARS), help="缺陷责任期 1 或 2 年")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记工程 / add a project."""
     ledger_file = open_ledger(db, lang)
-    from tsms import clock
     from tsms.operations import site
 
     completed_on = clock.parse_date(completed, "--completed") if completed else None
@@ -166,7 +166,6 @@ def calendar(
     words = list(args or [])
     verb = words[0] if words else ""
     if verb in ("set", "unset", "confirm"):
-        from tsms import clock
         from tsms.operations import site
 
         ledger_file = open_ledger(db, lang)
@@ -187,29 +186,22 @@ def calendar(
         else:
             if len(words) != 2:
                 raise TsmsError(t("用法:tsms calendar confirm 年份 --note 依据", "usage: tsms calendar confirm YEAR --note SOURCE"))
-            r = site.calendar_confirm(ledger_file, _year(words[1]), note, by)
+            r = site.calendar_confirm(ledger_file, clock.parse_year(words[1], "YEAR"), note, by)
             text = t("{y} 年日历已确认;{m} 个期限已重算", "{y} confirmed; {m} deadlines moved", y=r["year"],
                      m=r["deadlines_moved"])
         return done(r, json_out, text)
     if len(words) > 1:
         raise TsmsError(t("用法:tsms calendar [年份]", "usage: tsms calendar [YEAR]"))
-    from tsms import clock
     from tsms.queries.site import calendar_year
 
     if lang:
         set_lang(lang)
-    year = _year(words[0]) if words else clock.today().year
+    year = clock.parse_year(words[0], "YEAR") if words else clock.today().year
     exists = ledger_path(db).exists()
     data = calendar_year(open_ledger(db, None) if exists else None, year)
     if json_out:
         return render.print_json(data["days"])
     views.calendar(data)
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 1950 <= int(text) <= 2100:
-        raise TsmsError(t("年份「{y}」无效;应为 1950–2100 的四位数", "year {y!r} is not valid; accepted: 1950 to 2100", y=text))
-    return int(text)
 
 
 @app.command()
@@ -237,7 +229,7 @@ def config(
 
 
 @app.command()
-def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / backup file or folder")],
+def backup(dest: Annotated[str, typer.Argument(parser=file_name("DEST"), help="备份文件或目录 / backup file or folder")],
            force: Force = False,
            db: Db = None, lang: Lang = None, json_out: Json = False):
     """在线备份账本(含附件) / online backup of the ledger, attachments included."""
@@ -248,7 +240,7 @@ def backup(dest: Annotated[str, typer.Argument(help="备份文件或目录 / bac
 
 
 @app.command()
-def restore(source: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+def restore(source: Annotated[str, typer.Argument(parser=file_name("SRC"), help="备份文件 / backup file")],
             force: Annotated[bool, typer.Option("--force", help="回退账本已有的事件也要恢复 / restore even if it rolls "
                                                                  "back events of the ledger")] = False,
             force_unverified: Annotated[bool, typer.Option("--force-unverified", help="备份未通过检查也恢复 / restore a "
@@ -297,14 +289,13 @@ def check(
 @app.command()
 def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"), help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
     lang: Lang = None,
 ):
     """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""
     if lang:
         set_lang(lang)
     ledger_path(None)
-    from tsms import clock
     from tsms.operations import demo as demo_mod
     from tsms.queries import complaints as complaint_queries
     from tsms.queries.obligations import overdue

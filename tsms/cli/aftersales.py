@@ -5,8 +5,9 @@ from typing import List, Optional
 import typer
 from typing_extensions import Annotated
 
-from tsms import render
-from tsms.cli.app import By, Db, Force, Json, Lang, Number, done, open_ledger, output_file, app, project_app
+from tsms import checks, render
+from tsms.cli.app import (By, Db, Force, Json, Lang, Number, done, file_name, four_digit_year, open_ledger,
+                          output_file, app, project_app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -31,8 +32,8 @@ def project_complete(code: Annotated[str, typer.Argument(help="工程代码")],
 @app.command("warranty")
 def warranty_cmd(
     args: Annotated[List[str], typer.Argument(help="CODE | set CODE PART")],
-    years: Annotated[Optional[int], typer.Option("--years", help="约定年限 / contract term in years")] = None,
-    seasons: Annotated[Optional[int], typer.Option("--seasons", help="约定采暖/供冷期数 / heating or cooling periods")] = None,
+    years: Annotated[Optional[int], typer.Option("--years", parser=whole("--years", checks.TERM_YEARS), help="约定年限 / contract term in years")] = None,
+    seasons: Annotated[Optional[int], typer.Option("--seasons", parser=whole("--seasons", checks.TERM_SEASONS), help="约定采暖/供冷期数 / heating or cooling periods")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="合同依据 / the contract clause")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天判断状态 / the day to judge")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
@@ -194,12 +195,12 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
 
 @app.command("plan")
 def plan_cmd(
-    year: Annotated[int, typer.Argument(help="计划年度 / the plan's year, e.g. 2027")],
+    year: Annotated[int, typer.Argument(parser=four_digit_year("YEAR"), help="计划年度 / the plan's year, e.g. 2027")],
     draft: Annotated[bool, typer.Option("--draft", help="按账本重新编制草稿 / re-draft the plan from the ledger")] = False,
     approve: Annotated[bool, typer.Option("--approve", help="批准(--by 总经理)/ approve")] = False,
     redraft: Annotated[bool, typer.Option("--redraft", help="已批准的计划也重新编制 / re-draft an approved plan")] = False,
-    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出回访计划表 / write the plan document")] = None,
-    edit: Annotated[Optional[int], typer.Option("--edit", help="修改第 N 项 / change item N")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出回访计划表 / write the plan document")] = None,
+    edit: Annotated[Optional[int], typer.Option("--edit", parser=whole("--edit", checks.PLAN_ITEM), help="修改第 N 项 / change item N")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="与 --edit:新日期")] = None,
     method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式")] = None,
     staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排")] = None,
@@ -251,7 +252,7 @@ def plan_cmd(
 
 
 @app.command()
-def notify(item: Annotated[int, typer.Argument(help="回访计划项 / plan item")],
+def notify(item: Annotated[int, typer.Argument(parser=whole("ITEM", checks.PLAN_ITEM), help="回访计划项 / plan item")],
            at: Annotated[Optional[str], typer.Option("--at")] = None,
            db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """记录已通知顾客单位 / record that the client was told of a planned revisit."""
@@ -290,7 +291,7 @@ def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
 
 
 @app.command()
-def attach(number: Number, files: Annotated[List[str], typer.Argument(help="文件 / files (photos, scans)")],
+def attach(number: Number, files: Annotated[List[str], typer.Argument(parser=file_name("FILE"), help="文件 / files (photos, scans)")],
            by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """附加照片等文件 / attach photos or scans to a complaint."""
     from tsms.operations import files as files_mod

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 from typing_extensions import Annotated
 
-from tsms import render
+from tsms import checks, clock, render
 from tsms.errors import BAD_INPUT, TsmsError
 from tsms.vocab import set_lang, t
 
@@ -91,9 +91,34 @@ staff_app = typer.Typer(cls=TyperGroup, help="投诉处理小组 / the complaint
 app.add_typer(project_app, name="project")
 app.add_typer(staff_app, name="staff")
 
+# ---------------------------------------------------------------- checked as parsed
+# Every whole number, year and file name the command line takes goes through one of these
+# parsers: a refusal is one line naming the option and what it accepts (exit 2), before any
+# command runs.
+
+
+def whole(option: str, bounds: tuple[int, int]):
+    """A whole number within ``bounds`` (a range of tsms.checks)."""
+    return lambda value: checks.whole_number(value, option, *bounds)
+
+
+def four_digit_year(option: str):
+    """A four-digit year in clock.FIRST_YEAR–LAST_YEAR."""
+    return lambda value: clock.parse_year(value, option)
+
+
+def file_name(option: str):
+    """A file or folder name the system can look up (checks.usable_path); kept as typed."""
+    def parse(value):
+        checks.usable_path(value, option)
+        return value
+    return parse
+
+
 # ---------------------------------------------------------------- shared options
 
-Db = Annotated[Optional[str], typer.Option("--db", help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
+Db = Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"),
+                                           help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
 Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en / output language (else TSMS_LANG)")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
 At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]

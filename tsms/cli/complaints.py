@@ -5,8 +5,9 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from tsms import render
-from tsms.cli.app import At, By, Db, Force, Json, Lang, Number, done, due_text, open_ledger, output_file, app
+from tsms import checks, render
+from tsms.cli.app import (At, By, Db, Force, Json, Lang, Number, done, due_text, file_name, open_ledger,
+                          output_file, app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
@@ -96,7 +97,7 @@ def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (
             satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.choices())] = None,
             met: Annotated[Optional[str], typer.Option("--met", help="被回访人 (default the complainant)")] = None,
             note: Annotated[Optional[str], typer.Option("--note", help="回访记录")] = None,
-            plan_item: Annotated[Optional[int], typer.Option("--plan-item", help="回访计划项 / a planned revisit")] = None,
+            plan_item: Annotated[Optional[int], typer.Option("--plan-item", parser=whole("--plan-item", checks.PLAN_ITEM), help="回访计划项 / a planned revisit")] = None,
             project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查")] = None,
             scores: Annotated[Optional[str], typer.Option("--scores", help="quality=5,plan=4,progress=4,safety=5,environment=4,service=5")] = None,
             found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项")] = None,
@@ -163,7 +164,7 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 
 @app.command()
 def show(number: Number,
-         xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出《涉民投诉处理表》/ write the form")] = None,
+         xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出《涉民投诉处理表》/ write the form")] = None,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
          force: Force = False,
          db: Db = None, lang: Lang = None, json_out: Json = False):
@@ -195,7 +196,7 @@ def list_(
     since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 YYYY-MM-DD")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/地址/结果中查找")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
+    limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """投诉列表,新的在前 / complaints, newest first."""

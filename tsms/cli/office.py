@@ -6,8 +6,8 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from tsms import render
-from tsms.cli.app import By, Db, Force, Json, Lang, app, open_ledger, output_file
+from tsms import checks, render
+from tsms.cli.app import By, Db, Force, Json, Lang, file_name, open_ledger, output_file, app, whole
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -20,7 +20,7 @@ def report(
     end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
-    xlsx: Annotated[Optional[str], typer.Option("--xlsx", help="写出月报工作簿 / write the workbook")] = None,
+    xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
     with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
     force: Force = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
@@ -52,7 +52,7 @@ def report(
 @app.command()
 def overdue(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the day to judge, default today")] = None,
-    within: Annotated[int, typer.Option("--within", help="并列出 N 个工作日内到期的 / also what falls due in N working days")] = 0,
+    within: Annotated[int, typer.Option("--within", parser=whole("--within", checks.AHEAD), help="并列出 N 个工作日内到期的 / also what falls due in N working days")] = 0,
     notify: Annotated[Optional[str], typer.Option("--notify", help="发送摘要 / send the digest: wecom,dingtalk,email")] = None,
     always: Annotated[bool, typer.Option("--always", help="没有逾期也发送 / send even when nothing is late or due")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发送的内容 / print what would be sent, send nothing")] = False,
@@ -142,10 +142,10 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
+    file: Annotated[str, typer.Argument(parser=file_name("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
-    rejects: Annotated[Optional[str], typer.Option("--rejects", help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):

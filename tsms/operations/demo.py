@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tsms import rules
+from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.operations import complaints, site
 from tsms.store import engine as db
@@ -19,6 +19,11 @@ def demo_path() -> Path:
 
 def build(path: str | None, as_of: dt.date) -> db.Ledger:
     """Build the demo ledger with its own clock, fixed at 17:30 on ``as_of``."""
+    earliest = dt.date(clock.FIRST_YEAR, 2, 1)  # its complaints came in the weeks before
+    if as_of < earliest:
+        raise TsmsError(t("演示的 --as-of 最早为 {d}(演示的投诉在此前几周)",
+                          "the demo's --as-of is {d} at the earliest (its complaints came in the weeks before)",
+                          d=earliest))
     target = Path(path).expanduser() if path else demo_path()
     real = db.resolve_path(None)
     if target.resolve() == real.resolve() and target.exists():

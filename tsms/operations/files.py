@@ -3,6 +3,9 @@ or a planned revisit, stored by content (tsms.store.files)."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from pathlib import Path
 
 from sqlmodel import select
@@ -31,7 +34,11 @@ def attach(ledger: engine.Ledger, number: str, paths: list[str], by: str | None 
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise TsmsError(t("{p} 太大({m} MB 以内)", "{p} is too large (at most {m} MB)", p=raw, m=MAX_BYTES >> 20))
-        files.append((path, size, file_sha256(path)))
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:  # a device, a file that may not be read
+            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=raw, e=exc.strerror or exc)) from None
+        files.append((path, size, digest))
     # Files are stored before the transaction commits; a command that fails after that
     # leaves an unreferenced file, harmless, never a reference to a missing one.
     with writing(ledger, by) as ctx:
@@ -66,7 +73,7 @@ def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
     if rect is not None:
         return None, rect.number
     year, _, item_id = key.partition("-")
-    if year.isdigit() and item_id.isdigit() and int(item_id) < 2**63:
+    if re.fullmatch(r"[0-9]{4}", year) and re.fullmatch(r"[0-9]{1,18}", item_id):
         item = ctx.session.get(PlanItem, int(item_id))
         if item is not None and item.year == int(year):
             return None, f"{item.year}-{item.id}"

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from tsms import clock
 from tsms.checks import LONG, SHORT
-from tsms.errors import TsmsError
+from tsms.errors import TsmsError, shown
 from tsms.store import engine, output
 from tsms.store.tables import Complaint, Revisit
 from tsms.store.unit import Context, writing
@@ -67,57 +67,113 @@ class Row:
     errors: list = field(default_factory=list)  # (column header, value, reason)
 
 
+ROW_LIMIT = 100_000  # rows of the sheet or the CSV file, title and header rows included
+COLUMN_LIMIT = 256  # columns of a row (Excel 2003's width); empty cells past it are dropped
+HEADER_ROWS = 15  # the header row is looked for among the first rows
+
+
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header row and the data rows (with their row numbers) of an xlsx or csv file."""
+    """The header row and the data rows (with their row numbers) of an xlsx or csv file,
+    read row by row: a sheet or file of more than ROW_LIMIT rows is refused before its rows
+    are loaded."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=False)  # what was typed, formulas as text
-        except Exception as exc:
-            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=exc)) from None
-        try:
-            for ws in wb.worksheets:
-                rows = list(ws.iter_rows(values_only=True))
-                found = _find_header(rows)
-                if found is not None:
-                    index, header = found
-                    return header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > index and _filled(r)]
-        finally:
-            wb.close()
+        found = _read_xlsx(path)
     elif suffix == ".csv":
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
-        rows = list(csv.reader(text.splitlines()))
-        found = _find_header(rows)
-        if found is not None:
-            index, header = found
-            return header, [(i + 1, list(r)) for i, r in enumerate(rows) if i > index and _filled(r)]
+        found = _read_csv(path)
     else:
         raise TsmsError(t("只能导入 .xlsx 或 .csv 文件", "only .xlsx and .csv files can be imported"))
-    raise TsmsError(
-        t("{p} 里找不到表头(至少要有「投诉时间」和「投诉内容」两列)",
-          "{p} has no header row (it needs at least received_at/投诉时间 and content/投诉内容)", p=path))
+    if found is None:
+        raise TsmsError(
+            t("{p} 里找不到表头(至少要有「投诉时间」和「投诉内容」两列)",
+              "{p} has no header row (it needs at least received_at/投诉时间 and content/投诉内容)", p=path))
+    return found
+
+
+def _too_many_rows(where) -> TsmsError:
+    return TsmsError(t("{p} 超过 {m} 行,一次最多导入 {m} 行;请分成几个文件导入",
+                       "{p} has more than {m} rows, the most one import takes; split it into several files",
+                       p=where, m=f"{ROW_LIMIT:,}"))
+
+
+def _read_xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)  # what was typed, formulas as text
+    except Exception as exc:
+        raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=shown(exc, 200))) from None
+    try:
+        for ws in wb.worksheets:
+            declared = ws.max_row  # the sheet's own <dimension>, read without loading a row
+            if declared is not None and declared > ROW_LIMIT:
+                raise _too_many_rows(f"{path} [{ws.title}]")
+            ws.reset_dimensions()  # a dimension may also say too few: every row is read, and counted
+            found = _table(path, ws.iter_rows(values_only=True))
+            if found is not None:
+                return found
+        return None
+    except TsmsError:
+        raise
+    except Exception as exc:  # a damaged or hand-made file: the parser's complaint, in one line
+        raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=shown(exc, 200))) from None
+    finally:
+        wb.close()
+
+
+def _read_csv(path: Path):
+    """CSV through the csv module on the file itself (newline=""), so a line break inside a
+    quoted cell stays in the cell; UTF-8 (with or without BOM), else GBK (GB 18030)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            with open(path, newline="", encoding=encoding) as fh:
+                reader = csv.reader(fh)
+                try:
+                    return _table(path, reader)
+                except csv.Error as exc:
+                    if "field larger than field limit" in str(exc):
+                        raise TsmsError(t("{p} 第 {n} 行有一格超过 {m} 字;台账里最长的文字为 {k} 字",
+                                          "{p} line {n}: a cell longer than {m} characters; the longest text a "
+                                          "complaint keeps is {k}",
+                                          p=path, n=reader.line_num, m=f"{csv.field_size_limit():,}",
+                                          k=f"{LONG:,}")) from None
+                    raise TsmsError(t("{p} 第 {n} 行不是有效的 CSV:{e}", "{p} line {n} is not valid CSV: {e}",
+                                      p=path, n=reader.line_num, e=exc)) from None
+        except UnicodeDecodeError:
+            continue
+        except OSError as exc:  # a file that may not be read
+            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=exc.strerror or exc)) from None
+    raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
+
+
+def _table(path: Path, rows) -> tuple[list[str], list[tuple[int, list]]] | None:
+    """The header row, looked for among the first HEADER_ROWS rows, and the filled rows after
+    it, numbered as a spreadsheet shows them; None when there is no header. More than
+    ROW_LIMIT rows, or a value past COLUMN_LIMIT columns, is refused as soon as it is read."""
+    header = None
+    data = []
+    for number, row in enumerate(rows, 1):
+        if number > ROW_LIMIT:
+            raise _too_many_rows(path)
+        if len(row) > COLUMN_LIMIT:
+            if _filled(row[COLUMN_LIMIT:]):
+                raise TsmsError(t("{p} 第 {n} 行超过 {m} 列;最多读取 {m} 列",
+                                  "{p} row {n} has more than {m} columns; at most {m} are read",
+                                  p=path, n=number, m=COLUMN_LIMIT))
+            row = row[:COLUMN_LIMIT]
+        if header is None:
+            if number > HEADER_ROWS:
+                return None
+            names = {LOOKUP.get(_key(v)) for v in row if v is not None}
+            if all(r in names for r in REQUIRED):
+                header = [str(v).strip() if v is not None else "" for v in row]
+        elif _filled(row):
+            data.append((number, list(row)))
+    return None if header is None else (header, data)
 
 
 def _filled(row) -> bool:
     return any(v not in (None, "") and str(v).strip() for v in row)
-
-
-def _find_header(rows) -> tuple[int, list[str]] | None:
-    for index, row in enumerate(rows[:15]):
-        names = {LOOKUP.get(_key(v)) for v in row if v is not None}
-        if all(r in names for r in REQUIRED):
-            return index, [str(v).strip() if v is not None else "" for v in row]
-    return None
 
 
 def _parse_time(value) -> dt.datetime:
@@ -167,6 +223,9 @@ def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) 
                 continue
             if moment > now + clock.FUTURE_TOLERANCE:
                 bad(name, t("在将来", "in the future"))
+                continue
+            if not clock.in_years(moment):
+                bad(name, t("年份应在 {a}–{b} 之间", "the year must be {a} to {b}", a=clock.FIRST_YEAR, b=clock.LAST_YEAR))
                 continue
             row.values[name] = moment
         for name, vocab, default in (("category", Category, Category.other), ("channel", Channel, Channel.phone),
@@ -230,7 +289,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     header, data = read_table(path)
     rows = validate(header, data, ledger.now())
     bad = [r for r in rows if r.errors]
-    errors = [{"row": r.line, "column": col, "value": None if val is None else str(val), "reason": reason}
+    errors = [{"row": r.line, "column": col, "value": None if val is None else shown(val, SHORT), "reason": reason}
               for r in bad for col, val, reason in r.errors]
     result = {"file": str(path), "rows": len(rows), "invalid": len(bad), "errors": errors, "imported": 0,
               "already_imported": 0, "numbers": [], "rejects": None}
@@ -320,4 +379,4 @@ def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, lin
 
 
 def _reasons(r: Row) -> str:
-    return ";".join(f"{col}「{'' if val is None else val}」{reason}" for col, val, reason in r.errors)
+    return ";".join(f"{col}「{'' if val is None else shown(val, SHORT)}」{reason}" for col, val, reason in r.errors)

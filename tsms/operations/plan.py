@@ -18,7 +18,7 @@ from sqlmodel import func, select
 
 from tsms import clock, rules
 from tsms.checks import LONG, clean, happened_at, normalise_number
-from tsms.errors import TsmsError
+from tsms.errors import TsmsError, shown
 from tsms.store import engine
 from tsms.store.records import plan_item_dict, rectification_dict
 from tsms.store.tables import (
@@ -344,9 +344,9 @@ def parse_scores(text: str | None) -> dict[str, int]:
     for part in text.replace(",", ",").split(","):
         name, sep, value = part.partition("=")
         key = by_name.get(name.strip())
-        if not sep or key is None or not value.strip().isdigit() or not 1 <= int(value) <= 5:
+        if not sep or key is None or value.strip() not in ("1", "2", "3", "4", "5"):
             raise TsmsError(t("--scores「{p}」:应为 维度=1..5,维度:{d}", "--scores {p!r}: give dimension=1..5; dimensions: {d}",
-                              p=part, d=", ".join(SCORE_DIMENSIONS)))
+                              p=shown(part), d=", ".join(SCORE_DIMENSIONS)))
         scores[key] = int(value)
     return scores
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from tsms import rules
-from tsms.checks import actor, clean
+from tsms.checks import LIABILITY_YEARS, TERM_YEARS, actor, clean
 from tsms.errors import TsmsError
 from tsms.operations import warranty
 from tsms.store import engine
@@ -71,14 +71,16 @@ def add_project(ledger: engine.Ledger, code: str, name: str, kind: str | None, b
             raise TsmsError(t("--report 与 --completed 一起用", "--report goes with --completed"))
         values["liability_from"] = warranty.liability_from(values["completed_on"], fields["report"], fields.get("client_delay"))
     if fields.get("liability_years") is not None:
-        if fields["liability_years"] not in (1, 2):
-            raise TsmsError(t("--liability-years 为 1 或 2(缺陷责任期最长 2 年,建质〔2017〕138号)",
-                              "--liability-years is 1 or 2 (the defect liability period is at most 2 years, 建质〔2017〕138号)"))
+        if not LIABILITY_YEARS[0] <= fields["liability_years"] <= LIABILITY_YEARS[1]:
+            raise TsmsError(t("--liability-years 为 {a} 或 {b}(缺陷责任期最长 {b} 年,建质〔2017〕138号)",
+                              "--liability-years is {a} or {b} (the defect liability period is at most {b} years, "
+                              "建质〔2017〕138号)", a=LIABILITY_YEARS[0], b=LIABILITY_YEARS[1]))
         values["liability_years"] = fields["liability_years"]
     if fields.get("design_life") is not None:
         life = fields["design_life"]
-        if not 1 <= life <= 200:
-            raise TsmsError(t("--design-life 应为 1–200 年", "--design-life must be 1 to 200 years"))
+        if not TERM_YEARS[0] <= life <= TERM_YEARS[1]:
+            raise TsmsError(t("--design-life 应为 {a}–{b} 年", "--design-life must be {a} to {b} years",
+                              a=TERM_YEARS[0], b=TERM_YEARS[1]))
         values["design_life"] = life
     with writing(ledger, by) as ctx:
         session = ctx.session

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlmodel import func, select
 
 from tsms import rules
-from tsms.checks import clean
+from tsms.checks import TERM_SEASONS, TERM_YEARS, clean
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.records import region_dict, season_of, statutory_item as statutory, warranty_item_dict
@@ -104,8 +104,11 @@ def set_term(ledger: engine.Ledger, code: str, part: str, *, years: int | None =
     note = clean(note, "--note")
     if (years is None) == (seasons is None):
         raise TsmsError(t("请给出 --years 或 --seasons 之一", "give one of --years or --seasons"))
-    if (years is not None and not 1 <= years <= 200) or (seasons is not None and not 1 <= seasons <= 50):
-        raise TsmsError(t("期限应为 1–200 年或 1–50 个采暖/供冷期", "a term is 1 to 200 years or 1 to 50 seasons"))
+    (first_year, last_year), (first_season, last_season) = TERM_YEARS, TERM_SEASONS
+    if (years is not None and not first_year <= years <= last_year) or (
+            seasons is not None and not first_season <= seasons <= last_season):
+        raise TsmsError(t("期限应为 {a}–{b} 年或 {c}–{d} 个采暖/供冷期", "a term is {a} to {b} years or {c} to {d} seasons",
+                          a=first_year, b=last_year, c=first_season, d=last_season))
     with writing(ledger, by) as ctx:
         project = ctx.project(code)
         item = _item(ctx, project, part_value)

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_
 from sqlmodel import select
 
 from tsms import clock, rules
-from tsms.checks import clean
+from tsms.checks import ROWS, clean, whole_number
 from tsms.errors import TsmsError
 from tsms.fields import COMPLAINT_FIELDS
 from tsms.store import engine
@@ -89,8 +89,7 @@ def list_complaints(
     limit: int = 100,
 ) -> tuple[list[dict], int]:
     """Complaints matching every filter, newest first; returns (page, total matching)."""
-    if limit < 0:
-        raise TsmsError(t("--limit 不能为负", "--limit must not be negative"))
+    limit = whole_number(limit, "--limit", *ROWS)
     with reading(ledger) as ctx:
         session = ctx.session
         query = select(Complaint, Project).join(Project, Project.id == Complaint.project_id)

@@ -9,11 +9,10 @@ import datetime as dt
 from sqlalchemy import String, and_, func, or_, select
 
 from tsms import clock, rules
-from tsms.errors import TsmsError
+from tsms.checks import AHEAD, whole_number
 from tsms.store import engine
 from tsms.store.tables import Claim, Complaint, Obligation, Plan, PlanItem, Project, Rectification
 from tsms.store.unit import reading
-from tsms.vocab import t
 
 # the state shown for an after-sales obligation (a complaint's is its own status)
 STATES = {"claim": "notified", "rectification": "open", "notice": "planned", "planned_revisit": "planned",
@@ -79,8 +78,7 @@ def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0
     those due in the next N working days. Each late one also says how many working days
     late it is (``working_days_late``: working days after the deadline up to ``as_of``;
     ``days_late`` stays calendar days)."""
-    if within < 0:
-        raise TsmsError(t("--within 不能为负", "--within must not be negative"))
+    within = whole_number(within, "--within", *AHEAD)
     with reading(ledger) as ctx:
         as_of = as_of or ctx.now().date()
         horizon = as_of - dt.timedelta(days=1)

@@ -68,18 +68,11 @@ def period(month: str | None = None, year: str | None = None, start: str | None 
     if given > 1:
         raise TsmsError(t("--month、--year、--from/--to 只能选一种", "give one of --month, --year, --from/--to"))
     if month is not None:
-        try:
-            y, m = (int(x) for x in month.strip().split("-"))
-            first = dt.date(y, m, 1)
-        except ValueError:
-            raise TsmsError(t("--month「{v}」应为 YYYY-MM,如 2026-10", "--month {v!r}: accepted YYYY-MM, e.g. 2026-10",
-                              v=month)) from None
+        first = clock.parse_month(month, "--month")
         last = first.replace(day=_calendar.monthrange(first.year, first.month)[1])
         return Period(first, last, first.strftime("%Y-%m"))
     if year is not None:
-        if not year.strip().isdigit() or not 1950 <= int(year) <= 2100:
-            raise TsmsError(t("--year「{v}」应为四位年份", "--year {v!r}: accepted a year such as 2026", v=year))
-        y = int(year)
+        y = clock.parse_year(year, "--year")
         return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), str(y))
     if start is not None or end is not None:
         if start is None or end is None:

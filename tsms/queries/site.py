@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from tsms import rules
+from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import CalendarYear
@@ -32,8 +32,9 @@ def calendar_year(ledger: engine.Ledger | None, year: int) -> dict:
     """Every day of a year: working or not, its name, provisional or not. Without a ledger,
     the package's calendar alone. Reads only: a year missing from the cache is computed in
     memory."""
-    if not 1950 <= year <= 2100:
-        raise TsmsError(t("年份应在 1950–2100 之间", "the year must be between 1950 and 2100"))
+    if not clock.FIRST_YEAR <= year <= clock.LAST_YEAR:
+        raise TsmsError(t("年份应在 {a}–{b} 之间", "the year must be between {a} and {b}", a=clock.FIRST_YEAR,
+                          b=clock.LAST_YEAR))
     if ledger is None:
         from tsms.store import calendar_source
 

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -66,9 +66,33 @@ def mask_address(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- cells
 
 
+# what a spreadsheet may take for the start of a formula (OWASP "CSV injection", CWE-1236)
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def formula_like(value) -> bool:
+    """A string a spreadsheet could run as a formula: it starts with = + - @, a tab or a CR."""
+    return value.__class__ is str and value[:1] in FORMULA_START
+
+
+def csv_text(value):
+    """A user-typed cell of a CSV file, shown as typed when a spreadsheet opens it: a
+    formula-like one is prefixed with ' (OWASP), which the spreadsheet reads as "text"."""
+    if value is None:
+        return ""
+    return "'" + value if formula_like(value) else value
+
+
+def legible(value):
+    """A cell as a worksheet can hold it: the control characters it refuses shown as \\xNN."""
+    if value.__class__ is str and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
 def text_cell(ws, value):
     """A user-typed string as text, never a formula or an error value."""
-    if value.__class__ is str and (value[:1] == "=" or value[:1] == "#" and value in ERROR_CODES):
+    if formula_like(value) or (value.__class__ is str and value[:1] == "#" and value in ERROR_CODES):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell
@@ -468,15 +492,15 @@ def rejects_file(out: BinaryIO, suffix: str, rejected: dict) -> None:
     if suffix.lower() == ".csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
-        writer.writerow(["行号", *header, reason_header])
+        writer.writerow(["行号", *map(csv_text, header), reason_header])
         for line, raw, reasons in rejected["rows"]:
-            writer.writerow([line, *[("" if x is None else x) for x in raw], reasons])
+            writer.writerow([line, *map(csv_text, raw), csv_text(reasons)])
         text.flush()
         text.detach()  # the caller's file stays open
         return
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("未导入")
-    ws.append(["行号", *header, reason_header])
+    ws.append(["行号", *[text_cell(ws, legible(x)) for x in header], reason_header])
     for line, raw, reasons in rejected["rows"]:
-        ws.append([line, *[text_cell(ws, x) for x in raw], reasons])
+        ws.append([line, *[text_cell(ws, legible(x)) for x in raw], text_cell(ws, legible(reasons))])
     wb.save(out)

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError, DatabaseError
 from sqlmodel import Session
 
+from tsms.checks import usable_path
 from tsms.errors import LEDGER_UNUSABLE, TsmsError
 from tsms.store import changes
 from tsms.store.schema import CHANGES_FROM, MIGRATIONS, SCHEMA_VERSION
@@ -42,8 +43,12 @@ def default_path() -> Path:
 
 
 def resolve_path(db: str | None) -> Path:
-    chosen = db or os.environ.get("TSMS_DB") or None
-    return Path(chosen).expanduser() if chosen else default_path()
+    """The ledger file: --db, else TSMS_DB, else the user data directory (a name the system
+    cannot look up is refused in one line, checks.usable_path)."""
+    if db:
+        return usable_path(db, "--db")
+    env = os.environ.get("TSMS_DB")
+    return usable_path(env, "TSMS_DB") if env else default_path()
 
 
 def _unusable(message: str) -> TsmsError:
