@@ -271,3 +271,9 @@ def test_a_writer_killed_inside_its_transaction_leaves_the_ledger_as_before(ledg
     assert tsms_json("list", "--limit", "0") == before
     assert tsms_json("check")["head"] == head
     assert "SH01-2026-00003" in log("2026-11-22 09:00")
+
+
+def test_a_backup_says_the_head_it_holds(ledger, tmp_path):
+    r = tsms_json("backup", tmp_path / "b.sqlite3")
+    assert r["head"] == tsms_json("check")["head"]
+    assert r["head"] in tsms("backup", tmp_path / "c.sqlite3").stdout

@@ -236,7 +236,7 @@ def backup(dest: Annotated[str, typer.Argument(parser=file_name("DEST"), help="�
     from tsms.store import backup as backup_mod
 
     r = backup_mod.backup(open_ledger(db, lang), dest, force)
-    done(r, json_out, t("已备份到 {p}", "backed up to {p}", p=r["backup"]))
+    done(r, json_out, t("已备份到 {p}(事件链末尾 {h})", "backed up to {p} (head {h})", p=r["backup"], h=r["head"]))
 
 
 @app.command()

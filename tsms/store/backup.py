@@ -72,8 +72,9 @@ def backup(ledger: db.Ledger, dest: str, force: bool = False) -> dict:
     except BaseException:
         output.discard(created)
         raise
+    last = _events(out.path, last=True)  # the head it holds: tsms check --against this backup
     return {"backup": str(target), "size": out.path.stat().st_size, "attachments_copied": files,
-            "at": ledger.now()}
+            "at": ledger.now(), "head": f"{last[0][0]}:{last[0][1]}" if last else None}
 
 
 def restore(source: str, db_option: str | None, force: bool = False, force_unverified: bool = False) -> dict:
@@ -160,9 +161,15 @@ def _rolled_back(target: Path, staged: Path) -> str | None:
              "their numbers; add --force to restore anyway", n=len(mine) - shared, m=len(mine), s=shared)
 
 
-def _events(path: Path) -> list[tuple]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
+def _events(path: Path, last: bool = False) -> list[tuple]:
+    """The (id, hash) of every event of a ledger file, or of its last one (``last``: of a
+    backup just written, which nobody else has open: read as immutable, leaving no -wal or
+    -shm beside it)."""
+    mode = "immutable=1" if last else "mode=ro"
+    con = sqlite3.connect(f"file:{path}?{mode}", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
+        if last:
+            return con.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchall()
         return con.execute("SELECT id, hash FROM event ORDER BY id").fetchall()
     finally:
         con.close()
