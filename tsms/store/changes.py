@@ -18,7 +18,6 @@ never makes a hand edit look like tsms's own. What a file cannot prove alone (th
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -161,71 +160,53 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
     also takes everything after). Changes with ids up to ``floor`` were there before the
     transaction began and are left alone. A row whose first change in the transaction
     starts from a state the log does not hold was changed outside tsms: an ``outside_edit``
-    event says so first. Returns the new events' ids."""
-    pending = run(f"SELECT id, tbl, row_key, image, before, {LINE} FROM change WHERE event_id IS NULL AND id > ? "
-                  f"ORDER BY id", (floor,)).fetchall()
-    if pending and not events:
-        tables = sorted({p[1] for p in pending})
+    event says so first. Returns the new events' ids. The work is done by SQLite and the
+    images are streamed, so imaging a big ledger (a migration) holds none of them in memory."""
+    tables = [r[0] for r in run("SELECT DISTINCT tbl FROM change WHERE event_id IS NULL AND id > ?", (floor,))]
+    if tables and not events:
         events = [{"at": recorded_at, "recorded_at": recorded_at, "actor": "tsms", "action": "housekeeping",
-                   "complaint_id": None, "details": {"tables": tables}, "upto": None}]
-    outside = _outside(run, pending)
+                   "complaint_id": None, "details": {"tables": sorted(tables)}, "upto": None}]
+    outside = _outside(run, floor) if tables else []
     if outside:
         events = [{"at": recorded_at, "recorded_at": recorded_at, "actor": events[0]["actor"] if events else "tsms",
                    "action": "outside_edit", "complaint_id": None, "details": {"rows": outside}, "upto": floor}] + events
-    # segments: event k takes (upto of k-1, upto of k]; the last takes the rest
-    bounds, lo = [], floor
-    for i, ev in enumerate(events):
-        hi = None if i == len(events) - 1 or ev["upto"] is None else max(ev["upto"], lo)
-        bounds.append((lo, hi))
-        lo = hi if hi is not None else lo
     prev = run("SELECT hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
     prev_hash = prev[0] if prev else GENESIS
-    ids, position = [], 0
-    for ev, (lo, hi) in zip(events, bounds):
-        end = len(pending) if hi is None else bisect.bisect_right(pending, hi, lo=position, key=lambda p: p[0])
-        segment, position = pending[position:end], end
-        kept = _last_per_row(segment)
-        dropped = [p[0] for p in segment if p[0] not in kept]
-        for start in range(0, len(dropped), 500):
-            chunk = dropped[start:start + 500]
-            run(f"DELETE FROM change WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk))
-        images = [p[5] for p in segment if p[0] in kept]
+    ids, lo = [], floor
+    for i, ev in enumerate(events):
+        # event k takes (upto of k-1, upto of k]; the last one the rest
+        hi = None if i == len(events) - 1 or ev["upto"] is None else max(ev["upto"], lo)
+        span, args = ("id > ?", (lo,)) if hi is None else ("id > ? AND id <= ?", (lo, hi))
+        if tables:  # a row changed twice by one event keeps its last image
+            run(f"DELETE FROM change WHERE event_id IS NULL AND {span} AND id NOT IN (SELECT max(id) FROM change "
+                f"WHERE event_id IS NULL AND {span} GROUP BY tbl, row_key)", args + args)
+        lines = run(f"SELECT {LINE} FROM change WHERE event_id IS NULL AND {span} ORDER BY id", args)
+        digest_ = digest(line for (line,) in lines) if tables else ""
         body = json.dumps(ev["details"] or {}, ensure_ascii=False, sort_keys=True, default=str)
         at, recorded = ev["at"], ev["recorded_at"]
-        digest_ = digest(images)
         h = chain_hash(prev_hash, at, recorded, ev["actor"], ev["action"], ev["complaint_id"], body, digest_)
         cur = run("INSERT INTO event (at, recorded_at, actor, action, complaint_id, details, prev_hash, hash) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   (at.strftime(_TIME), recorded.strftime(_TIME), ev["actor"], ev["action"], ev["complaint_id"], body,
                    prev_hash, h))
         event_id = cur.lastrowid
-        if segment:
-            run("UPDATE change SET event_id = ?, before = NULL WHERE event_id IS NULL AND id > ?"
-                + (" AND id <= ?" if hi is not None else ""), (event_id, lo) + ((hi,) if hi is not None else ()))
+        if digest_:
+            run(f"UPDATE change SET event_id = ?, before = NULL WHERE event_id IS NULL AND {span}", (event_id,) + args)
         ids.append(event_id)
         prev_hash = h
+        lo = hi if hi is not None else lo
     if ids:
         run("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (UNTRACKED_SETTING, f"{ids[-1]}:{prev_hash}"))
     return ids
 
 
-def _last_per_row(segment: list[tuple]) -> set[int]:
-    last: dict[tuple, int] = {}
-    for change_id, table, key, *_ in segment:
-        last[(table, key)] = change_id
-    return set(last.values())
-
-
-def _outside(run, pending: list[tuple]) -> list[dict]:
-    """Rows whose state before this transaction is not the last image the log holds."""
-    seen, found = set(), []
-    for _id, table, key, image, before, _line in pending:
-        if (table, key) in seen:
-            continue
-        seen.add((table, key))
-        row = run("SELECT image FROM change WHERE tbl = ? AND row_key = ? AND event_id IS NOT NULL "
-                  "ORDER BY id DESC LIMIT 1", (table, key)).fetchone()
-        logged = row[0] if row else None
-        if logged != before:  # an insert's before is None: a row the log has no image of
-            found.append({"table": table, "row": key, "logged": logged, "found": before})
-    return found
+def _outside(run, floor: int) -> list[dict]:
+    """Rows whose state before this transaction (the ``before`` of their first change in it)
+    is not the last image the log holds."""
+    rows = run(
+        "SELECT p.tbl, p.row_key, p.before, (SELECT s.image FROM change s WHERE s.tbl = p.tbl AND s.row_key = p.row_key "
+        "AND s.event_id IS NOT NULL ORDER BY s.id DESC LIMIT 1) AS logged FROM change p "
+        "WHERE p.event_id IS NULL AND p.id > ? AND p.id = (SELECT min(q.id) FROM change q WHERE q.tbl = p.tbl "
+        "AND q.row_key = p.row_key AND q.event_id IS NULL AND q.id > ?) AND logged IS NOT p.before LIMIT 1000",
+        (floor, floor)).fetchall()
+    return [{"table": table, "row": key, "logged": logged, "found": before} for table, key, before, logged in rows]
