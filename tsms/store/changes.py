@@ -162,7 +162,9 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
     starts from a state the log does not hold was changed outside tsms: an ``outside_edit``
     event says so first. Returns the new events' ids. The work is done by SQLite and the
     images are streamed, so imaging a big ledger (a migration) holds none of them in memory."""
-    tables = [r[0] for r in run("SELECT DISTINCT tbl FROM change WHERE event_id IS NULL AND id > ?", (floor,))]
+    # every change after ``floor`` is this transaction's: found by rowid (NOT INDEXED keeps
+    # SQLite from walking a whole index of a big ledger's images instead)
+    tables = [r[0] for r in run("SELECT DISTINCT tbl FROM change NOT INDEXED WHERE id > ?", (floor,))]
     if tables and not events:
         events = [{"at": recorded_at, "recorded_at": recorded_at, "actor": "tsms", "action": "housekeeping",
                    "complaint_id": None, "details": {"tables": sorted(tables)}, "upto": None}]
@@ -178,9 +180,9 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
         hi = None if i == len(events) - 1 or ev["upto"] is None else max(ev["upto"], lo)
         span, args = ("id > ?", (lo,)) if hi is None else ("id > ? AND id <= ?", (lo, hi))
         if tables:  # a row changed twice by one event keeps its last image
-            run(f"DELETE FROM change WHERE event_id IS NULL AND {span} AND id NOT IN (SELECT max(id) FROM change "
-                f"WHERE event_id IS NULL AND {span} GROUP BY tbl, row_key)", args + args)
-        lines = run(f"SELECT {LINE} FROM change WHERE event_id IS NULL AND {span} ORDER BY id", args)
+            run(f"DELETE FROM change WHERE {span} AND id NOT IN (SELECT max(id) FROM change NOT INDEXED "
+                f"WHERE {span} GROUP BY tbl, row_key)", args + args)
+        lines = run(f"SELECT {LINE} FROM change NOT INDEXED WHERE {span} ORDER BY id", args)
         digest_ = digest(line for (line,) in lines) if tables else ""
         body = json.dumps(ev["details"] or {}, ensure_ascii=False, sort_keys=True, default=str)
         at, recorded = ev["at"], ev["recorded_at"]
@@ -191,7 +193,7 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
                    prev_hash, h))
         event_id = cur.lastrowid
         if digest_:
-            run(f"UPDATE change SET event_id = ?, before = NULL WHERE event_id IS NULL AND {span}", (event_id,) + args)
+            run(f"UPDATE change SET event_id = ?, before = NULL WHERE {span}", (event_id,) + args)
         ids.append(event_id)
         prev_hash = h
         lo = hi if hi is not None else lo
@@ -205,8 +207,8 @@ def _outside(run, floor: int) -> list[dict]:
     is not the last image the log holds."""
     rows = run(
         "SELECT p.tbl, p.row_key, p.before, (SELECT s.image FROM change s WHERE s.tbl = p.tbl AND s.row_key = p.row_key "
-        "AND s.event_id IS NOT NULL ORDER BY s.id DESC LIMIT 1) AS logged FROM change p "
-        "WHERE p.event_id IS NULL AND p.id > ? AND p.id = (SELECT min(q.id) FROM change q WHERE q.tbl = p.tbl "
+        "AND s.event_id IS NOT NULL ORDER BY s.id DESC LIMIT 1) AS logged FROM change p NOT INDEXED "
+        "WHERE p.id > ? AND p.id = (SELECT min(q.id) FROM change q WHERE q.tbl = p.tbl "
         "AND q.row_key = p.row_key AND q.event_id IS NULL AND q.id > ?) AND logged IS NOT p.before LIMIT 1000",
         (floor, floor)).fetchall()
     return [{"table": table, "row": key, "logged": logged, "found": before} for table, key, before, logged in rows]
