@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from conftest import NUMBER, dump, log, shell, tsms, tsms_json
 from tsms.store import engine as db, integrity
@@ -225,3 +226,25 @@ def test_killed_log_command_leaves_a_sound_ledger(site):
         assert report["ok"], report["problems"]
     present = {c["number"] for c in tsms_json("list", "--limit", "0")}
     assert set(printed) <= present
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_a_migration_that_reimages_a_table_neither_hides_nor_invents_a_hand_edit(env, monkeypatch, by_hand):
+    """v9 adds columns to the complaint table, so its rows are imaged again: each new image
+    starts from the row under the old columns. A row the log holds is not taken for an edit
+    outside tsms; one edited by hand (triggers dropped) before the upgrade is still found."""
+    path = env / "ledger.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.sqlite3", path)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 8)
+    db.migrate(path)
+    monkeypatch.undo()
+    monkeypatch.setenv("TSMS_DB", str(path))
+    monkeypatch.setenv("TSMS_NOW", "2026-11-23 09:00")
+    if by_hand:
+        shell(path, "DROP TRIGGER change_complaint_upd;\nUPDATE complaint SET content = '改过' WHERE seq = 1;\n")
+    assert db.migrate(path) == SCHEMA_VERSION
+    r = tsms("check", ok=False)
+    if by_hand:
+        assert r.exit_code == 3 and "SH01-2026-00001" in r.stdout, r.stdout
+    else:
+        assert r.exit_code == 0, r.stdout

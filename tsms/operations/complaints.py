@@ -171,13 +171,14 @@ def log(
     """Record a complaint as received and give it its number. The same contact and content
     as a complaint recorded in the last 10 minutes (and received within 10 minutes of this
     one) is the clerk typing it twice: refused, naming that number, unless ``again``."""
-    typed = _checked(dict(channel=channel, category=category, urgency=urgency, content=content,
+    # category and content are required: missing, they are refused as empty ones are
+    typed = _checked(dict(channel=channel, category=category or "", urgency=urgency, content=content or "",
                           complainant=complainant, complainant_org=org, contact=contact, address=address, note=note))
     values = dict(
         channel=typed.get("channel", Channel.phone.value),
-        category=typed["category"] if category is not None else Category.parse(category, "--category"),
+        category=typed["category"],
         urgency=typed.get("urgency", Urgency.normal.value),
-        content=typed["content"] if content is not None else clean(content, "--content", required=True),
+        content=typed["content"],
         complainant=typed.get("complainant"),
         complainant_org=typed.get("complainant_org"),
         contact=typed.get("contact"),
@@ -368,10 +369,11 @@ def void(ledger: engine.Ledger, number: str, *, reason: str | None, at: str | No
         _not_void(c)
         when = happened_at(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
         closed = []
-        for kind, row in ctx.open_obligations(complaint_id=c.id).items():
+        for row in ctx.session.exec(select(Obligation).where(Obligation.complaint_id == c.id,
+                                                             Obligation.met_at.is_(None)).order_by(Obligation.id)).all():
             row.met_at = when
             ctx.session.add(row)
-            closed.append(kind)
+            closed.append(row.kind)
         c.voided_from, c.status, c.voided_at, c.void_reason = c.status, Status.void.value, when, why
         ctx.session.add(c)
         ctx.event("void", when, c.id, details={"reason": why, "from": c.voided_from, "closed": closed})
