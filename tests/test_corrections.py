@@ -3,10 +3,12 @@
 earlier result kept apart."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
-from conftest import NUMBER, dump, log, tsms, tsms_json
+from conftest import NUMBER, dump, log, shell, tsms, tsms_json
 
 SECOND = "SH01-2026-00002"
 
@@ -249,4 +251,23 @@ def test_reopened_complaint_shows_the_earlier_result_apart(site, tmp_path):
     c = tsms_json("show", NUMBER)
     assert c["result"] == "已加装隔音屏" and c["resolved_at"] == "2026-11-19T15:00:00+08:00"
     assert c["previous_result"] == "已调整作业时间"
+    _check_sound()
+
+
+def test_check_finds_a_voided_complaint_with_an_open_step(site):
+    log()
+    tsms("void", NUMBER, "--reason", "误录")
+    _check_sound()
+    shell(site / "ledger.sqlite3", "UPDATE obligation SET met_at = NULL;\nUPDATE complaint SET void_reason = NULL;\n")
+    out = tsms("check", ok=False).stdout
+    assert "作废的投诉仍有未完成的环节: SH01-2026-00001" in out and "作废与作废时间、原因不符: SH01-2026-00001" in out
+
+
+def test_a_complaint_reopened_before_the_upgrade_shows_its_earlier_result(env):
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.sqlite3", env / "ledger.sqlite3")
+    c = tsms_json("show", "SH01-2026-00005")  # reopened by an unsatisfied revisit in the v1 ledger
+    assert c["status"] == "assigned" and c["reopened"] == 1
+    assert c["previous_result"] == "已上门查看并修补裂缝" and c["previous_resolved_at"] == "2026-11-16T16:00:00+08:00"
+    assert c["result"] is None and c["resolved_at"] is None
+    assert tsms_json("show", "SH01-2026-00001")["previous_result"] is None
     _check_sound()
