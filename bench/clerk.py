@@ -48,8 +48,9 @@ def main() -> None:
         for i in range(args.runs + 2):
             run("log", "--category", "noise", "--content", f"第{i}件", "--at", "2026-09-29 10:00")
         counter = iter(range(2, 10_000))
+        typed = iter(range(10_000))  # each timed log a new complaint (the same one twice is refused)
         commands = {
-            "log": lambda: [*tsms, "log", "--category", "dust", "--content", "扬尘", "--from", "李女士",
+            "log": lambda: [*tsms, "log", "--category", "dust", "--content", f"扬尘{next(typed)}", "--from", "李女士",
                             "--contact", "13812345678", "--at", "2026-10-09 09:00"],
             "assign": lambda: [*tsms, "assign", f"SH01-2026-{next(counter):05d}", "--to", "张三",
                                "--at", "2026-09-30 08:30"],

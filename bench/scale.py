@@ -220,7 +220,7 @@ def main() -> None:
         floor = median_time([py, "-c", "import sqlmodel, typer"], env, args.runs)
         rows = [("floor", floor)]
         rows.append(("log", median_time([*tsms, "log", "--project", "P01", "--category", "noise", "--content", "基准",
-                                         "--at", "2026-11-20 09:00"], env, args.runs)))
+                                         "--at", "2026-11-20 09:00", "--again"], env, args.runs)))
         rows.append(("show", median_time([*tsms, "show", "SH01-2026-00001"], env, args.runs)))
         rows.append(("list --status assigned", median_time([*tsms, "list", "--status", "assigned"], env, args.runs)))
         rows.append(("overdue", median_time([*tsms, "overdue"], env, args.runs)))

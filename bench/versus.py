@@ -33,8 +33,8 @@ def small_ledger(py: str, env: dict, complaints: int) -> None:
     for args in (["init", "--site", "SH01", "--name", "基准"], ["project", "add", "P01", "--name", "工程"],
                  ["staff", "add", "张三", "--dept", "工程部"]):
         subprocess.run(tsms + args, env=env, check=True, stdout=subprocess.DEVNULL)
-    for _ in range(complaints):
-        subprocess.run(tsms + ["log", "--project", "P01", "--category", "dust", "--content", "扬尘",
+    for i in range(complaints):  # each a new complaint (the same one typed twice is refused)
+        subprocess.run(tsms + ["log", "--project", "P01", "--category", "dust", "--content", f"扬尘{i}",
                                "--at", "2026-11-20 09:00"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -56,7 +56,7 @@ def main() -> None:
         sides[name] = (py, env, [3])
     commands = {
         "floor": lambda py, n: [py, "-c", "import sqlmodel, typer"],
-        "log": lambda py, n: [py, "-m", "tsms", "log", "--project", "P01", "--category", "dust", "--content", "扬尘",
+        "log": lambda py, n: [py, "-m", "tsms", "log", "--project", "P01", "--category", "dust", "--content", f"扬尘第{n}次",
                               "--at", "2026-11-20 10:00"],
         "assign": lambda py, n: [py, "-m", "tsms", "assign", f"SH01-2026-{n:05d}", "--to", "张三",
                                  "--at", "2026-11-20 11:00"],

@@ -84,7 +84,7 @@ def test_every_step_kind_is_overdue(site):
     log("2026-11-09 10:00")
     tsms("assign", "SH01-2026-00003", "--to", "李四", "--at", "2026-11-09 10:30")
     # revisit late
-    log("2026-11-09 10:00")
+    log("2026-11-09 10:00", "--again")
     tsms("assign", "SH01-2026-00004", "--to", "张三", "--at", "2026-11-09 10:30")
     tsms("resolve", "SH01-2026-00004", "--result", "好了", "--at", "2026-11-10 10:30")
     r = tsms("overdue", "--as-of", "2026-11-23", "--json", ok=False)

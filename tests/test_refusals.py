@@ -15,6 +15,7 @@ ALLOWED = {
     Status.closed: ("reply", "archive"),
     Status.rejected: ("reply", "archive"),
     Status.archived: (),
+    Status.void: (),
 }
 
 ACTION_ARGS = {
@@ -42,6 +43,7 @@ TO_STATE = {
     Status.archived: [["reject", "--reason", "无关", "--at", "2026-09-29 10:00"],
                       ["reply", "--text", "已告知", "--at", "2026-09-29 11:00"],
                       ["archive", "--at", "2026-09-29 12:00"]],
+    Status.void: [["void", "--reason", "误录", "--at", "2026-09-29 10:00"]],
 }
 
 REFUSED = [(state, action) for state in Status for action in ACTION_ARGS if action not in ALLOWED[state]]

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from conftest import NUMBER, dump, log, shell, tsms, tsms_json
 from tsms.store import engine as db, integrity
@@ -23,7 +24,7 @@ ledger = db.open_existing(None)
 tag, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
     n = lifecycle.log(ledger, project="P01", channel="phone", category="noise", urgency="normal",
-                      content=f"{tag}-{i}", at="2026-09-29 10:00", by=tag)["number"]
+                      content=f"{tag}-{i}", at="2026-09-29 10:00", again=True, by=tag)["number"]
     if i % 3 == 0:
         lifecycle.assign(ledger, n, to="张三", at="2026-09-29 11:00", by=tag)
         lifecycle.resolve(ledger, n, result="好", at="2026-09-29 12:00", by=tag)
@@ -105,7 +106,7 @@ def test_check_finds_a_removed_last_event(site):
 
 def test_check_finds_broken_invariants(site):
     log()
-    log()
+    log("2026-09-29 23:10", "--again")
     shell(site / "ledger.sqlite3", "UPDATE complaint SET seq = 5, number = 'SH01-2026-00005' WHERE seq = 2;\n"
                                     "UPDATE complaint SET accepted_at = '2026-01-01 00:00:00.000000' WHERE seq = 1;\n")
     out = tsms("check", ok=False).stdout
@@ -191,8 +192,10 @@ def test_migration_from_the_first_schema_keeps_every_row(env):
             assert moved == old_rows, table
             continue
         now = con.execute(f"SELECT {columns[table]} FROM {table} ORDER BY rowid").fetchall()
-        if table == "event":  # v8 adds one: the state the ledger held, imaged, where its log starts
-            assert now[:-1] == old_rows and now[-1][4] == "migrate"
+        if table == "event":  # v8 adds one: the state the ledger held, imaged, where its log starts; and
+            # every later migration one more (v9 re-images the complaints with their new columns)
+            added = SCHEMA_VERSION - 7
+            assert now[:-added] == old_rows and [e[4] for e in now[-added:]] == ["migrate"] * added
             continue
         if table == "setting":  # the chain's head moved to that event
             now, old_rows = ([r for r in rows if r[0] != "event_head"] for rows in (now, old_rows))
@@ -223,3 +226,25 @@ def test_killed_log_command_leaves_a_sound_ledger(site):
         assert report["ok"], report["problems"]
     present = {c["number"] for c in tsms_json("list", "--limit", "0")}
     assert set(printed) <= present
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_a_migration_that_reimages_a_table_neither_hides_nor_invents_a_hand_edit(env, monkeypatch, by_hand):
+    """v9 adds columns to the complaint table, so its rows are imaged again: each new image
+    starts from the row under the old columns. A row the log holds is not taken for an edit
+    outside tsms; one edited by hand (triggers dropped) before the upgrade is still found."""
+    path = env / "ledger.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.sqlite3", path)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 8)
+    db.migrate(path)
+    monkeypatch.undo()
+    monkeypatch.setenv("TSMS_DB", str(path))
+    monkeypatch.setenv("TSMS_NOW", "2026-11-23 09:00")
+    if by_hand:
+        shell(path, "DROP TRIGGER change_complaint_upd;\nUPDATE complaint SET content = '改过' WHERE seq = 1;\n")
+    assert db.migrate(path) == SCHEMA_VERSION
+    r = tsms("check", ok=False)
+    if by_hand:
+        assert r.exit_code == 3 and "SH01-2026-00001" in r.stdout, r.stdout
+    else:
+        assert r.exit_code == 0, r.stdout

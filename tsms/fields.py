@@ -47,6 +47,8 @@ COMPLAINT_FIELDS: tuple[Field, ...] = (
     Field("handling_opinion", "处理意见", "handling opinion", "complaint"),
     Field("result", "处理结果", "result", "complaint"),
     Field("resolved_at", "处理完成时间", "completed at", "complaint", "time"),
+    Field("previous_result", "上次处理结果", "earlier result", "complaint", on_form=False),
+    Field("previous_resolved_at", "上次处理完成时间", "earlier result at", "complaint", "time", on_form=False),
     Field("dept_head", "处理部门负责人", "department head", "complaint"),
     # what tsms adds
     Field("channel", "投诉渠道", "channel", "complaint", "channel"),
@@ -70,6 +72,9 @@ COMPLAINT_FIELDS: tuple[Field, ...] = (
     Field("closed_at", "办结时间", "closed at", "complaint", "time", on_form=False),
     Field("archived_at", "归档时间", "archived at", "complaint", "time", on_form=False),
     Field("reopened", "重新处理次数", "times reopened", "complaint", "int", on_form=False),
+    Field("voided_at", "作废时间", "voided at", "complaint", "time", on_form=False),
+    Field("void_reason", "作废原因", "reason voided", "complaint", on_form=False),
+    Field("voided_from", "作废前状态", "status before voiding", "complaint", "status", on_form=False),
 )
 BY_KEY = {f.key: f for f in COMPLAINT_FIELDS}
 

@@ -134,6 +134,7 @@ class Status(Vocab):
     closed = "closed", "已办结"
     archived = "archived", "已归档"
     rejected = "rejected", "不予受理"
+    void = "void", "作废"
 
 
 class SubjectState(Vocab):

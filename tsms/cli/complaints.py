@@ -27,6 +27,7 @@ def log(
     serious: Annotated[bool, typer.Option("--serious", help="重大投诉:须立即上报 / serious: escalate at once")] = False,
     occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 (default --at)")] = None,
     at: Annotated[Optional[str], typer.Option("--at", help="投诉时间 / received: 2026-11-23 14:30 (default now)")] = None,
+    again: Annotated[bool, typer.Option("--again", help="与刚登记的一件相同也登记 / log it although the same was just logged")] = False,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记投诉,输出编号 / log a complaint; prints its number."""
@@ -34,7 +35,7 @@ def log(
 
     result = complaints.log(open_ledger(db, lang), project=project, channel=channel, category=category, urgency=urgency,
                            content=content, complainant=complainant, org=org, contact=contact, address=address,
-                           note=note, serious=serious, at=at, occurred_at=occurred_at, by=by)
+                           note=note, serious=serious, at=at, occurred_at=occurred_at, again=again, by=by)
     if json_out:
         return render.print_json(result)
     render.line(result["number"])
@@ -159,6 +160,46 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
     done(r, json_out, t("{n} 已归档", "{n} archived", n=r["number"]))
 
 
+@app.command()
+def edit(number: Number,
+         reason: Annotated[Optional[str], typer.Option("--reason", help="更正原因 (required)")] = None,
+         project: Annotated[Optional[str], typer.Option("--project", help="工程代码")] = None,
+         channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices())] = None,
+         category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
+         urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices())] = None,
+         content: Annotated[Optional[str], typer.Option("--content", help="投诉内容详细说明")] = None,
+         complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人")] = None,
+         org: Annotated[Optional[str], typer.Option("--org", help="投诉单位")] = None,
+         contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
+         address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
+         note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
+         at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """更正登记内容(记录更正前后与原因)/ correct what was logged, with the reason."""
+    from tsms.operations import complaints
+
+    r = complaints.edit(open_ledger(db, lang), number, reason=reason, project=project, channel=channel,
+                        category=category, urgency=urgency, content=content, complainant=complainant, org=org,
+                        contact=contact, address=address, note=note, at=at, by=by)
+    if json_out:
+        return render.print_json(r)
+    from tsms.render import views
+
+    render.line(t("{n} 已更正:", "{n} corrected: ", n=r["number"]) + views.edit_text(r))
+    for moved in r["obligations"]:
+        render.line(views.moved_text(moved))
+
+
+@app.command()
+def void(number: Number,
+         reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因:重复登记、误录… (required)")] = None,
+         at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
+    """作废不应登记的一件(保留编号与记录,不计入任何统计)/ void an entry that should never have been made."""
+    from tsms.operations import complaints
+
+    r = complaints.void(open_ledger(db, lang), number, reason=reason, at=at, by=by)
+    done(r, json_out, t("{n} 已作废:{r}", "{n} voided: {r}", n=r["number"], r=r["reason"]))
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -219,7 +260,7 @@ def history(number: Number, db: Db = None, lang: Lang = None, json_out: Json = F
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
-    events = complaint_queries.history(open_ledger(db, lang), number)
+    events = views.masked_history(complaint_queries.history(open_ledger(db, lang), number))
     if json_out:
         return render.print_json(events)
     from tsms.checks import normalise_number

@@ -16,7 +16,7 @@ from tsms import clock, rules
 from tsms.checks import LONG, clean, happened_at, not_future
 from tsms.errors import TsmsError
 from tsms.store import engine
-from tsms.store.tables import Complaint, Obligation, Revisit, Staff
+from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
 from tsms.store.unit import Context, writing
 from tsms.vocab import (
     NIGHT_CATEGORIES,
@@ -50,6 +50,7 @@ ALLOWED: dict[Status, tuple[str, ...]] = {
     Status.closed: ("reply", "archive"),
     Status.rejected: ("reply", "archive"),
     Status.archived: (),
+    Status.void: (),
 }
 
 
@@ -59,6 +60,7 @@ def _action_label(action: str) -> str:
 
 
 def _require(c: Complaint, action: str) -> None:
+    _not_void(c)
     status = Status(c.status)
     if action in ALLOWED[status]:
         return
@@ -126,6 +128,27 @@ def _open_step(ctx: Context, c: Complaint, kind: str) -> Obligation | None:
 # --------------------------------------------------------------------------- log
 
 
+# the same complaint typed twice: the same contact and content, logged this close together
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
+
+def _checked(given: dict) -> dict:
+    """The complaint's own fields as typed (only those given, not None), checked as ``log``
+    checks them; the column names as keys, values as stored."""
+    checks = {
+        "channel": lambda v: Channel.parse(v, "--channel").value,
+        "category": lambda v: Category.parse(v, "--category").value,
+        "urgency": lambda v: Urgency.parse(v, "--urgency").value,
+        "content": lambda v: clean(v, "--content", required=True, limit=LONG, multiline=True),
+        "complainant": lambda v: clean(v, "--from"),
+        "complainant_org": lambda v: clean(v, "--org"),
+        "contact": lambda v: clean(v, "--contact"),
+        "address": lambda v: clean(v, "--address"),
+        "note": lambda v: clean(v, "--note", limit=LONG, multiline=True),
+    }
+    return {key: checks[key](value) for key, value in given.items() if value is not None}
+
+
 def log(
     ledger: engine.Ledger,
     *,
@@ -142,19 +165,25 @@ def log(
     serious: bool = False,
     at: str | None = None,
     occurred_at: str | None = None,
+    again: bool = False,
     by: str | None = None,
 ) -> dict:
-    """Record a complaint as received and give it its number."""
+    """Record a complaint as received and give it its number. The same contact and content
+    as a complaint recorded in the last 10 minutes (and received within 10 minutes of this
+    one) is the clerk typing it twice: refused, naming that number, unless ``again``."""
+    # category and content are required: missing, they are refused as empty ones are
+    typed = _checked(dict(channel=channel, category=category or "", urgency=urgency, content=content or "",
+                          complainant=complainant, complainant_org=org, contact=contact, address=address, note=note))
     values = dict(
-        channel=(Channel.parse(channel, "--channel") or Channel.phone).value,
-        category=Category.parse(category, "--category").value,
-        urgency=(Urgency.parse(urgency, "--urgency") or Urgency.normal).value,
-        content=clean(content, "--content", required=True, limit=LONG, multiline=True),
-        complainant=clean(complainant, "--from"),
-        complainant_org=clean(org, "--org"),
-        contact=clean(contact, "--contact"),
-        address=clean(address, "--address"),
-        note=clean(note, "--note", limit=LONG, multiline=True),
+        channel=typed.get("channel", Channel.phone.value),
+        category=typed["category"],
+        urgency=typed.get("urgency", Urgency.normal.value),
+        content=typed["content"],
+        complainant=typed.get("complainant"),
+        complainant_org=typed.get("complainant_org"),
+        contact=typed.get("contact"),
+        address=typed.get("address"),
+        note=typed.get("note"),
         serious=bool(serious),
     )
     now = ledger.now()
@@ -168,6 +197,8 @@ def log(
         session, who = ctx.session, ctx.who
         site = ctx.site
         proj = ctx.project(project)
+        if not again:
+            _refuse_duplicate(ctx, values, received, now)
         night = values["category"] in {c.value for c in NIGHT_CATEGORIES} and rules.is_night_time(
             occurred or received, ctx.settings
         )
@@ -183,10 +214,170 @@ def log(
         accept = _start(ctx, c, "accept", received)
         if c.serious:
             _start(ctx, c, "escalate", received)
-        ctx.event("log", received, c.id, details={"number": c.number, "project": proj.code, **values,
-                                                  "night_time": night, "accept_due": accept.due.isoformat()})
+        details = {"number": c.number, "project": proj.code, **values, "night_time": night,
+                   "accept_due": accept.due.isoformat()}
+        if again:
+            details["again"] = True
+        ctx.event("log", received, c.id, details=details)
         return {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
                 "night_time": night}
+
+
+def _refuse_duplicate(ctx: Context, values: dict, received: dt.datetime, now: dt.datetime) -> None:
+    """The clerk typing the same complaint twice (SPEC §2): recorded in the last 10 minutes,
+    received within 10 minutes of this one, the same contact and content, not voided."""
+    earlier = ctx.session.exec(
+        select(Complaint.number).where(
+            Complaint.filled_at >= now - DUPLICATE_WINDOW, Complaint.content == values["content"],
+            Complaint.contact.is_(values["contact"]) if values["contact"] is None
+            else Complaint.contact == values["contact"],
+            Complaint.received_at >= received - DUPLICATE_WINDOW, Complaint.received_at <= received + DUPLICATE_WINDOW,
+            Complaint.status != Status.void.value,
+        ).order_by(Complaint.id.desc())
+    ).first()
+    if earlier is not None:
+        raise TsmsError(t(
+            "与刚登记的 {n} 重复(联系方式和投诉内容相同);确是再次投诉请加 --again",
+            "the same as {n}, logged minutes ago (same contact and content); give --again if it is a new complaint",
+            n=earlier))
+
+
+# --------------------------------------------------------------------------- edit / void (corrections)
+
+
+def _reason(reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise TsmsError(t("请用 --reason 说明更正或作废的原因", "give --reason: why the entry is corrected or voided"))
+    return clean(reason, "--reason", required=True, limit=LONG)
+
+
+def _latest_step(c: Complaint) -> dt.datetime:
+    """The latest moment the complaint records (a correction comes after every step)."""
+    return max(x for x in (c.received_at, c.accepted_at, c.rejected_at, c.assigned_at, c.resolved_at, c.escalated_at,
+                           c.replied_at, c.revisited_at, c.closed_at, c.archived_at) if x is not None)
+
+
+def _step_moment(c: Complaint, row: Obligation) -> dt.datetime:
+    """The moment a complaint's resolve or reply obligation started: acceptance, rejection
+    or the revisit that reopened it — the one on the obligation's starting day."""
+    for moment in (c.revisited_at if c.reopened else None, c.accepted_at, c.rejected_at):
+        if moment is not None and moment.date() == row.starts:
+            return moment
+    return dt.datetime.combine(row.starts, dt.time())
+
+
+def _not_void(c: Complaint) -> None:
+    if c.status == Status.void.value:
+        raise TsmsError(t("{n} 已作废({r}),不能再更正或处理", "{n} is void ({r}): it cannot be corrected or handled",
+                          n=c.number, r=c.void_reason))
+
+
+def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str | None = None,
+         channel: str | None = None, category: str | None = None, urgency: str | None = None,
+         content: str | None = None, complainant: str | None = None, org: str | None = None,
+         contact: str | None = None, address: str | None = None, note: str | None = None,
+         at: str | None = None, by: str | None = None) -> dict:
+    """Correct what was typed when the complaint was logged (SPEC §2: corrections are new
+    events). The fields given are checked as ``log`` checks them; the event ``edit`` keeps
+    each changed field's before and after and the reason; the obligations the change
+    affects are recomputed (urgency: the open resolve and reply deadlines; channel: the
+    reply to a referring department owed or no longer owed; project: every obligation's
+    project)."""
+    why = _reason(reason)
+    wanted = _checked(dict(channel=channel, category=category, urgency=urgency, content=content,
+                           complainant=complainant, complainant_org=org, contact=contact, address=address,
+                           note=note))
+    if project is not None:
+        wanted["project"] = project.strip()
+    if not wanted:
+        raise TsmsError(t(
+            "没有要更正的内容;可更正:--project --channel --category --urgency --content --from --org --contact --address --note",
+            "nothing to correct; give any of --project --channel --category --urgency --content --from --org --contact "
+            "--address --note"))
+    with _acting(ledger, number, None, by) as (ctx, c):
+        _not_void(c)
+        session = ctx.session
+        when = happened_at(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
+        changed: dict[str, dict] = {}
+        if "project" in wanted:
+            proj = ctx.project(wanted.pop("project"))
+            if proj.id != c.project_id:
+                old = session.get(Project, c.project_id)
+                changed["project"] = {"from": old.code, "to": proj.code}
+                c.project_id = proj.id
+        for key, value in wanted.items():
+            if getattr(c, key) != value:
+                changed[key] = {"from": getattr(c, key), "to": value}
+                setattr(c, key, value)
+        if not changed:
+            raise TsmsError(t("给出的内容与 {n} 现有的相同,没有要更正的", "{n} already holds what was given: nothing to correct",
+                              n=c.number))
+        if "category" in changed:
+            night = c.category in {x.value for x in NIGHT_CATEGORIES} and rules.is_night_time(
+                c.occurred_at or c.received_at, ctx.settings)
+            if night != bool(c.night_time):
+                changed["night_time"] = {"from": bool(c.night_time), "to": night}
+                c.night_time = night
+        session.add(c)
+        moved = _recompute_complaint(ctx, c, changed)
+        ctx.event("edit", when, c.id, details={"changes": changed, "reason": why, "obligations": moved})
+        return {"number": c.number, "changes": changed, "reason": why, "obligations": moved}
+
+
+def _recompute_complaint(ctx: Context, c: Complaint, changed: dict) -> list[dict]:
+    """The complaint's obligations after a correction; what moved, appeared or went."""
+    out: list[dict] = []
+    session = ctx.session
+    if "project" in changed:
+        for row in session.exec(select(Obligation).where(Obligation.complaint_id == c.id)).all():
+            row.project_id = c.project_id
+            session.add(row)
+    if "urgency" in changed:
+        for kind, row in ctx.open_obligations("resolve", "reply", complaint_id=c.id).items():
+            moment = _step_moment(c, row)
+            basis = f"urgent {moment:%H:%M}" if c.urgency == "urgent" else c.urgency
+            before = row.due
+            row.basis = basis
+            ctx.reschedule(row, row.starts)
+            out.append({"kind": kind, "from": before.isoformat(), "to": row.due.isoformat()})
+    if "channel" in changed:
+        referred = Channel(c.channel) in REFERRED_CHANNELS
+        was = Channel(changed["channel"]["from"]) in REFERRED_CHANNELS
+        owed = session.exec(select(Obligation).where(Obligation.complaint_id == c.id,
+                                                     Obligation.kind == "reply")).all()
+        if referred and not was and not owed:
+            start = c.revisited_at if c.reopened else (c.accepted_at or c.rejected_at)
+            if start is not None:  # accepted or rejected: the department is owed an answer from then
+                row = _start(ctx, c, "reply", start)
+                out.append({"kind": "reply", "from": None, "to": row.due.isoformat()})
+        elif was and not referred:
+            # no department referred it: an unanswered reply was never owed (an answer given stays)
+            for row in owed:
+                if row.met_at is None:
+                    out.append({"kind": "reply", "from": row.due.isoformat(), "to": None})
+                    session.delete(row)
+    return out
+
+
+def void(ledger: engine.Ledger, number: str, *, reason: str | None, at: str | None = None,
+         by: str | None = None) -> dict:
+    """作废: an entry that should never have been made (a duplicate, a mistake). Kept, with
+    its number, the reason and the status it had; its open obligations are closed at the
+    moment it is voided, and a voided complaint counts in no measure and no late list."""
+    why = _reason(reason)
+    with _acting(ledger, number, None, by) as (ctx, c):
+        _not_void(c)
+        when = happened_at(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
+        closed = []
+        for row in ctx.session.exec(select(Obligation).where(Obligation.complaint_id == c.id,
+                                                             Obligation.met_at.is_(None)).order_by(Obligation.id)).all():
+            row.met_at = when
+            ctx.session.add(row)
+            closed.append(row.kind)
+        c.voided_from, c.status, c.voided_at, c.void_reason = c.status, Status.void.value, when, why
+        ctx.session.add(c)
+        ctx.event("void", when, c.id, details={"reason": why, "from": c.voided_from, "closed": closed})
+        return {"number": c.number, "status": c.status, "reason": why, "closed": closed}
 
 
 # --------------------------------------------------------------------------- accept / reject
@@ -317,6 +508,8 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
         if answer is Satisfaction.unsatisfied:
             c.status, c.reopened = Status.assigned.value, c.reopened + 1
             c.closed_at = None
+            # 上次处理结果: the earlier result, shown apart until it is resolved again
+            c.previous_result, c.previous_resolved_at = c.result, c.resolved_at
             resolve_due = _start(ctx, c, "resolve", when)
             out["resolve_due"] = resolve_due.due.isoformat()
             if Channel(c.channel) in REFERRED_CHANNELS:

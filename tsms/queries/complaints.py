@@ -38,6 +38,10 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     for f in COMPLAINT_FIELDS:
         value = getattr(project if f.source == "project" else c, f.column)
         out[f.key] = clock.iso(value) if f.kind == "time" else bool(value) if f.kind == "bool" else value
+    if c.previous_resolved_at is not None and c.resolved_at == c.previous_resolved_at:
+        # reopened by an unsatisfied revisit: the earlier result is 上次处理结果, and the
+        # current one is empty until it is resolved again
+        out["result"] = out["resolved_at"] = None
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
     for kind in ("resolve", "reply"):  # an urgent complaint's limit in hours: the moment it runs out
@@ -50,11 +54,13 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     return out
 
 
-def _step_dict(step: Obligation, as_of: dt.date) -> dict:
-    late = rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
+def _step_dict(step: Obligation, as_of: dt.date, voided_at: dt.datetime | None = None) -> dict:
+    """A deadline as ``show`` gives it; one closed by voiding the complaint says so and is never late."""
+    void = voided_at is not None and step.met_at == voided_at
+    late = not void and rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
     return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due), "due_at": clock.iso(step.due_at),
-            "provisional": bool(step.provisional), "done_at": clock.iso(step.met_at),
-            "late": late, "holder": step.holder}
+            "provisional": bool(step.provisional), "done_at": None if void else clock.iso(step.met_at),
+            "late": late, "holder": step.holder, "void": void}
 
 
 def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> dict:
@@ -66,7 +72,7 @@ def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> di
         steps = session.exec(select(Obligation).where(Obligation.complaint_id == c.id).order_by(Obligation.id)).all()
         revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
         out = complaint_dict(c, project, steps)
-        out["deadlines"] = [_step_dict(s, as_of) for s in steps]
+        out["deadlines"] = [_step_dict(s, as_of, c.voided_at) for s in steps]
         out["attachments"] = attachments(session, c.number)
         out["revisits"] = [
             {"at": clock.iso(r.at), "method": r.method, "satisfaction": r.satisfaction, "visitor": r.visitor,

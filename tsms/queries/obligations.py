@@ -43,6 +43,8 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
         .outerjoin(PlanItem, PlanItem.id == o.plan_item_id)
         .outerjoin(Plan, Plan.year == o.plan_year)
         .where(o.due <= due_to)
+        # a voided complaint's obligations were closed when it was voided: never late, never listed
+        .where(or_(o.complaint_id.is_(None), Complaint.status != "void"))
     )
     if due_from is not None:
         query = query.where(o.due >= due_from)

@@ -3,7 +3,8 @@
 Read-only: every function returns plain objects; the terminal and xlsx renderers take
 them and never query. Every rate carries its numerator and denominator.
 
-Definitions (a period is whole days, China time; "valid" = not rejected):
+Definitions (a period is whole days, China time; "valid" = not rejected; a voided complaint
+counts nowhere):
 
 * handling rate 处理率 — valid complaints whose resolve deadline falls in the period and that
   were resolved by the period's end / valid complaints whose resolve deadline falls in it;
@@ -249,7 +250,10 @@ def _after_sales(session, scope: Project | None, p: Period, as_of: dt.date) -> t
 
 
 def _scope(project: Project | None):
-    return (lambda q: q.where(Complaint.project_id == project.id)) if project else (lambda q: q)
+    """Every query of the measures and the long sheets goes through this: the project, and
+    never a voided complaint (作废: an entry that should never have been made)."""
+    live = Complaint.status != "void"
+    return (lambda q: q.where(Complaint.project_id == project.id, live)) if project else (lambda q: q.where(live))
 
 
 class Rows:

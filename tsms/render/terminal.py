@@ -46,14 +46,14 @@ FIELDS = {
 ENUMS = {
     "status": Status, "channel": Channel, "category": Category, "urgency": Urgency,
     "satisfaction": Satisfaction, "kind": StepKind, "role": Role, "method": RevisitMethod,
-    "project_kind": ProjectKind,
+    "project_kind": ProjectKind, "voided_from": Status,
 }
 
 ACTION_LABELS = {
     "log": ("登记", "logged"), "accept": ("受理", "accepted"), "reject": ("不予受理", "rejected"),
     "assign": ("派单", "assigned"), "reassign": ("改派", "reassigned"), "resolve": ("处理完毕", "resolved"),
     "revisit": ("回访", "revisited"), "escalate": ("上报", "escalated"), "reply": ("回复职能部门", "answered referrer"),
-    "archive": ("归档", "archived"),
+    "archive": ("归档", "archived"), "edit": ("更正", "corrected"), "void": ("作废", "voided"),
 }
 
 

@@ -14,12 +14,14 @@ OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # sho
 
 
 def complaint(c: dict) -> None:
-    items = [(label(f), value_text(f, c[f])) for f in FORM_FIELDS]
-    items += [(label(f), value_text(f, c[f])) for f in OPTIONAL_FIELDS if c.get(f)]
+    # the form's fields, and after each the others it has a value for (上次处理结果 after 处理完成时间)
+    items = [(label(f.key), value_text(f.key, c[f.key])) for f in COMPLAINT_FIELDS if f.on_form or c.get(f.key)]
     render.pairs(t("涉民投诉处理表 {n}", "Complaint {n}", n=c["number"]), items)
     rows = []
     for step in c["deadlines"]:
-        if step["done_at"]:
+        if step.get("void"):
+            state = t("作废", "void")
+        elif step["done_at"]:
             state = t("逾期完成", "done late") if step["late"] else t("按时完成", "done on time")
         else:
             state = t("已逾期", "late") if step["late"] else t("待办", "open")
@@ -73,10 +75,64 @@ def complaint_list(rows: list[dict], total: int) -> None:
     render.table(t("涉民投诉 {n} 件", "{n} complaints", n=total), heads, body, footer)
 
 
+# personal information in an event's details, masked wherever history shows it (README: privacy)
+_MASKS = {"contact": "mask_contact", "address": "mask_address"}
+
+
+def _mask(key: str, value):
+    if key not in _MASKS or not isinstance(value, str):
+        return value
+    from tsms.render import xlsx
+
+    return getattr(xlsx, _MASKS[key])(value)
+
+
+def masked_history(events: list[dict]) -> list[dict]:
+    """The events with contacts and addresses masked, in a correction's before and after too."""
+    out = []
+    for e in events:
+        details = {k: _mask(k, v) for k, v in e["details"].items()}
+        if isinstance(details.get("changes"), dict):
+            details["changes"] = {k: {side: _mask(k, v) for side, v in change.items()}
+                                  for k, change in details["changes"].items()}
+        out.append({**e, "details": details})
+    return out
+
+
+def _field_value(key: str, value) -> str:
+    if value is None or value == "":
+        return t("(空)", "(empty)")
+    return value_text(key, value)
+
+
+def edit_text(details: dict) -> str:
+    """「联系方式 138****5678 → 139****0000;原因:登记错误」: each change, then the reason."""
+    parts = [f"{label(k)} {_field_value(k, _mask(k, c['from']))} → "
+             f"{_field_value(k, _mask(k, c['to']))}" for k, c in details["changes"].items()]
+    return t(";", "; ").join(parts) + t(";原因:{r}", "; reason: {r}", r=details["reason"])
+
+
+def moved_text(moved: dict) -> str:
+    step = StepKind(moved["kind"]).label
+    if moved["from"] is None:
+        return t("{s} 期限 {d}", "{s} due {d}", s=step, d=moved["to"])
+    if moved["to"] is None:
+        return t("{s} 不再需要(原期限 {d})", "{s} no longer owed (was due {d})", s=step, d=moved["from"])
+    return t("{s} 期限 {a} → {b}", "{s} due {a} → {b}", s=step, a=moved["from"], b=moved["to"])
+
+
 def history(number: str, events: list[dict]) -> None:
     rows = []
     for e in events:
-        details = "; ".join(f"{k}={v}" for k, v in e["details"].items() if v not in (None, "", [], {}))
+        if e["action"] == "edit":
+            details = edit_text(e["details"])
+            moved = e["details"].get("obligations") or []
+            if moved:
+                details += t(";", "; ") + t(";", "; ").join(moved_text(m) for m in moved)
+        elif e["action"] == "void":
+            details = t("原因:{r}", "reason: {r}", r=e["details"].get("reason"))
+        else:
+            details = "; ".join(f"{k}={v}" for k, v in e["details"].items() if v not in (None, "", [], {}))
         action = render.ACTION_LABELS.get(e["action"])
         rows.append([value_text("at", e["at"]), e["actor"], t(*action) if action else e["action"], details])
     render.table(t("{n} 操作记录", "History of {n}", n=number),

@@ -338,6 +338,19 @@ def _summary(wb, report: dict, caption: str) -> None:
 # --------------------------------------------------------------------------- forms
 
 
+def _form_note(c: dict) -> str | None:
+    """备注, with what the form has no row for: the earlier result of a reopened complaint
+    (上次处理结果) and why it was voided."""
+    lines = [c["note"]] if c.get("note") else []
+    if c.get("previous_result"):
+        when = (c.get("previous_resolved_at") or "")[:16].replace("T", " ")
+        lines.append(f"上次处理结果({when}):{c['previous_result']}")
+    if c.get("void_reason"):
+        when = (c.get("voided_at") or "")[:16].replace("T", " ")
+        lines.append(f"作废({when}):{c['void_reason']}")
+    return "\n".join(lines) or None
+
+
 def complaint_form(c: dict, site_name: str, out: BinaryIO, *, with_contacts: bool = True) -> None:
     """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单,
     saved to ``out``."""
@@ -379,7 +392,7 @@ def complaint_form(c: dict, site_name: str, out: BinaryIO, *, with_contacts: boo
              ("联系方式", contact(c["contact"]), None)]),
         (6, [("地址", address(c["address"]), "F")]),
         (7, [("投诉内容详细说明", c["content"], "F")]),
-        (8, [("备注", c["note"], "F")]),
+        (8, [("备注", _form_note(c), "F")]),
         (9, [("受理部门", c["accept_dept"], None), ("受理人", c["accept_person"], None),
              ("受理时间", _dt(c["accepted_at"] or c["rejected_at"]), None)]),
         (10, [("受理意见", c["accept_opinion"] or (c["reject_reason"] and f"不予受理:{c['reject_reason']}"), "F")]),

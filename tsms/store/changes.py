@@ -121,8 +121,16 @@ def install(run, now: dt.datetime, reason: str, floor: int) -> None:
         signature = ",".join(cols)
         if known.get(table) != signature:
             where = f" WHERE key IS NOT '{UNTRACKED_SETTING}'" if table == "setting" else ""
-            run(f"INSERT INTO change (tbl, row_key, image) SELECT '{table}', {key_expr(table)}, {image_expr(cols)} "
-                f"FROM {table}{where}")
+            # a table imaged before: each row's new image starts from its image under the old
+            # columns (when they are all still there), so that a row the log holds is not taken
+            # for one changed outside tsms, and one that was still is
+            old = known[table].split(",") if known.get(table) else None
+            before = image_expr(old) if old and set(old) <= set(cols) else "NULL"
+            if old and before == "NULL":  # a column gone: the row as the log last held it
+                before = (f"(SELECT c.image FROM change c WHERE c.tbl = '{table}' AND c.row_key = "
+                          f"+({key_expr(table, f'{table}.')}) AND c.event_id IS NOT NULL ORDER BY c.id DESC LIMIT 1)")
+            run(f"INSERT INTO change (tbl, row_key, image, before) SELECT '{table}', {key_expr(table)}, "
+                f"{image_expr(cols)}, {before} FROM {table}{where}")
             run("INSERT OR REPLACE INTO tracked_table VALUES (?, ?)", (table, signature))
     seal(run, [{"at": now, "recorded_at": now, "actor": "tsms", "action": "migrate", "complaint_id": None,
                 "details": {"migration": reason}, "upto": None}], floor, now)

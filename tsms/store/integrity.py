@@ -65,6 +65,11 @@ INVARIANTS = [
      "SELECT min(c.number) FROM claim c GROUP BY c.project_id, c.year HAVING count(*) != max(c.seq) OR min(c.seq) != 1"),
     ("整改关闭早于发现", "rectification closed before it was found",
      "SELECT number FROM rectification WHERE closed_at < created_at"),
+    ("作废的投诉仍有未完成的环节", "a voided complaint with an open step",
+     "SELECT c.number FROM obligation d JOIN complaint c ON c.id = d.complaint_id "
+     "WHERE c.status = 'void' AND d.met_at IS NULL"),
+    ("作废与作废时间、原因不符", "void without its time and reason, or a time and reason without void",
+     "SELECT number FROM complaint WHERE (status = 'void') != (voided_at IS NOT NULL AND void_reason IS NOT NULL)"),
     ("缺少登记事件", "no log event",
      "SELECT number FROM complaint c WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.complaint_id = c.id "
      "AND e.action = 'log')"),

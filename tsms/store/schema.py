@@ -212,6 +212,19 @@ CREATE TABLE plan_amendment (
         "v8: every event carries the row images it changed (check re-derives the state)",
         changes.DDL,
     ),
+    (
+        "v9: corrections as events (void, the earlier result of a reopened complaint)",
+        """
+ALTER TABLE complaint ADD COLUMN voided_at DATETIME;
+ALTER TABLE complaint ADD COLUMN void_reason VARCHAR;
+ALTER TABLE complaint ADD COLUMN voided_from VARCHAR;
+ALTER TABLE complaint ADD COLUMN previous_result VARCHAR;
+ALTER TABLE complaint ADD COLUMN previous_resolved_at DATETIME;
+CREATE INDEX ix_complaint_filled ON complaint (filled_at);
+UPDATE complaint SET previous_result = result, previous_resolved_at = resolved_at
+    WHERE reopened > 0 AND status = 'assigned' AND resolved_at IS NOT NULL;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

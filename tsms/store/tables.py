@@ -114,6 +114,11 @@ class Complaint(Table, table=True):
     reopened: int = 0
     import_key: Optional[str] = None  # sha256 of an imported row: importing a file twice adds nothing twice
     source_ref: Optional[str] = None  # the row's number in the ledger it was imported from
+    voided_at: Optional[dt.datetime] = moment()  # 作废: an entry that should never have been made
+    void_reason: Optional[str] = None
+    voided_from: Optional[str] = None  # the status it had when voided
+    previous_result: Optional[str] = None  # 上次处理结果: the result before an unsatisfied revisit reopened it
+    previous_resolved_at: Optional[dt.datetime] = moment()
 
 
 class Revisit(Table, table=True):
