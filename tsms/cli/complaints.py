@@ -67,7 +67,7 @@ def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help=
 
 
 @app.command()
-def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人 (a member of the team)")],
+def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人:人员名单上的人,任何部门 (tsms staff add)")],
            dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 (default: the member's)")] = None,
            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
@@ -75,8 +75,9 @@ def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理�
     from tsms.operations import complaints
 
     r = complaints.assign(open_ledger(db, lang), number, to=to, dept=dept, opinion=opinion, at=at, by=by)
-    done(r, json_out, t("{n} 已派给 {a}({d})", "{n} assigned to {a} ({d})", n=r["number"], a=r["assignee"],
-                         d=r["department"]) + due_text(r, "resolve_due", "处理期限", "resolve"))
+    who = t("{a}({d})", "{a} ({d})", a=r["assignee"], d=r["department"]) if r["department"] else r["assignee"]
+    done(r, json_out, t("{n} 已派给 {w}", "{n} assigned to {w}", n=r["number"], w=who)
+         + due_text(r, "resolve_due", "处理期限", "resolve"))
 
 
 @app.command()

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from tsms import rules
@@ -85,8 +86,9 @@ def add_project(ledger: engine.Ledger, code: str, name: str, kind: str | None, b
     with writing(ledger, by) as ctx:
         session = ctx.session
         ctx.site  # noqa: B018 — refuses an uninitialised ledger
-        if session.exec(select(Project).where(Project.code == code)).first():
-            raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=code))
+        same = session.exec(select(Project.code).where(func.lower(Project.code) == code.lower())).first()
+        if same is not None:  # codes are matched case-insensitively: p01 is P01
+            raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=same))
         at = ctx.now()
         region = warranty.find_region(ctx, values["region"])
         if region is not None:

@@ -14,13 +14,14 @@ import datetime as dt
 import hashlib
 import json
 import os
+import unicodedata
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from tsms import rules
 from tsms.checks import actor, normalise_number
-from tsms.errors import LEDGER_UNUSABLE, TsmsError
+from tsms.errors import LEDGER_UNUSABLE, TsmsError, shown
 from tsms.store import changes, engine
 from tsms.store.tables import (
     CalendarDay,
@@ -31,8 +32,10 @@ from tsms.store.tables import (
     Obligation,
     Project,
     Setting,
+    Staff,
 )
-from tsms.vocab import t
+from tsms.vocab import suggest, t
+
 
 class Context:
     """One command's view of the ledger inside one transaction. ``writable`` is False for
@@ -242,15 +245,21 @@ class Context:
 
     # lookups ---------------------------------------------------------------
     def project(self, code: str | None) -> Project:
+        """The project ``code`` names (case-insensitively: ``p01`` is P01); without a code,
+        the only one there is."""
         if code is None:
             projects = self.session.exec(select(Project).limit(2)).all()
             if len(projects) == 1:
                 return projects[0]
             raise TsmsError(t("请用 --project 指定工程;现有:{c}", "give --project; projects: {c}", c=self._project_codes()))
-        row = self.session.exec(select(Project).where(Project.code == code.strip())).first()
+        key = unicodedata.normalize("NFKC", code).strip()
+        row = self.session.exec(select(Project).where(Project.code == key)).first()
+        if row is None:
+            matches = self.session.exec(select(Project).where(func.lower(Project.code) == key.lower()).limit(2)).all()
+            row = matches[0] if len(matches) == 1 else None
         if row is None:
             raise TsmsError(
-                t("没有工程「{c}」;现有:{k}", "unknown project {c!r}; projects: {k}", c=code, k=self._project_codes())
+                t("没有工程「{c}」;现有:{k}", "unknown project {c!r}; projects: {k}", c=shown(code), k=self._project_codes())
             )
         return row
 
@@ -265,6 +274,27 @@ class Context:
     def _project_codes(self) -> str:
         codes = self.session.exec(select(Project.code).order_by(Project.code).limit(20)).all()
         return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
+
+    def staff_member(self, name: str, option: str, *, register: bool = True) -> Staff:
+        """The person on the staff list (``tsms staff add``, any department) called ``name``;
+        an unknown name is refused with the closest names, or a few of the list."""
+        row = self.session.exec(select(Staff).where(Staff.name == name)).first()
+        if row is not None:
+            return row
+        names = list(self.session.exec(select(Staff.name).order_by(Staff.id)).all())
+        near = suggest(name, names)
+        if near:
+            hint = t("是不是 {s}?", "did you mean {s}?", s=t("、", ", ").join(near))
+        elif names:
+            listed = t("、", ", ").join(names[:8]) + (" …" if len(names) > 8 else "")
+            hint = t("在册人员:{s}", "staff: {s}", s=listed)
+        else:
+            hint = t("人员名单还是空的", "the staff list is empty")
+        if register:  # a command that names a person to act: how to put them on the list
+            hint += t("(其他部门的人也先用 tsms staff add 姓名 --dept 部门 登记)",
+                      " (people of any department: tsms staff add NAME --dept DEPT first)")
+        raise TsmsError(t("{o} 没有这个人:{n};{h}", "{o}: no one called {n!r} on the staff list; {h}",
+                          o=option, n=shown(name), h=hint))
 
     def complaint(self, number: str) -> Complaint:
         row = self.session.exec(select(Complaint).where(Complaint.number == normalise_number(number))).first()
