@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import unicodedata
 
 from sqlalchemy import func, text
@@ -35,6 +36,11 @@ from tsms.store.tables import (
     Staff,
 )
 from tsms.vocab import suggest, t
+
+DEFAULT_PROJECT = "default_project"  # the setting naming the project log takes without --project
+# a complaint number's short forms: 7, 00007 (this year), 2026-7 (that year); SH01-2026-7
+_BARE_NUMBER = re.compile(r"(?:([0-9]{4})-)?([0-9]{1,9})")
+_SITE_NUMBER = re.compile(r"([A-Z0-9]{1,12})-([0-9]{4})-([0-9]{1,9})")
 
 
 class Context:
@@ -245,13 +251,20 @@ class Context:
 
     # lookups ---------------------------------------------------------------
     def project(self, code: str | None) -> Project:
-        """The project ``code`` names (case-insensitively: ``p01`` is P01); without a code,
-        the only one there is."""
+        """The project ``code`` names (case-insensitively: ``p01`` is P01). Without a code: the
+        ledger's default project (``config default_project``), else the only one there is."""
         if code is None:
+            default = self.setting(DEFAULT_PROJECT)
+            if default is not None:
+                row = self.session.exec(select(Project).where(Project.code == default)).first()
+                if row is not None:
+                    return row
             projects = self.session.exec(select(Project).limit(2)).all()
             if len(projects) == 1:
                 return projects[0]
-            raise TsmsError(t("请用 --project 指定工程;现有:{c}", "give --project; projects: {c}", c=self._project_codes()))
+            raise TsmsError(t("请用 --project 指定工程(或 tsms config default_project 代码 设默认工程);现有:{c}",
+                              "give --project (or set one with tsms config default_project CODE); projects: {c}",
+                              c=self._project_codes()))
         key = unicodedata.normalize("NFKC", code).strip()
         row = self.session.exec(select(Project).where(Project.code == key)).first()
         if row is None:
@@ -296,12 +309,30 @@ class Context:
         raise TsmsError(t("{o} 没有这个人:{n};{h}", "{o}: no one called {n!r} on the staff list; {h}",
                           o=option, n=shown(name), h=hint))
 
+    def complaint_number(self, number: str | None) -> str:
+        """The full number a complaint number as typed means: ``SH02-2026-00007`` as it is,
+        and this site's short forms — ``7`` or ``00007`` (this year of the ledger's clock),
+        ``2026-7`` (that year)."""
+        key = normalise_number(number)
+        bare = _BARE_NUMBER.fullmatch(key)
+        if bare:
+            year, seq = bare.group(1), bare.group(2)
+            if int(seq) > 0:
+                return f"{self.site}-{year or self.now().year}-{int(seq):05d}"
+        full = _SITE_NUMBER.fullmatch(key)
+        if full and int(full.group(3)) > 0:
+            return f"{full.group(1)}-{full.group(2)}-{int(full.group(3)):05d}"
+        return key
+
     def complaint(self, number: str) -> Complaint:
-        row = self.session.exec(select(Complaint).where(Complaint.number == normalise_number(number))).first()
+        row = self.session.exec(select(Complaint).where(Complaint.number == self.complaint_number(number))).first()
         if row is None:
+            site = self.setting("site_code") or "SH01"
+            year = self.now().year
             raise TsmsError(
-                t("没有编号为「{n}」的投诉(格式如 SH01-2026-00001)",
-                  "no complaint numbered {n!r} (numbers look like SH01-2026-00001)", n=number)
+                t("没有编号为「{n}」的投诉(格式如 {s}-{y}-00007,或简写 7、{y}-7)",
+                  "no complaint numbered {n!r} (numbers look like {s}-{y}-00007, or short: 7, {y}-7)",
+                  n=shown(number), s=site, y=year)
             )
         return row
 
