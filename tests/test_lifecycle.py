@@ -225,12 +225,17 @@ def test_bare_date_on_the_previous_steps_day(site):
 
 
 def test_assign_to_someone_outside_the_team(site):
+    """The handler may be of any department, once on the staff list (staff add takes any)."""
     log()
-    tsms("assign", NUMBER, "--to", "王五", "--dept", "物业部", "--at", "2026-09-30 08:30")
+    tsms("staff", "add", "王五", "--dept", "物业部")
+    tsms("assign", NUMBER, "--to", "王五", "--at", "2026-09-30 08:30")
     c = tsms_json("show", NUMBER)
     assert c["assignee"] == "王五" and c["department"] == "物业部"
-    tsms("assign", NUMBER, "--to", "赵六", "--at", "2026-09-30 09:30")
-    assert tsms_json("show", NUMBER)["department"] is None
+    tsms("assign", NUMBER, "--to", "李四", "--dept", "物业部", "--at", "2026-09-30 09:30")
+    c = tsms_json("show", NUMBER)
+    assert c["assignee"] == "李四" and c["department"] == "物业部"
+    r = tsms("assign", NUMBER, "--to", "赵六", "--at", "2026-09-30 10:30", ok=False)
+    assert r.exit_code == 2 and "赵六" in r.stderr
 
 
 @pytest.mark.parametrize("typed", ["2026-09-29 23:10", "2026/9/29 23:10", "2026年9月29日 23:10", "2026.09.29 23:10",

@@ -265,3 +265,14 @@ def test_items_added_to_an_approved_plan_are_an_amendment(site, monkeypatch):
     assert r["amendment"] == 1
     assert tsms("plan", "2026", "--approve", "--by", "总经理", ok=False).exit_code == 2  # nothing awaits
     assert tsms("plan", "2026", "--draft").stdout.count("增补 2") == 0  # nothing new: no empty amendment
+
+
+def test_edit_staff_must_be_on_the_staff_list(estate):
+    item = _items(tsms_json("plan", "2027"))[("P02", "routine", "")]["id"]
+    before = dump(estate)
+    r = tsms("plan", "2027", "--edit", item, "--staff", "李思", ok=False)
+    assert r.exit_code == 2 and "李思" in r.stderr and "李四" in r.stderr
+    assert dump(estate) == before
+    tsms("plan", "2027", "--edit", item, "--staff", "李四", "--method", "上门回访")
+    edited = _items(tsms_json("plan", "2027"))[("P02", "routine", "")]
+    assert (edited["staff"], edited["method"]) == ("李四", "visit")

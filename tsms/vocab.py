@@ -6,10 +6,12 @@ database code is loaded.
 
 from __future__ import annotations
 
+import difflib
 import os
+import unicodedata
 from enum import Enum
 
-from tsms.errors import TsmsError
+from tsms.errors import TsmsError, shown
 
 _LANG = {"value": None}
 
@@ -63,36 +65,78 @@ class Vocab(str, Enum):
     def choices(cls) -> str:
         return ", ".join(f"{m.value}/{m.zh}" for m in cls)
 
+    @staticmethod
+    def fold(text: str) -> str:
+        """A value as typed, folded: full-width forms, case, spaces, ``-`` for ``_``."""
+        return unicodedata.normalize("NFKC", text).strip().lower().replace("-", "_").replace(" ", "_")
+
     @classmethod
-    def parse(cls, text: str | None, option: str | None = None):
+    def _words(cls) -> dict[str, "Vocab"]:
+        """Every word that names a member: its code, its label, its synonyms (beside it)."""
+        words: dict[str, Vocab] = {}
+        for member in cls:
+            for word in (member.value, member.zh, *member.aliases):
+                words.setdefault(cls.fold(word), member)
+        return words
+
+    @classmethod
+    def parse(cls, text: str | None, option: str | None = None, also: tuple[str, ...] = ()):
+        """The member ``text`` names — its code, its Chinese label or a common synonym —
+        or a refusal suggesting the nearest values. ``also``: further words the caller
+        accepts itself (named in the refusal; never returned)."""
         if text is None:
             return None
-        key = text.strip()
-        for member in cls:
-            if key.lower() == member.value or key == member.zh or key in member.aliases:
-                return member
+        words = cls._words()
+        key = cls.fold(text)
+        if key in words:
+            return words[key]
+        near = suggest(key, list(words) + [cls.fold(w) for w in also])
+        hint = ""
+        if near:
+            named = []
+            for word in near:
+                shown_as = f"{words[word].value}/{words[word].zh}" if word in words else word
+                if shown_as not in named:
+                    named.append(shown_as)
+            hint = t("是不是 {s}?", "did you mean {s}? ", s=t("、", ", ").join(named))
         where = f"{option} " if option else ""
+        accepted = cls.choices() + "".join(f", {w}" for w in also)
         raise TsmsError(
             t(
-                "{where}不认识的{what}「{v}」;可用:{c}",
-                "{where}unknown {what} {v!r}; accepted: {c}",
+                "{where}不认识的{what}「{v}」;{h}可用:{c}",
+                "{where}unknown {what} {v!r}; {h}accepted: {c}",
                 where=where,
                 what=cls.what(),
-                v=text,
-                c=cls.choices(),
+                v=shown(text),
+                h=hint,
+                c=accepted,
             )
         )
 
 
+def suggest(word: str, candidates: list[str], n: int = 3) -> list[str]:
+    """The candidates closest to ``word`` (difflib; works on Chinese names too), best first.
+    A candidate that contains the word, or is contained in it, counts as close."""
+    if not word:
+        return []
+    near = difflib.get_close_matches(word, candidates, n=n, cutoff=0.5)
+    for candidate in candidates:
+        if len(near) >= n:
+            break
+        if candidate not in near and len(word) >= 2 and len(candidate) >= 2 and (word in candidate or candidate in word):
+            near.append(candidate)
+    return near
+
+
 class Channel(Vocab):
     __zh_name__, __en_name__ = "投诉渠道", "channel"
-    phone = "phone", "电话"
-    visit = "visit", "来访"
-    letter = "letter", "书信"
-    email = "email", "电子邮件", "邮件"
+    phone = "phone", "电话", "来电", "电话投诉", "tel"
+    visit = "visit", "来访", "上门投诉", "当面"
+    letter = "letter", "书信", "来信", "信件", "信访"
+    email = "email", "电子邮件", "邮件", "电邮", "e_mail", "mail"
     fax = "fax", "传真"
-    hotline = "hotline", "12345热线", "12345", "热线"
-    referral = "referral", "主管部门转办", "转办"
+    hotline = "hotline", "12345热线", "12345", "热线", "市民热线", "市长热线", "政务热线"
+    referral = "referral", "主管部门转办", "转办", "转办件", "部门转办"
 
 
 REFERRED_CHANNELS = (Channel.hotline, Channel.referral)
@@ -100,18 +144,18 @@ REFERRED_CHANNELS = (Channel.hotline, Channel.referral)
 
 class Category(Vocab):
     __zh_name__, __en_name__ = "投诉类型", "category"
-    noise = "noise", "噪声"
-    dust = "dust", "扬尘"
-    night_work = "night_work", "夜间施工"
-    traffic = "traffic", "交通/占道", "交通", "占道"
-    waste = "waste", "渣土/垃圾", "渣土", "垃圾"
-    drainage = "drainage", "排水/污水", "排水", "污水"
-    damage = "damage", "振动/房屋损坏", "振动", "房屋损坏"
-    safety = "safety", "安全隐患"
-    quality = "quality", "工程质量"
-    schedule = "schedule", "工期"
-    service = "service", "服务态度"
-    other = "other", "其他"
+    noise = "noise", "噪声", "噪音", "噪声扰民", "噪音扰民"
+    dust = "dust", "扬尘", "灰尘", "粉尘", "灰大"
+    night_work = "night_work", "夜间施工", "夜间作业", "夜施", "夜间", "夜间扰民"
+    traffic = "traffic", "交通/占道", "交通", "占道", "堵路", "占道施工", "交通拥堵"
+    waste = "waste", "渣土/垃圾", "渣土", "垃圾", "建筑垃圾", "渣土车", "遗撒"
+    drainage = "drainage", "排水/污水", "排水", "污水", "积水", "排污"
+    damage = "damage", "振动/房屋损坏", "振动", "震动", "房屋损坏", "房屋开裂", "开裂", "裂缝"
+    safety = "safety", "安全隐患", "安全", "隐患"
+    quality = "quality", "工程质量", "质量", "质量问题", "施工质量"
+    schedule = "schedule", "工期", "进度", "工期延误", "延期"
+    service = "service", "服务态度", "态度", "服务"
+    other = "other", "其他", "其它"
 
 
 NIGHT_CATEGORIES = (Category.noise, Category.night_work)
@@ -119,22 +163,27 @@ NIGHT_CATEGORIES = (Category.noise, Category.night_work)
 
 class Urgency(Vocab):
     __zh_name__, __en_name__ = "紧急程度", "urgency"
-    urgent = "urgent", "紧急"
-    high = "high", "较急"
-    normal = "normal", "一般"
-    low = "low", "较低"
+    urgent = "urgent", "紧急", "特急", "加急", "急件"
+    high = "high", "较急", "急", "比较急"
+    normal = "normal", "一般", "普通", "平件"
+    low = "low", "较低", "不急", "缓"
 
 
 class Status(Vocab):
     __zh_name__, __en_name__ = "状态", "status"
-    received = "received", "已登记"
-    accepted = "accepted", "已受理"
-    assigned = "assigned", "已派单", "处理中"
-    resolved = "resolved", "处理完毕", "已处理"
-    closed = "closed", "已办结"
-    archived = "archived", "已归档"
-    rejected = "rejected", "不予受理"
-    void = "void", "作废"
+    received = "received", "已登记", "登记", "待受理", "未受理"
+    accepted = "accepted", "已受理", "受理"
+    assigned = "assigned", "已派单", "处理中", "派单"
+    resolved = "resolved", "处理完毕", "已处理", "待回访"
+    closed = "closed", "已办结", "办结", "已关闭"
+    archived = "archived", "已归档", "归档"
+    rejected = "rejected", "不予受理", "已驳回", "驳回"
+    void = "void", "作废", "已作废"
+
+
+# list --status: the word for every complaint still in hand (a state whose step is open)
+OPEN_STATUS = ("open", "未办结", "在办", "未完成")
+OPEN_STATES = (Status.received, Status.accepted, Status.assigned, Status.resolved)
 
 
 class SubjectState(Vocab):
@@ -154,18 +203,18 @@ class SubjectState(Vocab):
 
 class Satisfaction(Vocab):
     __zh_name__, __en_name__ = "满意度", "satisfaction"
-    satisfied = "satisfied", "满意"
-    basic = "basic", "基本满意"
-    unsatisfied = "unsatisfied", "不满意"
+    satisfied = "satisfied", "满意", "非常满意", "很满意"
+    basic = "basic", "基本满意", "比较满意", "较满意", "一般"
+    unsatisfied = "unsatisfied", "不满意", "很不满意", "非常不满意", "不满"
 
 
 class RevisitMethod(Vocab):
     __zh_name__, __en_name__ = "回访方式", "revisit method"
-    phone = "phone", "电话"
-    visit = "visit", "上门", "走访", "现场"
-    email = "email", "电子邮件", "邮件"
-    questionnaire = "questionnaire", "问卷"
-    meeting = "meeting", "座谈会"
+    phone = "phone", "电话", "电话回访", "来电"
+    visit = "visit", "上门", "上门回访", "走访", "现场", "现场回访", "登门"
+    email = "email", "电子邮件", "邮件", "邮件回访", "电邮", "e_mail", "mail"
+    questionnaire = "questionnaire", "问卷", "问卷调查", "调查问卷", "问卷回访"
+    meeting = "meeting", "座谈会", "座谈", "会议"
 
 
 class ProjectKind(Vocab):

@@ -224,6 +224,9 @@ def config(
     if value is None:
         raise TsmsError(t("用法:tsms config 设置项 值", "usage: tsms config KEY VALUE"))
     r = site.set_config(ledger_file, key, value, by)
+    if r["key"] == "default_project":
+        return done(r, json_out, t("默认工程:{v}", "default project: {v}", v=r["value"]) if r["value"]
+                    else t("不再有默认工程", "no default project now"))
     done(r, json_out, t("{k} = {v};{m} 个期限已重算", "{k} = {v}; {m} deadlines moved", k=r["key"], v=r["value"],
                          m=r["deadlines_moved"]))
 

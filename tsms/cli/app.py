@@ -123,7 +123,7 @@ Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en 
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
 At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
-Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001")]
+Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number: SH01-2026-00007, or this site's 7, 00007 (this year), 2026-7")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file (never done unasked)")]
 
 STATE: dict = {"db": None}

@@ -68,7 +68,7 @@ def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help=
 
 
 @app.command()
-def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人 (a member of the team)")],
+def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人:人员名单上的人,任何部门 (tsms staff add)")],
            dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 (default: the member's)")] = None,
            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
@@ -76,8 +76,9 @@ def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理�
     from tsms.operations import complaints
 
     r = complaints.assign(open_ledger(db, lang), number, to=to, dept=dept, opinion=opinion, at=at, by=by)
-    done(r, json_out, t("{n} 已派给 {a}({d})", "{n} assigned to {a} ({d})", n=r["number"], a=r["assignee"],
-                         d=r["department"]) + due_text(r, "resolve_due", "处理期限", "resolve"))
+    who = t("{a}({d})", "{a} ({d})", a=r["assignee"], d=r["department"]) if r["department"] else r["assignee"]
+    done(r, json_out, t("{n} 已派给 {w}", "{n} assigned to {w}", n=r["number"], w=who)
+         + due_text(r, "resolve_due", "处理期限", "resolve"))
 
 
 @app.command()
@@ -231,12 +232,13 @@ def show(number: Number,
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help=Status.choices())] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help=Status.choices() + "; open (未办结: every state with a step still open); several: received,assigned")] = None,
     project: Annotated[Optional[str], typer.Option("--project")] = None,
     category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 YYYY-MM-DD")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/地址/结果中查找")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/联系电话(全号或后4位)/地址/结果中查找")] = None,
+    assignee: Annotated[Optional[str], typer.Option("--assignee", help="处理人 / the handler")] = None,
     limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
@@ -248,7 +250,7 @@ def list_(
     rows, total = complaint_queries.list_complaints(
         open_ledger(db, lang), status=status, project=project, category=category,
         since=clock.parse_date(since, "--since") if since else None,
-        until=clock.parse_date(until, "--until") if until else None, search=search, limit=limit)
+        until=clock.parse_date(until, "--until") if until else None, search=search, assignee=assignee, limit=limit)
     if json_out:
         return render.print_json(rows)
     views.complaint_list(rows, total)
@@ -260,9 +262,8 @@ def history(number: Number, db: Db = None, lang: Lang = None, json_out: Json = F
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
 
-    events = views.masked_history(complaint_queries.history(open_ledger(db, lang), number))
+    full, events = complaint_queries.history(open_ledger(db, lang), number)
+    events = views.masked_history(events)
     if json_out:
         return render.print_json(events)
-    from tsms.checks import normalise_number
-
-    views.history(normalise_number(number), events)
+    views.history(full, events)

@@ -445,8 +445,10 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
     with _acting(ledger, number, "assign", by) as (ctx, c):
         session = ctx.session
         # the handler may be anyone in a relevant department (seed 3.2 「相关部门负责对投诉的内容进行
-        # 处理」), not only the complaint team; a team member's department is the default
-        member_dept = _dept_of(ctx, to)
+        # 处理」), not only the complaint team, but someone on the staff list (tsms staff add takes
+        # any department): a typo never becomes a handler. Their department is the default.
+        member = ctx.staff_member(to, "--to")
+        to, member_dept = member.name, member.dept
         previous = c.assigned_at or c.accepted_at or c.received_at
         when = happened_at(at, ctx.now(), previous, t("上一步", "previous step"))
         due = {}
@@ -543,7 +545,9 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
         when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
-        if to is None:
+        if to is not None:
+            to = ctx.staff_member(to, "--to").name
+        else:
             to = session.exec(select(Staff.name).where(Staff.role == Role.leader.value).order_by(Staff.id)).first()
             if to is None:
                 raise TsmsError(t("请用 --to 指明上报给谁(投诉小组还没有组长)", "give --to: the complaint team has no leader yet"))

@@ -14,7 +14,7 @@ from tsms.checks import clean, normalise_number
 from tsms.errors import TsmsError
 from tsms.store import engine, output
 from tsms.store.files import file_sha256, store_dir, stored_path
-from tsms.store.tables import Attachment, PlanItem, Rectification
+from tsms.store.tables import Attachment, Complaint, PlanItem, Rectification
 from tsms.store.unit import Context, writing
 from tsms.vocab import t
 
@@ -60,11 +60,9 @@ def attach(ledger: engine.Ledger, number: str, paths: list[str], by: str | None 
 def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
     """What a number names: (complaint id or None, the subject the attachment is filed under)."""
     key = normalise_number(number)
-    try:
-        c = ctx.complaint(key)
+    c = ctx.session.exec(select(Complaint).where(Complaint.number == key)).first()
+    if c is not None:
         return c.id, c.number
-    except TsmsError:
-        pass
     try:
         return None, ctx.claim(key).number
     except TsmsError:
@@ -77,5 +75,10 @@ def _subject(ctx: Context, number: str) -> tuple[int | None, str]:
         item = ctx.session.get(PlanItem, int(item_id))
         if item is not None and item.year == int(year):
             return None, f"{item.year}-{item.id}"
+    try:  # a complaint's short form (7, 2026-7) last: a plan item's 2027-12 wins
+        c = ctx.complaint(key)
+        return c.id, c.number
+    except TsmsError:
+        pass
     raise TsmsError(t("「{n}」不是投诉、保修单、整改项或回访计划项的编号", "{n!r} is not the number of a complaint, claim, "
                       "rectification or plan item", n=number))

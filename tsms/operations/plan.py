@@ -293,7 +293,7 @@ def edit_item(ledger: engine.Ledger, item_id: int, *, date: dt.date | None = Non
         if method_value:
             item.method = method_value
         if staff:
-            item.staff = staff
+            item.staff = staff = ctx.staff_member(staff, "--staff").name
         item.edited = True
         ctx.session.add(item)
         _reschedule_item(ctx, item)

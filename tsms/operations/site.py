@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from tsms import rules
@@ -17,8 +18,8 @@ from tsms.errors import TsmsError
 from tsms.operations import warranty
 from tsms.store import engine
 from tsms.store.records import project_dict
-from tsms.store.tables import CalendarDay, CalendarYear, Project, Staff
-from tsms.store.unit import writing
+from tsms.store.tables import CalendarDay, CalendarYear, Project, Setting, Staff
+from tsms.store.unit import DEFAULT_PROJECT, writing
 from tsms.vocab import ProjectKind, Role, t
 
 SITE_CODE = re.compile(r"^[A-Za-z0-9]{1,12}$")
@@ -85,8 +86,9 @@ def add_project(ledger: engine.Ledger, code: str, name: str, kind: str | None, b
     with writing(ledger, by) as ctx:
         session = ctx.session
         ctx.site  # noqa: B018 — refuses an uninitialised ledger
-        if session.exec(select(Project).where(Project.code == code)).first():
-            raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=code))
+        same = session.exec(select(Project.code).where(func.lower(Project.code) == code.lower())).first()
+        if same is not None:  # codes are matched case-insensitively: p01 is P01
+            raise TsmsError(t("工程「{c}」已存在", "project {c!r} exists already", c=same))
         at = ctx.now()
         region = warranty.find_region(ctx, values["region"])
         if region is not None:
@@ -119,11 +121,18 @@ def add_staff(ledger: engine.Ledger, name: str, dept: str, role: str | None, pho
         return {"name": name, "dept": dept, "role": role_value, "phone": phone, "project": project}
 
 
+NO_DEFAULT = ("none", "-", "无")  # config default_project none: no default any more
+
+
 def set_config(ledger: engine.Ledger, key: str, value: str, by: str | None = None) -> dict:
-    """Change one deadline setting and recompute the open obligations."""
+    """Change one deadline setting and recompute the open obligations; or the project
+    ``log`` takes without ``--project`` (``default_project``)."""
     keys = rules.DeadlineSettings.keys()
+    if key == DEFAULT_PROJECT:
+        return _set_default_project(ledger, value, by)
     if key not in keys:
-        raise TsmsError(t("没有设置项「{k}」;可用:{a}", "unknown setting {k!r}; accepted: {a}", k=key, a=", ".join(keys)))
+        raise TsmsError(t("没有设置项「{k}」;可用:{a}", "unknown setting {k!r}; accepted: {a}", k=key,
+                          a=", ".join((DEFAULT_PROJECT, *keys))))
     try:
         number = int(value)
     except ValueError:
@@ -138,6 +147,21 @@ def set_config(ledger: engine.Ledger, key: str, value: str, by: str | None = Non
         ctx.event("config", at, details={"key": key, "from": getattr(current, key), "to": number})
         moved = ctx.recompute(at, f"setting {key} changed")
         return {"key": key, "value": number, "deadlines_moved": moved}
+
+
+def _set_default_project(ledger: engine.Ledger, value: str, by: str | None) -> dict:
+    value = clean(value, DEFAULT_PROJECT, required=True)
+    with writing(ledger, by) as ctx:
+        ctx.site  # noqa: B018
+        before = ctx.setting(DEFAULT_PROJECT)
+        code = None if value.lower() in NO_DEFAULT else ctx.project(value).code
+        if code is None:
+            if before is not None:
+                ctx.session.delete(ctx.session.get(Setting, DEFAULT_PROJECT))
+        else:
+            ctx.put_setting(DEFAULT_PROJECT, code)
+        ctx.event("config", ctx.now(), details={"key": DEFAULT_PROJECT, "from": before, "to": code})
+        return {"key": DEFAULT_PROJECT, "value": code, "deadlines_moved": 0}
 
 
 def calendar_set(ledger: engine.Ledger, day: dt.date, working: bool, note: str | None, by: str | None = None) -> dict:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from collections import defaultdict
 
 from sqlalchemy import func, or_
@@ -19,7 +21,7 @@ from tsms.store import engine
 from tsms.store.records import project_dict
 from tsms.store.tables import Attachment, Complaint, Event, Obligation, Project, Revisit, Staff
 from tsms.store.unit import reading
-from tsms.vocab import Category, Status, t
+from tsms.vocab import OPEN_STATES, OPEN_STATUS, Category, Status, t
 
 STEP_KINDS = ("accept", "escalate", "resolve", "reply", "revisit")
 
@@ -92,6 +94,7 @@ def list_complaints(
     since: dt.date | None = None,
     until: dt.date | None = None,
     search: str | None = None,
+    assignee: str | None = None,
     limit: int = 100,
 ) -> tuple[list[dict], int]:
     """Complaints matching every filter, newest first; returns (page, total matching)."""
@@ -100,7 +103,10 @@ def list_complaints(
         session = ctx.session
         query = select(Complaint, Project).join(Project, Project.id == Complaint.project_id)
         if status:
-            query = query.where(Complaint.status == Status.parse(status, "--status").value)
+            query = query.where(_status_filter(status))
+        assignee = clean(assignee, "--assignee")
+        if assignee:
+            query = query.where(Complaint.assignee == _assignee(ctx, assignee))
         if project:
             query = query.where(Complaint.project_id == ctx.project(project).id)
         if category:
@@ -112,8 +118,17 @@ def list_complaints(
         search = clean(search, "--search")
         if search:
             like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(or_(*(column.like(like, escape="\\") for column in (
-                Complaint.number, Complaint.content, Complaint.complainant, Complaint.address, Complaint.result))))
+            columns = [column.like(like, escape="\\") for column in (
+                Complaint.number, Complaint.content, Complaint.complainant, Complaint.address, Complaint.result)]
+            digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", search))
+            phone = func.replace(func.replace(Complaint.contact, "-", ""), " ", "")
+            if digits.isdigit() and len(digits) == 4:  # a phone number's last four digits
+                columns.append(phone.like("%" + digits))
+            elif digits.isdigit():  # a whole number, typed with or without its dashes and spaces
+                columns.append(phone.like(f"%{digits}%"))
+            else:
+                columns.append(Complaint.contact.like(like, escape="\\"))
+            query = query.where(or_(*columns))
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc())
         if limit:
@@ -129,12 +144,47 @@ def list_complaints(
         return [complaint_dict(c, p, steps[c.id]) for c, p in rows], total
 
 
-def history(ledger: engine.Ledger, number: str) -> list[dict]:
+def _status_filter(text: str):
+    """``--status``: one state, several separated by commas (``received,assigned``), or
+    ``open`` — every complaint still in hand: a state before closing, or any with a step
+    still owed (a reply to the referring department, an escalation)."""
+    wanted, still_open = set(), False
+    for part in re.split(r"[,，、;；\s]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        if Status.fold(part) in {Status.fold(w) for w in OPEN_STATUS}:
+            still_open = True
+        else:
+            wanted.add(Status.parse(part, "--status", also=OPEN_STATUS).value)
+    if not wanted and not still_open:
+        Status.parse(text, "--status", also=OPEN_STATUS)  # refuses, naming the states
+    conditions = []
+    if wanted:
+        conditions.append(Complaint.status.in_(sorted(wanted)))
+    if still_open:
+        conditions.append(Complaint.status.in_([s.value for s in OPEN_STATES]))
+        owed = select(Obligation.id).where(Obligation.complaint_id == Complaint.id, Obligation.met_at.is_(None))
+        conditions.append(owed.exists())
+    return or_(*conditions)
+
+
+def _assignee(ctx, name: str) -> str:
+    """``--assignee``: someone on the staff list or a handler some complaint names (an
+    imported one); an unknown name is refused with the closest."""
+    session = ctx.session
+    if session.exec(select(Complaint.id).where(Complaint.assignee == name).limit(1)).first() is not None:
+        return name
+    return ctx.staff_member(name, "--assignee", register=False).name
+
+
+def history(ledger: engine.Ledger, number: str) -> tuple[str, list[dict]]:
+    """The complaint's full number (``number`` may be a short form) and its events."""
     with reading(ledger) as ctx:
         session = ctx.session
         c = ctx.complaint(number)
         events = session.exec(select(Event).where(Event.complaint_id == c.id).order_by(Event.id)).all()
-        return [
+        return c.number, [
             {"id": e.id, "at": clock.iso(e.at), "recorded_at": clock.iso(e.recorded_at), "actor": e.actor,
              "action": e.action, "details": json.loads(e.details)}
             for e in events

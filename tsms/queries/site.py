@@ -9,7 +9,7 @@ from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import CalendarYear
-from tsms.store.unit import reading
+from tsms.store.unit import DEFAULT_PROJECT, reading
 from tsms.vocab import lang, t
 
 
@@ -19,6 +19,7 @@ def read_config(ledger: engine.Ledger) -> dict:
             "site_code": ctx.setting("site_code"),
             "site_name": ctx.setting("site_name"),
             "path": str(ledger.path),
+            "default_project": ctx.setting(DEFAULT_PROJECT),
             "deadlines": dataclasses.asdict(ctx.settings),
         }
 

@@ -177,7 +177,8 @@ def calendar(data: dict) -> None:
 
 
 def config(data: dict) -> None:
-    items = [(t("工地", "site"), f"{data['site_code']} {data['site_name']}"), (t("账本", "ledger"), data["path"])]
+    items = [(t("工地", "site"), f"{data['site_code']} {data['site_name']}"), (t("账本", "ledger"), data["path"]),
+             ("default_project", data["default_project"] or t("(未设置)", "(not set)"))]
     items += [(k, str(v)) for k, v in data["deadlines"].items()]
     render.pairs(None, items)
 

@@ -14,13 +14,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import unicodedata
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from tsms import rules
 from tsms.checks import actor, normalise_number
-from tsms.errors import LEDGER_UNUSABLE, TsmsError
+from tsms.errors import LEDGER_UNUSABLE, TsmsError, shown
 from tsms.store import changes, engine
 from tsms.store.tables import (
     CalendarDay,
@@ -31,8 +33,15 @@ from tsms.store.tables import (
     Obligation,
     Project,
     Setting,
+    Staff,
 )
-from tsms.vocab import t
+from tsms.vocab import suggest, t
+
+DEFAULT_PROJECT = "default_project"  # the setting naming the project log takes without --project
+# a complaint number's short forms: 7, 00007 (this year), 2026-7 (that year); SH01-2026-7
+_BARE_NUMBER = re.compile(r"(?:([0-9]{4})-)?([0-9]{1,9})")
+_SITE_NUMBER = re.compile(r"([A-Z0-9]{1,12})-([0-9]{4})-([0-9]{1,9})")
+
 
 class Context:
     """One command's view of the ledger inside one transaction. ``writable`` is False for
@@ -242,15 +251,28 @@ class Context:
 
     # lookups ---------------------------------------------------------------
     def project(self, code: str | None) -> Project:
+        """The project ``code`` names (case-insensitively: ``p01`` is P01). Without a code: the
+        ledger's default project (``config default_project``), else the only one there is."""
         if code is None:
+            default = self.setting(DEFAULT_PROJECT)
+            if default is not None:
+                row = self.session.exec(select(Project).where(Project.code == default)).first()
+                if row is not None:
+                    return row
             projects = self.session.exec(select(Project).limit(2)).all()
             if len(projects) == 1:
                 return projects[0]
-            raise TsmsError(t("请用 --project 指定工程;现有:{c}", "give --project; projects: {c}", c=self._project_codes()))
-        row = self.session.exec(select(Project).where(Project.code == code.strip())).first()
+            raise TsmsError(t("请用 --project 指定工程(或 tsms config default_project 代码 设默认工程);现有:{c}",
+                              "give --project (or set one with tsms config default_project CODE); projects: {c}",
+                              c=self._project_codes()))
+        key = unicodedata.normalize("NFKC", code).strip()
+        row = self.session.exec(select(Project).where(Project.code == key)).first()
+        if row is None:
+            matches = self.session.exec(select(Project).where(func.lower(Project.code) == key.lower()).limit(2)).all()
+            row = matches[0] if len(matches) == 1 else None
         if row is None:
             raise TsmsError(
-                t("没有工程「{c}」;现有:{k}", "unknown project {c!r}; projects: {k}", c=code, k=self._project_codes())
+                t("没有工程「{c}」;现有:{k}", "unknown project {c!r}; projects: {k}", c=shown(code), k=self._project_codes())
             )
         return row
 
@@ -266,12 +288,51 @@ class Context:
         codes = self.session.exec(select(Project.code).order_by(Project.code).limit(20)).all()
         return ", ".join(codes) or t("(无,先 tsms project add)", "(none; tsms project add first)")
 
+    def staff_member(self, name: str, option: str, *, register: bool = True) -> Staff:
+        """The person on the staff list (``tsms staff add``, any department) called ``name``;
+        an unknown name is refused with the closest names, or a few of the list."""
+        row = self.session.exec(select(Staff).where(Staff.name == name)).first()
+        if row is not None:
+            return row
+        names = list(self.session.exec(select(Staff.name).order_by(Staff.id)).all())
+        near = suggest(name, names)
+        if near:
+            hint = t("是不是 {s}?", "did you mean {s}?", s=t("、", ", ").join(near))
+        elif names:
+            listed = t("、", ", ").join(names[:8]) + (" …" if len(names) > 8 else "")
+            hint = t("在册人员:{s}", "staff: {s}", s=listed)
+        else:
+            hint = t("人员名单还是空的", "the staff list is empty")
+        if register:  # a command that names a person to act: how to put them on the list
+            hint += t("(其他部门的人也先用 tsms staff add 姓名 --dept 部门 登记)",
+                      " (people of any department: tsms staff add NAME --dept DEPT first)")
+        raise TsmsError(t("{o} 没有这个人:{n};{h}", "{o}: no one called {n!r} on the staff list; {h}",
+                          o=option, n=shown(name), h=hint))
+
+    def complaint_number(self, number: str | None) -> str:
+        """The full number a complaint number as typed means: ``SH02-2026-00007`` as it is,
+        and this site's short forms — ``7`` or ``00007`` (this year of the ledger's clock),
+        ``2026-7`` (that year)."""
+        key = normalise_number(number)
+        bare = _BARE_NUMBER.fullmatch(key)
+        if bare:
+            year, seq = bare.group(1), bare.group(2)
+            if int(seq) > 0:
+                return f"{self.site}-{year or self.now().year}-{int(seq):05d}"
+        full = _SITE_NUMBER.fullmatch(key)
+        if full and int(full.group(3)) > 0:
+            return f"{full.group(1)}-{full.group(2)}-{int(full.group(3)):05d}"
+        return key
+
     def complaint(self, number: str) -> Complaint:
-        row = self.session.exec(select(Complaint).where(Complaint.number == normalise_number(number))).first()
+        row = self.session.exec(select(Complaint).where(Complaint.number == self.complaint_number(number))).first()
         if row is None:
+            site = self.setting("site_code") or "SH01"
+            year = self.now().year
             raise TsmsError(
-                t("没有编号为「{n}」的投诉(格式如 SH01-2026-00001)",
-                  "no complaint numbered {n!r} (numbers look like SH01-2026-00001)", n=number)
+                t("没有编号为「{n}」的投诉(格式如 {s}-{y}-00007,或简写 7、{y}-7)",
+                  "no complaint numbered {n!r} (numbers look like {s}-{y}-00007, or short: 7, {y}-7)",
+                  n=shown(number), s=site, y=year)
             )
         return row
 
