@@ -144,7 +144,8 @@ def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = No
     render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),
                                                t("查验期限", "inspect by"), t("状态", "status"), t("有偿", "paid"), t("内容", "content")],
                  [[r["number"], WarrantyPart(r["part"]).label, render.value_text("at", r["received_at"]), r["inspect_due"],
-                   t(*STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows])
+                   t(*STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows],
+                 kinds=[render.KEEP, render.WORDS, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.CUT])
 
 
 @claim_app.command("show")
