@@ -1,5 +1,6 @@
 """Administration: the ledger itself, projects and the team, regions, settings, the calendar, backup, restore, check, the demo."""
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -303,8 +304,32 @@ def demo(
 
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     ledger_file = demo_mod.build(db, day)
+    day = demo_mod.demo_moment(day, clock.now()).date()  # the demo's today: all of it in the past
     render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
     rows, total = complaint_queries.list_complaints(ledger_file, limit=0)
     views.complaint_list(rows, total)
     views.overdue(overdue(ledger_file, day), day, 0)
-    render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))
+    render.line(t("试试:{c} --db {p} show {n}", "try: {c} --db {p} show {n}", c=_this_command(),
+                  p=_quoted(ledger_file.path), n=rows[-1]["number"]))
+    render.line(t("保修、保修单、回访计划和整改:{c} --db {p} warranty P03 / claim list / plan {y} / rectify list",
+                  "warranty, claims, the revisit plan, rectifications: {c} --db {p} warranty P03 / claim list / "
+                  "plan {y} / rectify list", c=_this_command(), p=_quoted(ledger_file.path), y=day.year + 1))
+
+
+def _quoted(path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def _this_command() -> str:
+    """How to run this very tsms again, whatever the shell's PATH: the full path of the
+    command (the venv's bin/tsms), or ``python -m tsms`` with this interpreter."""
+    import os
+    from pathlib import Path
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if not argv0 or argv0.endswith(("__main__.py", "-c")) or not Path(argv0).is_file():
+        return f"{_quoted(sys.executable)} -m tsms"
+    return _quoted(Path(os.path.abspath(argv0)))
+

@@ -14,7 +14,7 @@ from tsms.vocab import t
 
 @app.command()
 def report(
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM (default: last month)")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 / month YYYY-MM (default: last month; this month to date when last month has no complaint)")] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
     start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
@@ -35,6 +35,14 @@ def report(
     p = reports.period(month, year, start, end, today)
     out = output_file(xlsx, ledger_file, force) if xlsx else None
     r = reports.build(ledger_file, p, project, today)
+    if month is None and year is None and start is None and end is None and not r["complaints"]["received"] \
+            and today.day > 1:
+        empty = p.label
+        p = reports.month_to_date(today)
+        r = reports.build(ledger_file, p, project, today)
+        say = t("上月 {e} 没有投诉,显示本月至今:{a} 至 {b}", "no complaints last month ({e}); showing this month to date: "
+                "{a} to {b}", e=empty, a=p.start, b=p.end)
+        (sys.stderr.write(say + "\n") if json_out or out else render.line(say))
     if out:
         from tsms.render import xlsx as xlsx_mod
         from tsms.store import output
