@@ -178,3 +178,46 @@ def test_help_names_values_with_words_and_shows_examples():
     assert "NUMBER" in text and "--to NAME" in text and "--at DATE" in text
     assert "例 / Examples:" in text and "tsms assign SH01-2026-00001 --to 张三" in text
     assert "显示本帮助 / show this help" in text
+
+
+def test_completion_script_for_bash_and_what_it_completes(demo_env):
+    r = subprocess.run([sys.executable, "-m", "tsms", "completion", "bash"], env=demo_env, capture_output=True,
+                       text=True, encoding="utf-8")
+    assert r.returncode == 0 and "complete -o default -F _tsms_completion tsms" in r.stdout
+    assert "_TSMS_COMPLETE=complete_bash" in r.stdout
+    for shell in ("zsh", "fish"):
+        assert subprocess.run([sys.executable, "-m", "tsms", "completion", shell], env=demo_env,
+                              capture_output=True).returncode == 0
+
+    def complete(words, cword):
+        env = {**demo_env, "_TSMS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return subprocess.run([sys.executable, "-m", "tsms"], env=env, capture_output=True, text=True,
+                              encoding="utf-8").stdout.split()
+
+    assert "SH01-2026-00006" in complete("tsms show SH01-2026-0000", 2)
+    assert complete("tsms assign SH01-2026-00001 --to 张", 4) == ["张三"]
+    assert "overdue" in complete("tsms ov", 1)
+
+
+def test_completion_refuses_an_unknown_shell(env):
+    r = tsms("completion", "tcsh", ok=False)
+    assert r.exit_code == 2 and "tcsh" in r.stderr
+
+
+def test_every_option_text_is_bilingual():
+    import typer
+
+    from tsms.cli import app
+
+    missing = []
+
+    def walk(command, path):
+        for param in command.params:
+            text = getattr(param, "help", None) or ""
+            if re.search(r"[\u4e00-\u9fff]", text) and " / " not in text and not re.match(r"[a-z_]+/", text):
+                missing.append(f"{path} {param.name}: {text}")
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(typer.main.get_command(app), "tsms")
+    assert not missing, missing

@@ -33,6 +33,10 @@ class TsmsGroup(TyperGroup):
             if any("\ud800" <= ch <= "\udfff" for ch in str(word)):
                 _fail(t("参数含有无法识别的字节(不是 UTF-8 文本)", "an argument is not valid UTF-8 text"), BAD_INPUT)
         helptext.install()
+        if os.environ.get("_TSMS_COMPLETE"):  # the shell asks for completions (tsms completion SHELL)
+            from typer.completion import completion_init
+
+            completion_init()
         try:
             code = super().main(args=argv, prog_name=prog_name or "tsms", complete_var=complete_var,
                                 standalone_mode=False, **extra)
@@ -50,6 +54,8 @@ class TsmsGroup(TyperGroup):
                     sys.stdout.write(exc.format_message().rstrip("\n") + "\n")
                     sys.exit(0)
                 _fail(usage_message(exc), exc.exit_code or BAD_INPUT)
+            if os.environ.get("_TSMS_COMPLETE") and not os.environ.get("TSMS_DEBUG"):
+                sys.exit(1)  # a completion request the shell made badly: no completions, no traceback
             if _damaged(exc) and not os.environ.get("TSMS_DEBUG"):
                 _fail(t("账本已损坏或无法读取:{e};运行 tsms check 查看,或从备份恢复(tsms restore)",
                         "the ledger is damaged or unreadable: {e}; run tsms check, or restore a backup (tsms restore)",
@@ -192,7 +198,22 @@ Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en 
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
 At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
-Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001")]
+def complete_from_ledger(what: str):
+    """A completion callback (the shell's TAB, through _TSMS_COMPLETE): numbers or staff names
+    from the ledger named by --db / TSMS_DB; nothing, silently, when it cannot be read."""
+    def complete(ctx: typer.Context, incomplete: str):
+        try:
+            from tsms.queries import complaints as queries
+
+            root = ctx.find_root().params.get("db") if ctx else None
+            return queries.completions(open_ledger(ctx.params.get("db") or root, None), what, incomplete or "")
+        except Exception:  # a shell's TAB never shows a traceback
+            return []
+    return complete
+
+
+Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001",
+                                       autocompletion=complete_from_ledger("number"))]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file (never done unasked)")]
 
 STATE: dict = {"db": None}

@@ -15,9 +15,9 @@ from tsms.vocab import t
 @app.command()
 def report(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 / month YYYY-MM (default: last month; this month to date when last month has no complaint)")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份 / year YYYY")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="起 / from YYYY-MM-DD")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="止 / to YYYY-MM-DD")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
@@ -152,8 +152,8 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
 def import_(
     file: Annotated[str, typer.Argument(parser=file_name("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
-    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件 / import the good rows, save the others")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 / where the rows not imported go (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):

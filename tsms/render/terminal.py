@@ -253,8 +253,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
     head_min = [_widest_piece(c) for c in columns]
     minimum = []
     for i, kind in enumerate(kinds):
-        if kind == KEEP:
-            minimum.append(max([head_min[i]] + [width(r[i]) for r in rows]))
+        if kind == KEEP:  # a header wraps to no fewer than two CJK characters a line
+            minimum.append(max([head_min[i], min(width(columns[i]), 4)] + [width(r[i]) for r in rows]))
         elif kind == CUT:
             minimum.append(min(natural[i], max(head_min[i], CUT_MIN)))
         else:  # no narrower than four CJK characters: a column of one character a line reads badly
