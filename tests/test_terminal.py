@@ -221,3 +221,14 @@ def test_every_option_text_is_bilingual():
 
     walk(typer.main.get_command(app), "tsms")
     assert not missing, missing
+
+
+@pytest.mark.parametrize("command, whole", [(["claim", "list"], r"P03-2026-W00\d"), (["plan", "2027"], r"2027-\d\d-\d\d"),
+                                            (["rectify", "list"], r"P03-ZG2026-001")])
+def test_claims_and_the_plan_fit_80_columns(demo_env, command, whole):
+    code, out = in_terminal(command, demo_env)
+    assert code == 0, out
+    fits(out)
+    assert re.search(whole, ESC.sub("", out)), out
+    for row in ESC.sub("", out).splitlines():
+        assert not re.search(r"(P03-\S*|\d{4}-\d{2}-?)$", row.rstrip()) or re.search(whole + "$", row.rstrip()), row
