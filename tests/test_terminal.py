@@ -94,10 +94,10 @@ def test_late_items_are_coloured_on_a_terminal(demo_env):
     assert "\x1b[31m" in late_line
 
 
-@pytest.mark.parametrize("how", ["NO_COLOR", "--no-color"])
+@pytest.mark.parametrize("how", ["NO_COLOR", "--no-color", "overdue --no-color"])
 def test_no_colour_when_asked(demo_env, how):
     env = {**demo_env, "NO_COLOR": ""} if how == "NO_COLOR" else demo_env
-    args = ["--no-color", "overdue"] if how == "--no-color" else ["overdue"]
+    args = {"NO_COLOR": ["overdue"], "--no-color": ["--no-color", "overdue"]}.get(how, how.split())
     code, out = in_terminal(args, env)
     assert code == 1 and "SH01-2026-00006" in out
     assert "\x1b[" not in out

@@ -6,7 +6,8 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import (By, Db, Force, Json, Lang, Number, done, file_name, four_digit_year, open_ledger,
+from tsms.cli.app import (By, Db, Force, Json, Lang, NoColor,
+                          Number, done, file_name, four_digit_year, open_ledger,
                           output_file, app, project_app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import t
@@ -132,7 +133,7 @@ def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号 / c
 
 @claim_app.command("list")
 def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = None,
-               db: Db = None, lang: Lang = None, json_out: Json = False):
+               db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """保修单列表 / warranty claims."""
     from tsms.operations.claims import STATES
     from tsms.queries import aftersales
@@ -207,7 +208,7 @@ def plan_cmd(
     staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排 / with --edit: the staff")] = None,
     at: Annotated[Optional[str], typer.Option("--at")] = None,
     force: Force = False,
-    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """年度回访计划:`plan 2027` 显示(尚无计划时编制草稿),`--draft` 重新编制,`--approve` 批准,`--xlsx` 导出 /
     the yearly revisit plan: shown (drafted first when there is none), re-drafted, approved, exported."""

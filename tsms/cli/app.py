@@ -214,6 +214,14 @@ def complete_from_ledger(what: str):
 
 Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number, e.g. SH01-2026-00001",
                                        autocompletion=complete_from_ledger("number"))]
+def _no_colour(value: bool) -> bool:
+    if value:
+        render.no_colour()
+    return value
+
+
+NoColor = Annotated[bool, typer.Option("--no-color", callback=_no_colour,
+                                       help="不用颜色 / no colour (also NO_COLOR, or output not to a terminal)")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file (never done unasked)")]
 
 STATE: dict = {"db": None}

@@ -6,7 +6,8 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import (At, By, Db, complete_from_ledger, Force, Json, Lang, Number, done, due_text, file_name, open_ledger,
+from tsms.cli.app import (At, By, Db, complete_from_ledger, Force, Json, Lang, NoColor,
+                          Number, done, due_text, file_name, open_ledger,
                           output_file, app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
@@ -167,7 +168,7 @@ def show(number: Number,
          xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出《涉民投诉处理表》 / write the form")] = None,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
          force: Force = False,
-         db: Db = None, lang: Lang = None, json_out: Json = False):
+         db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
@@ -197,7 +198,7 @@ def list_(
     until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 / received until YYYY-MM-DD")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/地址/结果中查找 / search number, content, complainant, address, result")] = None,
     limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
-    db: Db = None, lang: Lang = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """投诉列表,新的在前 / complaints, newest first."""
     from tsms import clock

@@ -7,7 +7,7 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import By, Db, Force, Json, Lang, file_name, open_ledger, output_file, app, whole
+from tsms.cli.app import By, Db, Force, Json, Lang, NoColor, file_name, open_ledger, output_file, app, whole
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -66,7 +66,7 @@ def overdue(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发送的内容 / print what would be sent, send nothing")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only",
                                                     help="休息日什么也不做 / on a rest day do nothing (for a daily cron line)")] = False,
-    db: Db = None, lang: Lang = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """逾期事项;有逾期时退出码为 1,通知发送失败为 4 / what is late: exit 1 when anything is, 4 when a notification failed.
 
