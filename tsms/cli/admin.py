@@ -1,5 +1,6 @@
 """Administration: the ledger itself, projects and the team, regions, settings, the calendar, backup, restore, check, the demo."""
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -32,20 +33,20 @@ def init(
 @project_app.command("add")
 def project_add(
     code: Annotated[str, typer.Argument(help="工程代码 / project code, e.g. P01")],
-    name: Annotated[str, typer.Option("--name", help="工程名称")],
+    name: Annotated[str, typer.Option("--name", help="工程名称 / project name")],
     kind: Annotated[Optional[str], typer.Option("--kind", help=ProjectKind.choices())] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="项目负责人")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="联系电话")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
-    client: Annotated[Optional[str], typer.Option("--client", help="建设单位")] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", help="项目负责人 / project manager")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="联系电话 / phone")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="地址 / address")] = None,
+    client: Annotated[Optional[str], typer.Option("--client", help="建设单位 / the client")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
-    completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 YYYY-MM-DD")] = None,
-    design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 (默认 50)")] = None,
+    completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 / completion acceptance YYYY-MM-DD")] = None,
+    design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 / design service life in years (default 50)")] = None,
     retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
     contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
-    client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 (138号 第八条)")] = False,
-    liability_years: Annotated[Optional[int], typer.Option("--liability-years", parser=whole("--liability-years", checks.LIABILITY_YEARS), help="缺陷责任期 1 或 2 年")] = None,
+    client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 / acceptance delayed by the client (138号 第八条)")] = False,
+    liability_years: Annotated[Optional[int], typer.Option("--liability-years", parser=whole("--liability-years", checks.LIABILITY_YEARS), help="缺陷责任期 1 或 2 年 / defect liability period, 1 or 2 years")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记工程 / add a project."""
@@ -76,7 +77,7 @@ def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
 
 
 @project_app.command("show")
-def project_show(code: Annotated[str, typer.Argument(help="工程代码")], db: Db = None, lang: Lang = None,
+def project_show(code: Annotated[str, typer.Argument(help="工程代码 / project code")], db: Db = None, lang: Lang = None,
                  json_out: Json = False):
     """工程详情 / one project."""
     from tsms.queries import complaints as complaint_queries
@@ -131,8 +132,8 @@ app.add_typer(region_app, name="region")
 @region_app.command("add")
 def region_add(code: Annotated[str, typer.Argument(help="地区代码 / code, e.g. tianjin")],
                name: Annotated[str, typer.Option("--name", help="名称 / name")],
-               heating: Annotated[Optional[str], typer.Option("--heating", help="采暖期 11-15:03-15")] = None,
-               cooling: Annotated[Optional[str], typer.Option("--cooling", help="供冷期 06-01:09-30")] = None,
+               heating: Annotated[Optional[str], typer.Option("--heating", help="采暖期 / heating period, e.g. 11-15:03-15")] = None,
+               cooling: Annotated[Optional[str], typer.Option("--cooling", help="供冷期 / cooling period, e.g. 06-01:09-30")] = None,
                db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """添加地区及其采暖/供冷期 / add a region with its heating (cooling) period."""
     from tsms.operations import warranty
@@ -157,7 +158,7 @@ def region_list(db: Db = None, lang: Lang = None, json_out: Json = False):
 def calendar(
     args: Annotated[Optional[List[str]], typer.Argument(
         help="YEAR | set DATE workday|restday | unset DATE | confirm YEAR", show_default=False)] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="依据,如 国办发明电〔2026〕x号")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="依据,如 国办发明电〔2026〕x号 / the source, e.g. the State Council notice")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """工作日历 / the working-day calendar: `calendar 2026`, `calendar set 2027-02-06 workday --note …`."""
@@ -306,8 +307,46 @@ def demo(
 
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     ledger_file = demo_mod.build(db, day)
+    day = demo_mod.demo_moment(day, clock.now()).date()  # the demo's today: all of it in the past
     render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
     rows, total = complaint_queries.list_complaints(ledger_file, limit=0)
     views.complaint_list(rows, total)
     views.overdue(overdue(ledger_file, day), day, 0)
-    render.line(t("试试:tsms --db {p} show {n}", "try: tsms --db {p} show {n}", p=ledger_file.path, n=rows[-1]["number"]))
+    render.line(t("试试:{c} --db {p} show {n}", "try: {c} --db {p} show {n}", c=_this_command(),
+                  p=_quoted(ledger_file.path), n=rows[-1]["number"]))
+    render.line(t("保修、保修单、回访计划和整改:{c} --db {p} warranty P03 / claim list / plan {y} / rectify list",
+                  "warranty, claims, the revisit plan, rectifications: {c} --db {p} warranty P03 / claim list / "
+                  "plan {y} / rectify list", c=_this_command(), p=_quoted(ledger_file.path), y=day.year + 1))
+
+
+def _quoted(path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def _this_command() -> str:
+    """How to run this very tsms again, whatever the shell's PATH: the full path of the
+    command (the venv's bin/tsms), or ``python -m tsms`` with this interpreter."""
+    import os
+    from pathlib import Path
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if not argv0 or argv0.endswith(("__main__.py", "-c")) or not Path(argv0).is_file():
+        return f"{_quoted(sys.executable)} -m tsms"
+    return _quoted(Path(os.path.abspath(argv0)))
+
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@app.command()
+def completion(shell: Annotated[str, typer.Argument(help="bash, zsh 或 fish / the shell")]):
+    """打印命令行补全脚本(命令、选项、投诉编号、--to 的人员) / print the shell completion script
+    (commands, options, complaint numbers, staff names for --to)."""
+    if shell not in SHELLS:
+        raise TsmsError(t("不支持的 shell「{s}」;可用:{a}", "unsupported shell {s!r}; use one of {a}",
+                          s=shell, a=", ".join(SHELLS)))
+    from typer._completion_shared import get_completion_script
+
+    render.line(get_completion_script(prog_name="tsms", complete_var="_TSMS_COMPLETE", shell=shell).rstrip("\n"))

@@ -6,15 +6,16 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import (By, Db, Force, Json, Lang, Number, done, file_name, four_digit_year, open_ledger,
+from tsms.cli.app import (By, Db, Force, Json, Lang, NoColor,
+                          Number, done, file_name, four_digit_year, open_ledger,
                           output_file, app, project_app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
 
 @project_app.command("complete")
-def project_complete(code: Annotated[str, typer.Argument(help="工程代码")],
-                     day: Annotated[str, typer.Argument(help="竣工验收合格日期 YYYY-MM-DD")],
+def project_complete(code: Annotated[str, typer.Argument(help="工程代码 / project code")],
+                     day: Annotated[str, typer.Argument(help="竣工验收合格日期 / completion acceptance YYYY-MM-DD")],
                      report: Annotated[Optional[str], typer.Option("--report", help="竣工验收报告提交日期 / the completion report's date")] = None,
                      client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 / acceptance late through the client (138号 第八条)")] = False,
                      db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
@@ -67,14 +68,14 @@ app.add_typer(claim_app, name="claim")
 @claim_app.callback()
 def claim_new(
     context: typer.Context,
-    project: Annotated[Optional[str], typer.Option("--project", help="工程代码")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="工程代码 / project code")] = None,
     part: Annotated[Optional[str], typer.Option("--part", help="保修部位 / part: structure, waterproofing, heating, …")] = None,
-    content: Annotated[Optional[str], typer.Option("--content", help="问题描述")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", help="位置,如 5号楼1201卫生间")] = None,
-    complainant: Annotated[Optional[str], typer.Option("--from", help="报修人")] = None,
-    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
-    emergency: Annotated[bool, typer.Option("--emergency", help="危及结构安全或严重影响使用:立即抢修")] = False,
-    at: Annotated[Optional[str], typer.Option("--at", help="报修时间 (default now)")] = None,
+    content: Annotated[Optional[str], typer.Option("--content", help="问题描述 / the problem")] = None,
+    location: Annotated[Optional[str], typer.Option("--location", help="位置,如 5号楼1201卫生间 / where, e.g. a flat's bathroom")] = None,
+    complainant: Annotated[Optional[str], typer.Option("--from", help="报修人 / who reported it")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式 / contact")] = None,
+    emergency: Annotated[bool, typer.Option("--emergency", help="危及结构安全或严重影响使用:立即抢修 / an emergency: repair at once")] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help="报修时间 / when reported (default now)")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记保修通知 / log a warranty claim (notice)."""
@@ -94,7 +95,7 @@ def claim_new(
 
 
 @claim_app.command("inspect")
-def claim_inspect(number: Annotated[str, typer.Argument(help="保修单编号")],
+def claim_inspect(number: Annotated[str, typer.Argument(help="保修单编号 / claim number, e.g. P02-2026-W001")],
                   cause: Annotated[str, typer.Option("--cause", help="construction/施工质量, misuse/使用不当, third_party, force_majeure, other")],
                   note: Annotated[Optional[str], typer.Option("--note")] = None,
                   at: Annotated[Optional[str], typer.Option("--at")] = None,
@@ -108,8 +109,8 @@ def claim_inspect(number: Annotated[str, typer.Argument(help="保修单编号")]
 
 
 @claim_app.command("repair")
-def claim_repair(number: Annotated[str, typer.Argument(help="保修单编号")],
-                 result: Annotated[str, typer.Option("--result", help="维修结果")],
+def claim_repair(number: Annotated[str, typer.Argument(help="保修单编号 / claim number, e.g. P02-2026-W001")],
+                 result: Annotated[str, typer.Option("--result", help="维修结果 / the repair")],
                  at: Annotated[Optional[str], typer.Option("--at")] = None,
                  db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """维修完毕 / record the repair."""
@@ -120,7 +121,7 @@ def claim_repair(number: Annotated[str, typer.Argument(help="保修单编号")],
 
 
 @claim_app.command("accept")
-def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号")],
+def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号 / claim number, e.g. P02-2026-W001")],
                  at: Annotated[Optional[str], typer.Option("--at")] = None,
                  db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """建设单位或业主验收,记入保修记录 / acceptance by the client or owner (--by)."""
@@ -132,7 +133,7 @@ def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号")],
 
 @claim_app.command("list")
 def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = None,
-               db: Db = None, lang: Lang = None, json_out: Json = False):
+               db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """保修单列表 / warranty claims."""
     from tsms.operations.claims import STATES
     from tsms.queries import aftersales
@@ -144,11 +145,12 @@ def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = No
     render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),
                                                t("查验期限", "inspect by"), t("状态", "status"), t("有偿", "paid"), t("内容", "content")],
                  [[r["number"], WarrantyPart(r["part"]).label, render.value_text("at", r["received_at"]), r["inspect_due"],
-                   t(*STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows])
+                   t(*STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows],
+                 kinds=[render.KEEP, render.WORDS, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.CUT])
 
 
 @claim_app.command("show")
-def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
+def claim_show(number: Annotated[str, typer.Argument(help="保修单编号 / claim number, e.g. P02-2026-W001")],
                db: Db = None, lang: Lang = None, json_out: Json = False):
     """一张保修单 / one warranty claim."""
     from tsms.queries import aftersales
@@ -163,7 +165,7 @@ def claim_show(number: Annotated[str, typer.Argument(help="保修单编号")],
 
 
 @app.command("retention")
-def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
+def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码 / project code")],
                   action: Annotated[Optional[str], typer.Argument(help="apply | verify | remind | return")] = None,
                   at: Annotated[Optional[str], typer.Option("--at")] = None,
                   db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
@@ -197,16 +199,16 @@ def retention_cmd(code: Annotated[str, typer.Argument(help="工程代码")],
 def plan_cmd(
     year: Annotated[int, typer.Argument(parser=four_digit_year("YEAR"), help="计划年度 / the plan's year, e.g. 2027")],
     draft: Annotated[bool, typer.Option("--draft", help="按账本重新编制草稿 / re-draft the plan from the ledger")] = False,
-    approve: Annotated[bool, typer.Option("--approve", help="批准(--by 总经理)/ approve")] = False,
+    approve: Annotated[bool, typer.Option("--approve", help="批准(--by 总经理) / approve")] = False,
     redraft: Annotated[bool, typer.Option("--redraft", help="已批准的计划也重新编制 / re-draft an approved plan")] = False,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出回访计划表 / write the plan document")] = None,
     edit: Annotated[Optional[int], typer.Option("--edit", parser=whole("--edit", checks.PLAN_ITEM), help="修改第 N 项 / change item N")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="与 --edit:新日期")] = None,
-    method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式")] = None,
-    staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="与 --edit:新日期 / with --edit: the new date")] = None,
+    method: Annotated[Optional[str], typer.Option("--method", help="与 --edit:回访方式 / with --edit: the method")] = None,
+    staff: Annotated[Optional[str], typer.Option("--staff", help="与 --edit:人员安排 / with --edit: the staff")] = None,
     at: Annotated[Optional[str], typer.Option("--at")] = None,
     force: Force = False,
-    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """年度回访计划:`plan 2027` 显示(尚无计划时编制草稿),`--draft` 重新编制,`--approve` 批准,`--xlsx` 导出 /
     the yearly revisit plan: shown (drafted first when there is none), re-drafted, approved, exported."""
@@ -264,9 +266,9 @@ def notify(item: Annotated[int, typer.Argument(parser=whole("ITEM", checks.PLAN_
 
 @app.command()
 def rectify(args: Annotated[List[str], typer.Argument(help="list | NUMBER")],
-            result: Annotated[Optional[str], typer.Option("--result", help="整改结果")] = None,
-            verified_by: Annotated[Optional[str], typer.Option("--verified-by", help="验证人")] = None,
-            open_only: Annotated[bool, typer.Option("--open", help="只列未关闭的")] = False,
+            result: Annotated[Optional[str], typer.Option("--result", help="整改结果 / the result")] = None,
+            verified_by: Annotated[Optional[str], typer.Option("--verified-by", help="验证人 / verified by")] = None,
+            open_only: Annotated[bool, typer.Option("--open", help="只列未关闭的 / open ones only")] = False,
             at: Annotated[Optional[str], typer.Option("--at")] = None,
             db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False):
     """整改:`rectify list`,`rectify 编号 --result … --verified-by …` 关闭 / rectifications."""

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from typing_extensions import Annotated
 
 from tsms import checks, clock, render
+from tsms.cli import helptext
 from tsms.errors import BAD_INPUT, TsmsError
 from tsms.vocab import set_lang, t
 
@@ -23,9 +24,19 @@ class TsmsGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         if not argv:
             argv = ["--help"]
+        if "--lang" in argv[:-1]:  # a usage error comes before the command's --lang is applied
+            try:
+                set_lang(argv[argv.index("--lang") + 1])
+            except TsmsError:
+                pass
         for word in argv:  # bytes that are not UTF-8 arrive as lone surrogates
             if any("\ud800" <= ch <= "\udfff" for ch in str(word)):
                 _fail(t("参数含有无法识别的字节(不是 UTF-8 文本)", "an argument is not valid UTF-8 text"), BAD_INPUT)
+        helptext.install()
+        if os.environ.get("_TSMS_COMPLETE"):  # the shell asks for completions (tsms completion SHELL)
+            from typer.completion import completion_init
+
+            completion_init()
         try:
             code = super().main(args=argv, prog_name=prog_name or "tsms", complete_var=complete_var,
                                 standalone_mode=False, **extra)
@@ -39,7 +50,12 @@ class TsmsGroup(TyperGroup):
             _fail(t("已中断,账本未改动", "interrupted; the ledger is unchanged"), 130)
         except Exception as exc:
             if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage errors
-                _fail(exc.format_message(), exc.exit_code or BAD_INPUT)
+                if _kind(exc) == "NoArgsIsHelpError":  # a group typed alone: its help, as --help
+                    sys.stdout.write(exc.format_message().rstrip("\n") + "\n")
+                    sys.exit(0)
+                _fail(usage_message(exc), exc.exit_code or BAD_INPUT)
+            if os.environ.get("_TSMS_COMPLETE") and not os.environ.get("TSMS_DEBUG"):
+                sys.exit(1)  # a completion request the shell made badly: no completions, no traceback
             if _damaged(exc) and not os.environ.get("TSMS_DEBUG"):
                 _fail(t("账本已损坏或无法读取:{e};运行 tsms check 查看,或从备份恢复(tsms restore)",
                         "the ledger is damaged or unreadable: {e}; run tsms check, or restore a backup (tsms restore)",
@@ -54,6 +70,65 @@ class TsmsGroup(TyperGroup):
             except Exception:  # a damaged file refuses even to close cleanly; said above
                 pass
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _kind(exc: BaseException) -> str:
+    """The most specific click exception class ``exc`` is (click or typer's copy of it)."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    for name in ("NoArgsIsHelpError", "MissingParameter", "NoSuchOption", "BadOptionUsage", "BadArgumentUsage",
+                 "BadParameter", "UsageError"):
+        if name in names:
+            return name
+    return names[0]
+
+
+def _param_name(param) -> str:
+    """An option as typed (--site), an argument as its metavar (NUMBER)."""
+    if param is None:
+        return ""
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+    if opts:
+        return " / ".join(opts)
+    return (param.name or "").upper()
+
+
+def usage_message(exc) -> str:
+    """click's own messages (missing option, no such command, invalid value, extra argument)
+    in the user's language, each one line."""
+    import re
+
+    kind = _kind(exc)
+    text = exc.format_message()
+    if kind == "MissingParameter":
+        name = _param_name(getattr(exc, "param", None))
+        if getattr(exc, "param", None) is not None and getattr(exc.param, "param_type_name", "") == "argument":
+            return t("缺少参数 {n}", "missing argument {n}", n=name)
+        return t("缺少选项 {n}", "missing option {n}", n=name)
+    if kind == "NoSuchOption":
+        possible = sorted(getattr(exc, "possibilities", None) or [])
+        hint = t("(是否想用 {p}?)", " (did you mean {p}?)", p=", ".join(possible)) if possible else ""
+        return t("没有选项 {o}{h};用 --help 查看可用选项", "no such option {o}{h}; see --help",
+                 o=exc.option_name, h=hint)
+    if kind == "BadOptionUsage":
+        option = exc.option_name
+        if "does not take a value" in text:
+            return t("选项 {o} 不带值", "option {o} takes no value", o=option)
+        if "requires" in text:
+            return t("选项 {o} 需要一个值", "option {o} needs a value", o=option)
+        return t("选项 {o} 用法不对:{m}", "option {o} used wrongly: {m}", o=option, m=text)
+    if kind == "BadParameter":
+        name = _param_name(getattr(exc, "param", None)) or str(getattr(exc, "param_hint", "") or "")
+        return t("{n} 的值无效:{m}", "invalid value for {n}: {m}", n=name, m=exc.message)
+    match = re.match(r"No such command '(.*)'\.(?: Did you mean '(.*)'\?)?", text)
+    if match:
+        hint = t("(是否想用 {c}?)", " (did you mean {c}?)", c=match.group(2)) if match.group(2) else ""
+        return t("没有命令「{c}」{h};tsms --help 列出全部命令", "no such command {c!r}{h}; tsms --help lists them",
+                 c=match.group(1), h=hint)
+    match = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", text)
+    if match:
+        return t("多余的参数:{a}(含空格的值请加引号)", "unexpected extra argument(s): {a} (quote a value with spaces)",
+                 a=match.group(1))
+    return t("命令行有误:{m}", "bad command line: {m}", m=text)
 
 
 def _damaged(exc: BaseException) -> bool:
@@ -123,7 +198,30 @@ Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en 
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
 At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
-Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number: SH01-2026-00007, or this site's 7, 00007 (this year), 2026-7")]
+def complete_from_ledger(what: str):
+    """A completion callback (the shell's TAB, through _TSMS_COMPLETE): numbers or staff names
+    from the ledger named by --db / TSMS_DB; nothing, silently, when it cannot be read."""
+    def complete(ctx: typer.Context, incomplete: str):
+        try:
+            from tsms.queries import complaints as queries
+
+            root = ctx.find_root().params.get("db") if ctx else None
+            return queries.completions(open_ledger(ctx.params.get("db") or root, None), what, incomplete or "")
+        except Exception:  # a shell's TAB never shows a traceback
+            return []
+    return complete
+
+
+Number = Annotated[str, typer.Argument(help="投诉编号 / complaint number: SH01-2026-00007, or this site's 7, "
+                                            "00007 (this year), 2026-7", autocompletion=complete_from_ledger("number"))]
+def _no_colour(value: bool) -> bool:
+    if value:
+        render.no_colour()
+    return value
+
+
+NoColor = Annotated[bool, typer.Option("--no-color", callback=_no_colour,
+                                       help="不用颜色 / no colour (also NO_COLOR, or output not to a terminal)")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file (never done unasked)")]
 
 STATE: dict = {"db": None}
@@ -141,11 +239,14 @@ def _print_version(value: bool):
 def _root(
     db: Db = None,
     lang: Lang = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="不用颜色 / no colour (also NO_COLOR, or output not to a terminal)")] = False,
     version: Annotated[bool, typer.Option("--version", help="版本 / version", is_eager=True,
                                           callback=_print_version)] = False,
 ):
     if lang:
         set_lang(lang)
+    if no_color:
+        render.no_colour()
     STATE["db"] = db
 
 

@@ -6,7 +6,8 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import (At, By, Db, Force, Json, Lang, Number, done, due_text, file_name, open_ledger,
+from tsms.cli.app import (At, By, Db, complete_from_ledger, Force, Json, Lang, NoColor,
+                          Number, done, due_text, file_name, open_ledger,
                           output_file, app, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
@@ -14,18 +15,18 @@ from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, U
 
 @app.command()
 def log(
-    content: Annotated[str, typer.Option("--content", help="投诉内容详细说明")],
+    content: Annotated[str, typer.Option("--content", help="投诉内容详细说明 / what the complaint says")],
     category: Annotated[str, typer.Option("--category", help=Category.choices())],
-    project: Annotated[Optional[str], typer.Option("--project", help="工程代码 (only one project: optional)")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="工程代码 / project code (only one project: optional)")] = None,
     channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices() + " (default phone)")] = None,
     urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices() + " (default normal)")] = None,
-    complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="投诉单位")] = None,
-    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
+    complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人 / complainant")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="投诉单位 / organisation")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式 / contact")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="地址 / address")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注 / note")] = None,
     serious: Annotated[bool, typer.Option("--serious", help="重大投诉:须立即上报 / serious: escalate at once")] = False,
-    occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 (default --at)")] = None,
+    occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 / when it happened (default --at)")] = None,
     at: Annotated[Optional[str], typer.Option("--at", help="投诉时间 / received: 2026-11-23 14:30 (default now)")] = None,
     again: Annotated[bool, typer.Option("--again", help="与刚登记的一件相同也登记 / log it although the same was just logged")] = False,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
@@ -46,8 +47,8 @@ def log(
 
 
 @app.command()
-def accept(number: Number, dept: Annotated[Optional[str], typer.Option("--dept", help="受理部门")] = None,
-           opinion: Annotated[Optional[str], typer.Option("--opinion", help="受理意见")] = None,
+def accept(number: Number, dept: Annotated[Optional[str], typer.Option("--dept", help="受理部门 / department")] = None,
+           opinion: Annotated[Optional[str], typer.Option("--opinion", help="受理意见 / opinion")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """受理 / accept a complaint."""
     from tsms.operations import complaints
@@ -57,7 +58,7 @@ def accept(number: Number, dept: Annotated[Optional[str], typer.Option("--dept",
 
 
 @app.command()
-def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help="不予受理理由")],
+def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help="不予受理理由 / the reason")],
            advice: Annotated[Optional[str], typer.Option("--advice", help="告知投诉人反映情况的渠道 / where else to turn")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """不予受理 / reject a complaint, with the reason."""
@@ -68,9 +69,9 @@ def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help=
 
 
 @app.command()
-def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人:人员名单上的人,任何部门 (tsms staff add)")],
-           dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 (default: the member's)")] = None,
-           opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
+def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人:人员名单上的人,任何部门 / the handler: someone on the staff list, any department (tsms staff add)", autocompletion=complete_from_ledger("staff"))],
+           dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 / department (default: the member's)")] = None,
+           opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案 / opinion, plan")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """派单(未受理的同时受理) / assign; accepts it too when still received."""
     from tsms.operations import complaints
@@ -82,9 +83,9 @@ def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理�
 
 
 @app.command()
-def resolve(number: Number, result: Annotated[str, typer.Option("--result", help="处理结果")],
-            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案")] = None,
-            head: Annotated[Optional[str], typer.Option("--head", help="处理部门负责人")] = None,
+def resolve(number: Number, result: Annotated[str, typer.Option("--result", help="处理结果 / the result")],
+            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案 / opinion, plan")] = None,
+            head: Annotated[Optional[str], typer.Option("--head", help="处理部门负责人 / head of the department")] = None,
             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """处理完毕 / record the result."""
     from tsms.operations import complaints
@@ -97,15 +98,15 @@ def resolve(number: Number, result: Annotated[str, typer.Option("--result", help
 def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (or --plan-item / --project)")] = None,
             method: Annotated[str, typer.Option("--method", help=RevisitMethod.choices())] = ...,
             satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.choices())] = None,
-            met: Annotated[Optional[str], typer.Option("--met", help="被回访人 (default the complainant)")] = None,
-            note: Annotated[Optional[str], typer.Option("--note", help="回访记录")] = None,
+            met: Annotated[Optional[str], typer.Option("--met", help="被回访人 / person met (default the complainant)")] = None,
+            note: Annotated[Optional[str], typer.Option("--note", help="回访记录 / note")] = None,
             plan_item: Annotated[Optional[int], typer.Option("--plan-item", parser=whole("--plan-item", checks.PLAN_ITEM), help="回访计划项 / a planned revisit")] = None,
-            project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查")] = None,
+            project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查 / a revisit or survey outside the plan")] = None,
             scores: Annotated[Optional[str], typer.Option("--scores", help="quality=5,plan=4,progress=4,safety=5,environment=4,service=5")] = None,
-            found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项")] = None,
-            signed_by: Annotated[Optional[str], typer.Option("--signed-by", help="顾客签字确认")] = None,
-            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 (default --by)")] = None,
-            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 (default the project manager)")] = None,
+            found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项 / a problem found → a rectification")] = None,
+            signed_by: Annotated[Optional[str], typer.Option("--signed-by", help="顾客签字确认 / signed by the client")] = None,
+            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 / visitors (default --by)")] = None,
+            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 / owner (default the project manager)")] = None,
             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """回访:投诉回访(不满意则重新处理),或计划回访/满意度调查 / a follow-up visit or a planned revisit."""
     if number is None:
@@ -132,7 +133,7 @@ def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (
 
 
 @app.command()
-def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", help="上报给 (default: the team leader)")] = None,
+def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", help="上报给 / to whom (default: the team leader)", autocompletion=complete_from_ledger("staff"))] = None,
              note: Annotated[Optional[str], typer.Option("--note")] = None,
              at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """重大投诉立即上报 / escalate a serious complaint."""
@@ -143,7 +144,7 @@ def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", h
 
 
 @app.command()
-def reply(number: Number, text: Annotated[str, typer.Option("--text", help="回复内容")],
+def reply(number: Number, text: Annotated[str, typer.Option("--text", help="回复内容 / the answer")],
           at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """将处理结果回复转办的职能部门 / answer the referring department."""
     from tsms.operations import complaints
@@ -163,17 +164,17 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 
 @app.command()
 def edit(number: Number,
-         reason: Annotated[Optional[str], typer.Option("--reason", help="更正原因 (required)")] = None,
-         project: Annotated[Optional[str], typer.Option("--project", help="工程代码")] = None,
+         reason: Annotated[Optional[str], typer.Option("--reason", help="更正原因(必填) / why it is corrected (required)")] = None,
+         project: Annotated[Optional[str], typer.Option("--project", help="工程代码 / project code")] = None,
          channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices())] = None,
          category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
          urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices())] = None,
-         content: Annotated[Optional[str], typer.Option("--content", help="投诉内容详细说明")] = None,
-         complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人")] = None,
-         org: Annotated[Optional[str], typer.Option("--org", help="投诉单位")] = None,
-         contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式")] = None,
-         address: Annotated[Optional[str], typer.Option("--address", help="地址")] = None,
-         note: Annotated[Optional[str], typer.Option("--note", help="备注")] = None,
+         content: Annotated[Optional[str], typer.Option("--content", help="投诉内容详细说明 / what the complaint says")] = None,
+         complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人 / complainant")] = None,
+         org: Annotated[Optional[str], typer.Option("--org", help="投诉单位 / complainant organisation")] = None,
+         contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式 / contact")] = None,
+         address: Annotated[Optional[str], typer.Option("--address", help="地址 / address")] = None,
+         note: Annotated[Optional[str], typer.Option("--note", help="备注 / note")] = None,
          at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """更正登记内容(记录更正前后与原因)/ correct what was logged, with the reason."""
     from tsms.operations import complaints
@@ -192,7 +193,7 @@ def edit(number: Number,
 
 @app.command()
 def void(number: Number,
-         reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因:重复登记、误录… (required)")] = None,
+         reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因:重复登记、误录…(必填) / why it is void: a duplicate, a mistake… (required)")] = None,
          at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """作废不应登记的一件(保留编号与记录,不计入任何统计)/ void an entry that should never have been made."""
     from tsms.operations import complaints
@@ -206,10 +207,10 @@ def void(number: Number,
 
 @app.command()
 def show(number: Number,
-         xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出《涉民投诉处理表》/ write the form")] = None,
+         xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出《涉民投诉处理表》 / write the form")] = None,
          with_contacts: Annotated[bool, typer.Option("--with-contacts", help="表中不遮盖联系方式 / unmasked")] = False,
          force: Force = False,
-         db: Db = None, lang: Lang = None, json_out: Json = False):
+         db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """一件投诉的全部内容与期限 / one complaint, deadlines included."""
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
@@ -235,12 +236,12 @@ def list_(
     status: Annotated[Optional[str], typer.Option("--status", help=Status.choices() + "; open (未办结: every state with a step still open); several: received,assigned")] = None,
     project: Annotated[Optional[str], typer.Option("--project")] = None,
     category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 YYYY-MM-DD")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 YYYY-MM-DD")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/联系电话(全号或后4位)/地址/结果中查找")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 / received since YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 / received until YYYY-MM-DD")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/联系电话(全号或后4位)/地址/结果中查找 / search number, content, complainant, contact (whole or last 4 digits), address, result")] = None,
     assignee: Annotated[Optional[str], typer.Option("--assignee", help="处理人 / the handler")] = None,
     limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
-    db: Db = None, lang: Lang = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """投诉列表,新的在前 / complaints, newest first."""
     from tsms import clock

@@ -7,17 +7,17 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import By, Db, Force, Json, Lang, file_name, open_ledger, output_file, app, whole
+from tsms.cli.app import By, Db, Force, Json, Lang, NoColor, file_name, open_ledger, output_file, app, whole
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
 
 @app.command()
 def report(
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM (default: last month)")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="年份 YYYY")] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="起 YYYY-MM-DD")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="止 YYYY-MM-DD")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 / month YYYY-MM (default: last month; this month to date when last month has no complaint)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份 / year YYYY")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="起 / from YYYY-MM-DD")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="止 / to YYYY-MM-DD")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
@@ -35,6 +35,14 @@ def report(
     p = reports.period(month, year, start, end, today)
     out = output_file(xlsx, ledger_file, force) if xlsx else None
     r = reports.build(ledger_file, p, project, today)
+    if month is None and year is None and start is None and end is None and not r["complaints"]["received"] \
+            and today.day > 1:
+        empty = p.label
+        p = reports.month_to_date(today)
+        r = reports.build(ledger_file, p, project, today)
+        say = t("上月 {e} 没有投诉,显示本月至今:{a} 至 {b}", "no complaints last month ({e}); showing this month to date: "
+                "{a} to {b}", e=empty, a=p.start, b=p.end)
+        (sys.stderr.write(say + "\n") if json_out or out else render.line(say))
     if out:
         from tsms.render import xlsx as xlsx_mod
         from tsms.store import output
@@ -58,7 +66,7 @@ def overdue(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发送的内容 / print what would be sent, send nothing")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only",
                                                     help="休息日什么也不做 / on a rest day do nothing (for a daily cron line)")] = False,
-    db: Db = None, lang: Lang = None, json_out: Json = False,
+    db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """逾期事项;有逾期时退出码为 1,通知发送失败为 4 / what is late: exit 1 when anything is, 4 when a notification failed.
 
@@ -144,8 +152,8 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
 def import_(
     file: Annotated[str, typer.Argument(parser=file_name("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件")] = False,
-    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 (.xlsx/.csv)")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件 / import the good rows, save the others")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 / where the rows not imported go (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):

@@ -1,5 +1,8 @@
 """``tsms demo``: a Shanghai site with a few weeks of complaints in every state and one late
-revisit, built through the same operations a clerk uses. Never touches the real ledger."""
+revisit, and a project completed a year ago with its warranty items, claims, next year's
+approved revisit plan and a rectification, built through the same operations a clerk uses.
+Every event lies before the demo's clock, which is never ahead of the real one. Never
+touches the real ledger."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 from tsms import clock, rules
 from tsms.errors import TsmsError
-from tsms.operations import complaints, site
+from tsms.operations import claims, complaints, plan, site, warranty
 from tsms.store import engine as db
 from tsms.vocab import t
 
@@ -17,13 +20,24 @@ def demo_path() -> Path:
     return db.default_path().with_name("tsms-demo.sqlite3")
 
 
+def demo_moment(as_of: dt.date, now: dt.datetime) -> dt.datetime:
+    """The demo's own clock: 17:30 on ``as_of``, or on the day before when that is still to
+    come (a demo built at 02:16 holds nothing from later that day): every event in the past."""
+    moment = dt.datetime.combine(as_of, dt.time(17, 30))
+    return moment if moment <= now else moment - dt.timedelta(days=1)
+
+
 def build(path: str | None, as_of: dt.date) -> db.Ledger:
-    """Build the demo ledger with its own clock, fixed at 17:30 on ``as_of``."""
+    """Build the demo ledger with its own clock (:func:`demo_moment`)."""
     earliest = dt.date(clock.FIRST_YEAR, 2, 1)  # its complaints came in the weeks before
     if as_of < earliest:
         raise TsmsError(t("演示的 --as-of 最早为 {d}(演示的投诉在此前几周)",
                           "the demo's --as-of is {d} at the earliest (its complaints came in the weeks before)",
                           d=earliest))
+    now = clock.now()
+    if as_of > now.date():
+        raise TsmsError(t("演示的 --as-of {d} 在将来;演示只记录已经发生的事", "the demo's --as-of {d} is in the future; "
+                          "the demo records only what has happened", d=as_of))
     target = Path(path).expanduser() if path else demo_path()
     real = db.resolve_path(None)
     if target.resolve() == real.resolve() and target.exists():
@@ -33,8 +47,8 @@ def build(path: str | None, as_of: dt.date) -> db.Ledger:
             raise TsmsError(t("{p} 已存在且不是演示账本", "{p} exists and is not a demo ledger", p=target))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-    moment = dt.datetime.combine(as_of, dt.time(17, 30))
-    _fill(target, as_of, lambda: moment)
+    moment = demo_moment(as_of, now)
+    _fill(target, moment.date(), lambda: moment)
     return db.open_existing(str(target))
 
 
@@ -133,3 +147,28 @@ def _fill(path: Path, as_of: dt.date, now) -> None:
     # received this morning
     log("P01", "phone", "night_work", "normal", "褚女士", "13300007777", "某小区1号楼",
         "昨晚22点半还有混凝土泵车作业", day(0, "08:50"), occurred_at=day(1, "22:30"))
+
+    # after-sales: a housing estate completed 13 months ago, in warranty
+    completed = max(as_of - dt.timedelta(days=400), dt.date(clock.FIRST_YEAR, 1, 1))
+    site.add_project(lg, "P03", "某住宅小区一期", "building", clerk, manager="孙工", phone="021-7777",
+                     address="上海市某区某某路66弄", client="某置业有限公司", region="shanghai", completed_on=completed,
+                     design_life=50, retention=300000.0, contract_sum=12000000.0, liability_years=2)
+    warranty.set_term(lg, "P03", "heating", years=2, note="合同约定:供热与供冷系统保修2年", by=clerk)
+    warranty.set_term(lg, "P03", "cooling", years=2, note="合同约定:供热与供冷系统保修2年", by=clerk)
+    plan.quality_revisit(lg, plan_item=None, project="P03", method="visit", satisfaction="satisfied", scores=None,
+                         found=None, signed_by="物业经理", met="物业经理", visitors="王建国", note="竣工后首次回访",
+                         owner=None, at=f"{(completed + dt.timedelta(days=20)).isoformat()} 10:00", by=clerk)
+    w = claims.log_claim(lg, project="P03", part="waterproofing", content="地下室外墙渗水", location="2号楼地下室",
+                         complainant="物业经理", contact="021-66667777", at=day(6, "09:30"), by=clerk)["number"]
+    claims.inspect(lg, w, cause="construction", note="外墙防水层搭接不良", at=day(5, "10:00"), by="孙工")
+    claims.repair(lg, w, result="重做外墙防水层并打胶", at=day(3, "16:00"), by="孙工")
+    claims.log_claim(lg, project="P03", part="decoration", content="卫生间地砖空鼓", location="5号楼1201室",
+                     complainant="业主周先生", contact="13200008888", at=day(1, "14:00"), by=clerk)
+    plan.quality_revisit(lg, plan_item=None, project="P03", method="visit", satisfaction="basic",
+                         scores="quality=4,service=5,timeliness=4", found="3号楼外墙局部渗水", signed_by="物业经理",
+                         met="物业经理", visitors="王建国", note=None, owner="孙工", at=day(2, "15:00"), by=clerk)
+    try:
+        plan.draft(lg, as_of.year + 1, by=clerk)
+    except TsmsError:  # a year the plan does not take (the demo as of 1950, or of 2100)
+        return
+    plan.approve(lg, as_of.year + 1, by="总经理")

@@ -222,3 +222,14 @@ def staff(ledger: engine.Ledger) -> list[dict]:
         ).all()
         return [{"name": s.name, "dept": s.dept, "role": s.role, "phone": s.phone, "project": code}
                 for s, code in rows]
+
+
+def completions(ledger: engine.Ledger, what: str, prefix: str, limit: int = 200) -> list[str]:
+    """For the shell's completion: complaint numbers (``number``, newest first) or staff
+    names (``staff``) that start with ``prefix``."""
+    with ledger.read() as session:
+        if what == "staff":
+            query = select(Staff.name).where(Staff.name.startswith(prefix, autoescape=True)).order_by(Staff.name)
+            return list(dict.fromkeys(session.exec(query.limit(limit)).all()))
+        query = select(Complaint.number).where(Complaint.number.startswith(prefix.upper(), autoescape=True))
+        return list(session.exec(query.order_by(Complaint.id.desc()).limit(limit)).all())

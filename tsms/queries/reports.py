@@ -88,6 +88,13 @@ def period(month: str | None = None, year: str | None = None, start: str | None 
     return Period(first, last, first.strftime("%Y-%m"))
 
 
+def month_to_date(today: dt.date) -> Period:
+    """The current month from its first day to ``today``: the report's period when none is
+    given and last month holds no complaint (a new ledger, the demo)."""
+    first = today.replace(day=1)
+    return Period(first, today, t("{m}(至 {d} 日)", "{m} (to the {d}th)", m=first.strftime("%Y-%m"), d=today.day))
+
+
 def _rate(numerator: int, denominator: int) -> dict:
     return {"numerator": numerator, "denominator": denominator,
             "rate": round(numerator / denominator, 4) if denominator else None}

@@ -3,13 +3,19 @@
 
 from tsms.render.terminal import (  # noqa: F401
     ACTION_LABELS,
+    CUT,
+    KEEP,
+    WORDS,
     FIELDS,
+    colour,
     console,
     is_terminal,
     label,
     line,
+    no_colour,
     pairs,
     print_json,
     table,
     value_text,
+    width,
 )

@@ -111,8 +111,16 @@ def line(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None) -> None:
-    """A table on a terminal; tab-separated lines with a header elsewhere (never cut)."""
+def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None,
+          kinds: list[str] | None = None, styles: list | None = None) -> None:
+    """A table on a terminal, fitted to its width; tab-separated lines with a header
+    elsewhere (never cut, never coloured).
+
+    ``kinds`` says, per column, how a cell may give way on a narrow terminal: ``keep`` (a
+    number, a date, a name: never broken), ``words`` (broken only at a space or between CJK
+    characters), ``cut`` (free text: one line, shortened with an ellipsis). ``styles`` gives
+    each row a colour for what needs attention: a style name for the whole row, or a dict
+    {column: style}, or None."""
     if not is_terminal():
         line("\t".join(columns))
         for row in rows:
@@ -120,17 +128,204 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
         if footer:
             line(footer)
         return
-    from rich.table import Table
+    out = fit_table(title, columns, [[_one_line(c) for c in row] for row in rows], footer,
+                    kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour())
+    sys.stdout.write("".join(text + "\n" for text in out))
 
-    tbl = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        tbl.add_column(col, overflow="fold")
-    for row in rows:
-        tbl.add_row(*[_escape(c) for c in row])
-    con = console()
-    con.print(tbl)
+
+KEEP, WORDS, CUT = "keep", "words", "cut"
+GAPS = (2, 1)  # spaces between columns: two when the table fits so, else one
+CUT_MIN = 8  # a free-text column is not narrowed below this (or its header)
+WORDS_MIN = 8  # nor a column of labels
+ANSI = {"late": "31", "serious": "1;31", "provisional": "33", "soon": "33", "header": "1"}
+_COLOUR = {"off": False}
+
+
+def no_colour() -> None:
+    """--no-color: plain text even on a terminal."""
+    _COLOUR["off"] = True
+
+
+def colour() -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (any value) or --no-color."""
+    import os
+
+    return not _COLOUR["off"] and "NO_COLOR" not in os.environ and is_terminal()
+
+
+def terminal_width() -> int:
+    import shutil
+
+    return max(20, shutil.get_terminal_size((80, 24)).columns)
+
+
+def char_width(ch: str) -> int:
+    import unicodedata
+
+    if unicodedata.combining(ch) or ch in "\u200b\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def width(text: str) -> int:
+    """Display width: a CJK (wide or full-width) character counts two columns."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(ch) for ch in text)
+
+
+def _pieces(text: str) -> list[str]:
+    """The unbreakable pieces of a ``words`` cell: runs of narrow characters between spaces,
+    and each wide character on its own. A space is kept as its own piece (" ")."""
+    out: list[str] = []
+    run = ""
+    for ch in text:
+        if ch == " ":
+            if run:
+                out.append(run)
+            out.append(" ")
+            run = ""
+        elif char_width(ch) == 2:
+            if run:
+                out.append(run)
+            out.append(ch)
+            run = ""
+        else:
+            run += ch
+    if run:
+        out.append(run)
+    return out
+
+
+def _widest_piece(text: str) -> int:
+    return max((width(p) for p in _pieces(text) if p != " "), default=0)
+
+
+def wrap(text: str, limit: int, rest: int | None = None) -> list[str]:
+    """``text`` in lines of at most ``limit`` columns (``rest`` for the lines after the
+    first), broken only at spaces and between wide characters (a piece wider than the limit
+    stays whole on its own line)."""
+    lines: list[str] = []
+    current, used = "", 0
+    for piece in _pieces(text):
+        if lines and rest is not None:
+            limit = rest
+        if piece == " ":
+            if current and used + 1 <= limit:
+                current, used = current + " ", used + 1
+            elif current:
+                lines.append(current.rstrip())
+                current, used = "", 0
+            continue
+        w = width(piece)
+        if used + w > limit and current.strip():
+            lines.append(current.rstrip())
+            current, used = "", 0
+        current, used = current + piece, used + w
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` columns, ending in … when cut."""
+    if width(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > limit - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def _pad(text: str, size: int) -> str:
+    return text + " " * max(0, size - width(text))
+
+
+def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool) -> list[str]:
+    """The lines of a table fitted to ``limit`` columns (see :func:`table`). When even the
+    narrowest layout is too wide, the free-text columns go on a line of their own under each
+    row, shortened to the width."""
+    n = len(columns)
+    natural = [max([width(columns[i])] + [width(r[i]) for r in rows]) for i in range(n)]
+    head_min = [_widest_piece(c) for c in columns]
+    minimum = []
+    for i, kind in enumerate(kinds):
+        if kind == KEEP:  # a header wraps to no fewer than two CJK characters a line
+            minimum.append(max([head_min[i], min(width(columns[i]), 4)] + [width(r[i]) for r in rows]))
+        elif kind == CUT:
+            minimum.append(min(natural[i], max(head_min[i], CUT_MIN)))
+        else:  # no narrower than four CJK characters: a column of one character a line reads badly
+            minimum.append(max([head_min[i], min(natural[i], WORDS_MIN)] + [_widest_piece(r[i]) for r in rows]))
+    shown = list(range(n))
+    below: list[int] = []
+    for gap in GAPS:
+        if sum(minimum) + gap * (n - 1) <= limit:
+            break
+    else:  # too narrow even so: the free text under each row
+        below = [i for i in range(n) if kinds[i] == CUT]
+        shown = [i for i in range(n) if kinds[i] != CUT]
+        gap = GAPS[-1]
+    soft = list(minimum)  # every header word whole
+    if sum(minimum[i] for i in shown) + gap * (len(shown) - 1) > limit:
+        # still too wide: a header word may be shortened (…) to its column's cells
+        for i in shown:
+            cells = max([width(r[i]) if kinds[i] == KEEP else _widest_piece(r[i]) for r in rows], default=0)
+            minimum[i] = max(cells, min(minimum[i], 4))
+    widths = {i: natural[i] for i in shown}
+    excess = sum(widths.values()) + gap * (len(shown) - 1) - limit
+    # a free text shortened, then headers and labels wrapped, then a header word shortened
+    for group, floor in ((CUT, minimum), (KEEP, soft), (WORDS, soft), (KEEP, minimum), (WORDS, minimum)):
+        while excess > 0:
+            candidates = [i for i in shown if kinds[i] == group and widths[i] > floor[i]]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            step = min(excess, widths[widest] - floor[widest]) if group == CUT else 1
+            widths[widest] -= step
+            excess -= step
+
+    def paint(text: str, style) -> str:
+        return f"\x1b[{ANSI[style]}m{text}\x1b[0m" if coloured and style and text.strip() else text
+
+    def render_row(cells: list[str], kinds_used, style, header=False) -> list[str]:
+        columns_lines = []
+        for i in shown:
+            if kinds_used[i] == CUT and not header:
+                columns_lines.append([shorten(cells[i], widths[i])])
+            elif kinds_used[i] == KEEP and not header:
+                columns_lines.append([cells[i]])
+            else:
+                columns_lines.append([shorten(piece, widths[i]) for piece in wrap(cells[i], widths[i])])
+        height = max(len(c) for c in columns_lines)
+        out = []
+        for k in range(height):
+            parts = []
+            for pos, i in enumerate(shown):
+                text = columns_lines[pos][k] if k < len(columns_lines[pos]) else ""
+                padded = _pad(text, widths[i]) if pos < len(shown) - 1 else text
+                cell_style = style.get(i) if isinstance(style, dict) else style
+                parts.append(paint(padded, "header" if header else cell_style))
+            out.append((" " * gap).join(parts).rstrip())
+        for i in below:
+            if not header and cells[i]:
+                cell_style = style.get(i) if isinstance(style, dict) else style
+                out.append("  " + paint(shorten(cells[i], limit - 2), cell_style))
+        return out
+
+    lines: list[str] = []
+    if title:
+        lines.extend(wrap(title, limit))
+    lines.extend(render_row(columns, kinds, None, header=True))
+    total = sum(widths.values()) + gap * (len(shown) - 1)
+    lines.append("-" * min(total, limit))
+    for row, style in zip(rows, styles):
+        lines.extend(render_row(row, kinds, style))
     if footer:
-        con.print(_escape(footer))
+        lines.extend(wrap(footer, limit))
+    return lines
 
 
 def pairs(title: str | None, items: list[tuple[str, str]]) -> None:

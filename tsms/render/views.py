@@ -56,8 +56,10 @@ def _not_late(item: dict) -> str:
 
 def complaint_list(rows: list[dict], total: int) -> None:
     cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
+    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP,
+             render.WORDS, render.CUT]
     heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
-    body = []
+    body, styles = [], []
     for r in rows:
         cells = []
         for col in cols:
@@ -65,14 +67,18 @@ def complaint_list(rows: list[dict], total: int) -> None:
             if col == "next_due" and r["next_due"]:
                 text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
                                                                                if r["provisional"] else "")
-            if col == "content" and render.is_terminal() and len(text) > 30:
-                text = text[:29] + "…"
             cells.append(text)
         body.append(cells)
+        style = {}
+        if r.get("serious"):
+            style = {0: "serious", 8: "serious"}
+        if r.get("next_due") and r.get("provisional"):
+            style[7] = "provisional"
+        styles.append(style or None)
     footer = None
     if total > len(rows):
         footer = t("共 {n} 件,显示 {k} 件;--limit 0 显示全部", "{n} match, {k} shown; --limit 0 for all", n=total, k=len(rows))
-    render.table(t("涉民投诉 {n} 件", "{n} complaints", n=total), heads, body, footer)
+    render.table(t("涉民投诉 {n} 件", "{n} complaints", n=total), heads, body, footer, kinds=kinds, styles=styles)
 
 
 # personal information in an event's details, masked wherever history shows it (README: privacy)
@@ -153,9 +159,12 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
              t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
+    styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
                          t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
-                         t("责任人", "holder")], rows)
+                         t("责任人", "holder")], rows,
+                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.WORDS, render.KEEP, render.KEEP, render.WORDS,
+                        render.KEEP], styles=styles)
 
 
 def calendar(data: dict) -> None:
@@ -283,4 +292,7 @@ def plan(r: dict) -> None:
                    (i["notify_by"] or "") + (t("(不足20天,立即通知)", " (less than 20 days: at once)") if i.get("notify_at_once") else ""),
                    (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
                    + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
-                  for i in r["items"]])
+                  for i in r["items"]],
+                 kinds=[render.KEEP, render.WORDS, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
+                        render.WORDS, render.WORDS],
+                 styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
