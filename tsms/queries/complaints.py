@@ -38,6 +38,9 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     for f in COMPLAINT_FIELDS:
         value = getattr(project if f.source == "project" else c, f.column)
         out[f.key] = clock.iso(value) if f.kind == "time" else bool(value) if f.kind == "bool" else value
+    # a date typed or imported without a time: received_at/occurred_at hold its midnight
+    out["received_time_known"] = bool(c.received_time_known)
+    out["occurred_time_known"] = bool(c.occurred_time_known)
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
     for kind in ("resolve", "reply"):  # an urgent complaint's limit in hours: the moment it runs out

@@ -13,9 +13,16 @@ FORM_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if f.on_form)  # 《涉民�
 OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # shown when they have a value
 
 
+def _cell(c: dict, key: str) -> str:
+    """A complaint's value as shown; a time whose time of day is unknown as its day alone."""
+    if key in ("received_at", "occurred_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
+        return c[key][:10]
+    return value_text(key, c[key])
+
+
 def complaint(c: dict) -> None:
-    items = [(label(f), value_text(f, c[f])) for f in FORM_FIELDS]
-    items += [(label(f), value_text(f, c[f])) for f in OPTIONAL_FIELDS if c.get(f)]
+    items = [(label(f), _cell(c, f)) for f in FORM_FIELDS]
+    items += [(label(f), _cell(c, f)) for f in OPTIONAL_FIELDS if c.get(f)]
     render.pairs(t("涉民投诉处理表 {n}", "Complaint {n}", n=c["number"]), items)
     rows = []
     for step in c["deadlines"]:
@@ -59,7 +66,7 @@ def complaint_list(rows: list[dict], total: int) -> None:
     for r in rows:
         cells = []
         for col in cols:
-            text = value_text(col, r[col])
+            text = _cell(r, col)
             if col == "next_due" and r["next_due"]:
                 text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
                                                                                if r["provisional"] else "")

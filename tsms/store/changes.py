@@ -122,8 +122,13 @@ def install(run, now: dt.datetime, reason: str, floor: int) -> None:
         signature = ",".join(cols)
         if known.get(table) != signature:
             where = f" WHERE key IS NOT '{UNTRACKED_SETTING}'" if table == "setting" else ""
-            run(f"INSERT INTO change (tbl, row_key, image) SELECT '{table}', {key_expr(table)}, {image_expr(cols)} "
-                f"FROM {table}{where}")
+            # a later migration that adds columns: each row's image before it is the row in
+            # the columns the log knew, so seal takes the new image as the migration's own
+            # (a row changed by hand before the upgrade still differs from its last image)
+            old = known.get(table, "").split(",") if known.get(table) else []
+            before = image_expr(old) if old and set(old) <= set(cols) else "NULL"
+            run(f"INSERT INTO change (tbl, row_key, image, before) SELECT '{table}', {key_expr(table)}, "
+                f"{image_expr(cols)}, {before} FROM {table}{where}")
             run("INSERT OR REPLACE INTO tracked_table VALUES (?, ?)", (table, signature))
     seal(run, [{"at": now, "recorded_at": now, "actor": "tsms", "action": "migrate", "complaint_id": None,
                 "details": {"migration": reason}, "upto": None}], floor, now)

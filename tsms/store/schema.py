@@ -212,6 +212,15 @@ CREATE TABLE plan_amendment (
         "v8: every event carries the row images it changed (check re-derives the state)",
         changes.DDL,
     ),
+    (
+        # a date typed or imported without a time keeps midnight in received_at/occurred_at;
+        # these say the time of day is unknown (never night-time, shown without 00:00)
+        "v9: whether a complaint's time of day is known",
+        """
+ALTER TABLE complaint ADD COLUMN received_time_known BOOLEAN NOT NULL DEFAULT 1;
+ALTER TABLE complaint ADD COLUMN occurred_time_known BOOLEAN NOT NULL DEFAULT 1;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

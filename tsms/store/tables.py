@@ -114,6 +114,9 @@ class Complaint(Table, table=True):
     reopened: int = 0
     import_key: Optional[str] = None  # sha256 of an imported row: importing a file twice adds nothing twice
     source_ref: Optional[str] = None  # the row's number in the ledger it was imported from
+    # a date without a time: received_at/occurred_at hold its midnight, the time is unknown
+    received_time_known: bool = True
+    occurred_time_known: bool = True
 
 
 class Revisit(Table, table=True):

@@ -1,0 +1,168 @@
+"""What a clerk types and reads: dates as typed (and night-time only from a real time),
+readable history, contacts only where they belong (SPEC §8)."""
+
+import datetime as dt
+
+import pytest
+
+from conftest import log, tsms, tsms_json
+from tsms import clock
+
+# TSMS_NOW is 2026-11-23 09:00 (conftest.env)
+NOW = dt.datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.mark.parametrize("typed, moment, known", [
+    ("11月11日 9:30", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("2026年11月11日 9:30", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("11/11 9:30", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("11-11 09:30", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("昨天 15:00", dt.datetime(2026, 11, 22, 15, 0), True),
+    ("前天 9:00", dt.datetime(2026, 11, 21, 9, 0), True),
+    ("今天 9:30", dt.datetime(2026, 11, 23, 9, 30), True),
+    ("today 9:30", dt.datetime(2026, 11, 23, 9, 30), True),
+    ("yesterday 15:00", dt.datetime(2026, 11, 22, 15, 0), True),
+    ("9:30", dt.datetime(2026, 11, 23, 9, 30), True),
+    ("８:３０", dt.datetime(2026, 11, 23, 8, 30), True),
+    ("１１月１１日　９：３０", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("2026-11-11\u30009:30", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("２０２６－１１－１１ ０９：３０", dt.datetime(2026, 11, 11, 9, 30), True),
+    ("2026-11-11 23:10", dt.datetime(2026, 11, 11, 23, 10), True),
+    ("昨天", dt.datetime(2026, 11, 22), False),
+    ("前天", dt.datetime(2026, 11, 21), False),
+    ("11月11日", dt.datetime(2026, 11, 11), False),
+    ("2026-11-11", dt.datetime(2026, 11, 11), False),
+    ("now", NOW, True),
+    ("today", NOW, True),
+    # a month and day still to come this year means last year's
+    ("12月1日 9:00", dt.datetime(2025, 12, 1, 9, 0), True),
+    ("12/24", dt.datetime(2025, 12, 24), False),
+    ("11月23日 8:00", dt.datetime(2026, 11, 23, 8, 0), True),
+])
+def test_every_typed_form_is_the_right_moment(env, typed, moment, known):
+    assert clock.parse_moment(typed) == (moment, known)
+    assert clock.parse_time(typed) == moment
+
+
+@pytest.mark.parametrize("typed", ["25:00", "11月31日", "2月29日 9:00", "9:3", "昨天昨天", "11/11/11", "1949-12-31"])
+def test_what_is_not_a_moment_is_refused(env, typed):
+    from tsms.errors import TsmsError
+
+    with pytest.raises(TsmsError):
+        clock.parse_moment(typed)
+
+
+def _noise(at):
+    return tsms("log", "--project", "P01", "--category", "noise", "--content", "夜间打桩", "--from", "李女士",
+                "--contact", "13812345678", "--at", at).stdout.strip()
+
+
+@pytest.mark.parametrize("typed, day", [("2026-11-11", "2026-11-11"), ("昨天", "2026-11-22"),
+                                        ("１１月１１日", "2026-11-11")])
+def test_a_date_without_a_time_is_never_night_time_and_shown_without_midnight(site, typed, day):
+    number = _noise(typed)
+    c = tsms_json("show", number)
+    assert c["night_time"] is False and c["received_time_known"] is False
+    assert c["received_at"].startswith(day)
+    shown = tsms("show", number).stdout
+    assert f"投诉时间\t{day}\n" in shown and "00:00" not in shown.split("投诉内容")[0]
+    listed = tsms("list").stdout
+    row = next(line for line in listed.splitlines() if line.startswith(number))
+    assert f"\t{day}\t" in row and "00:00" not in row
+
+
+def test_a_real_night_time_still_counts(site):
+    number = _noise("昨天 23:10")
+    c = tsms_json("show", number)
+    assert c["night_time"] is True and c["received_time_known"] is True
+    assert c["received_at"] == "2026-11-22T23:10:00+08:00"
+    assert "2026-11-22 23:10" in tsms("show", number).stdout
+
+
+def test_a_future_looking_month_and_day_means_last_year(site):
+    number = _noise("12月24日 23:30")
+    assert number.startswith("SH01-2025-")
+    c = tsms_json("show", number)
+    assert c["received_at"] == "2025-12-24T23:30:00+08:00" and c["night_time"] is True
+
+
+def test_a_date_alone_on_the_previous_steps_day_is_that_moment(site):
+    number = log("2026-11-20 10:00")
+    tsms("accept", number, "--at", "2026-11-20")
+    assert tsms_json("show", number)["accepted_at"] == "2026-11-20T10:00:00+08:00"
+
+
+def test_the_time_of_an_occurrence_alone_decides(site):
+    number = tsms("log", "--project", "P01", "--category", "night_work", "--content", "泵车", "--at", "2026-11-22",
+                  "--occurred-at", "2026-11-22 23:00").stdout.strip()
+    assert tsms_json("show", number)["night_time"] is True
+    number = tsms("log", "--project", "P01", "--category", "night_work", "--content", "泵车", "--at", "今天 8:00",
+                  "--occurred-at", "昨天").stdout.strip()
+    c = tsms_json("show", number)
+    assert c["night_time"] is False and c["occurred_time_known"] is False
+    assert "发生时间\t2026-11-22\n" in tsms("show", number).stdout
+
+
+def test_import_a_date_only_cell_is_not_night_time(site):
+    path = site / "old.csv"
+    path.write_text("投诉时间,投诉人,投诉内容,投诉类型\n2026-11-01,王,夜里打桩,noise\n2026-11-02 23:30,赵,夜里打桩,noise\n",
+                    encoding="utf-8")
+    tsms("import", path, "--project", "P01")
+    rows = {r["complainant"]: r for r in tsms_json("list")}
+    assert rows["王"]["night_time"] is False and rows["王"]["received_time_known"] is False
+    assert rows["赵"]["night_time"] is True and rows["赵"]["received_time_known"] is True
+
+
+# --------------------------------------------------------------------------- schema v9 from v8
+
+
+def _v8_ledger(path, monkeypatch):
+    """A ledger at schema v8 with one complaint that tsms's own events hold (written as a v8
+    tsms would: the rows, their images by the triggers, sealed into an event)."""
+    import sqlite3
+
+    from tsms.store import changes, engine
+
+    at = dt.datetime(2026, 11, 20, 23, 10)
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "SCHEMA_VERSION", 8)
+        engine.migrate(path, now=lambda: at)
+    con = sqlite3.connect(path, isolation_level=None)
+    run = con.execute
+    run("BEGIN IMMEDIATE")
+    floor = changes.high_water(run)
+    run("INSERT INTO setting VALUES ('site_code', 'SH01')")
+    run("INSERT INTO project (id, code, name, kind, created_at) VALUES (1, 'P01', '某某路新建工程', 'building', ?)",
+        (str(at),))
+    run("INSERT INTO complaint (number, year, seq, project_id, status, channel, category, urgency, night_time, "
+        "complainant, contact, content, received_at, clerk, filled_at) VALUES ('SH01-2026-00001', 2026, 1, 1, "
+        "'received', 'phone', 'noise', 'normal', 1, '李女士', '13812345678', '夜间打桩', ?, '资料员', ?)",
+        (str(at), str(at)))
+    run("INSERT INTO obligation (kind, complaint_id, project_id, starts, due, holder) "
+        "VALUES ('accept', 1, 1, '2026-11-20', '2026-11-23', '资料员')")
+    changes.seal(run, [{"at": at, "recorded_at": at, "actor": "资料员", "action": "log", "complaint_id": 1,
+                        "details": {"number": "SH01-2026-00001"}, "upto": None}], floor, at)
+    run("COMMIT")
+    assert run("PRAGMA user_version").fetchone()[0] == 8
+    return con
+
+
+def test_a_v8_ledger_upgrades_with_every_time_known(env, monkeypatch):
+    path = env / "ledger.sqlite3"
+    _v8_ledger(path, monkeypatch).close()
+    c = tsms_json("show", "SH01-2026-00001")  # opening it migrates
+    assert c["received_time_known"] is True and c["night_time"] is True
+    assert "2026-11-20 23:10" in tsms("show", "SH01-2026-00001").stdout
+    assert tsms("check").exit_code == 0
+
+
+def test_a_hand_edit_before_the_upgrade_is_still_caught(env, monkeypatch):
+    path = env / "ledger.sqlite3"
+    con = _v8_ledger(path, monkeypatch)
+    for op in ("ins", "upd", "del"):
+        con.execute(f"DROP TRIGGER change_complaint_{op}")
+    con.execute("UPDATE complaint SET content = '无事'")
+    con.close()
+    tsms("list")
+    r = tsms("check", ok=False)
+    assert r.exit_code == 3 and "SH01-2026-00001" in r.stdout + r.stderr
