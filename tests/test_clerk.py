@@ -166,3 +166,67 @@ def test_a_hand_edit_before_the_upgrade_is_still_caught(env, monkeypatch):
     tsms("list")
     r = tsms("check", ok=False)
     assert r.exit_code == 3 and "SH01-2026-00001" in r.stdout + r.stderr
+
+
+# --------------------------------------------------------------------------- contacts (SPEC §8)
+
+
+def _two_from_one_caller(site):
+    first = log("2026-10-08 09:00")
+    log("2026-10-09 09:00")
+    return first
+
+
+def test_show_gives_the_contact_in_full(site):
+    number = _two_from_one_caller(site)
+    assert tsms_json("show", number)["contact"] == "13812345678"
+    assert "13812345678" in tsms("show", number).stdout and "某小区3号楼" in tsms("show", number).stdout
+
+
+def test_list_masks_contacts_unless_asked(site):
+    _two_from_one_caller(site)
+    rows = tsms_json("list")
+    assert {(r["contact"], r["address"]) for r in rows} == {("138****5678", "某小****")}
+    assert "13812345678" not in tsms("list").stdout
+    rows = tsms_json("list", "--with-contacts")
+    assert {(r["contact"], r["address"]) for r in rows} == {("13812345678", "某小区3号楼")}
+
+
+def test_report_masks_repeat_complainants_unless_asked(site):
+    _two_from_one_caller(site)
+    r = tsms_json("report", "--month", "2026-10", "--as-of", "2026-11-23")
+    people = [x for x in r["repeat_complainants"] if x["by"] == "person"]
+    places = [x for x in r["repeat_complainants"] if x["by"] == "address"]
+    assert people[0]["contact"] == "138****5678" and places[0]["address"] == "某小****"
+    text = tsms("report", "--month", "2026-10", "--as-of", "2026-11-23").stdout
+    assert "138****5678" in text and "13812345678" not in text and "某小区3号楼" not in text
+    r = tsms_json("report", "--month", "2026-10", "--as-of", "2026-11-23", "--with-contacts")
+    assert {x.get("contact") or x.get("address") for x in r["repeat_complainants"]} == {"13812345678", "某小区3号楼"}
+
+
+def test_overdue_masks_contacts_unless_asked(site):
+    number = _two_from_one_caller(site)
+    items = [i for i in tsms_json_any("overdue", "--as-of", "2026-11-23") if i["number"] == number]
+    assert items and all(i["contact"] == "138****5678" and i["complainant"] == "李女士" for i in items)
+    assert "13812345678" not in tsms("overdue", "--as-of", "2026-11-23", ok=False).stdout
+    items = [i for i in tsms_json_any("overdue", "--as-of", "2026-11-23", "--with-contacts") if i["number"] == number]
+    assert all(i["contact"] == "13812345678" for i in items)
+    assert "13812345678" in tsms("overdue", "--as-of", "2026-11-23", "--with-contacts", ok=False).stdout
+
+
+def tsms_json_any(*args):
+    """--json of a command whose exit code says something (overdue: 1 when late)."""
+    import json
+
+    return json.loads(tsms(*args, "--json", ok=False).stdout)
+
+
+def test_the_digest_never_carries_a_contact(site, monkeypatch):
+    _two_from_one_caller(site)
+    monkeypatch.delenv("TSMS_NOTIFY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(site / "no-config"))
+    monkeypatch.setenv("TSMS_WECOM_URL", "https://example.invalid/robot")
+    r = tsms("overdue", "--as-of", "2026-11-23", "--notify", "wecom", "--dry-run", "--with-contacts", ok=False)
+    table, _, sent = r.stdout.partition("--- wecom")
+    assert "13812345678" in table  # the clerk asked for them on the terminal
+    assert "SH01-2026-00001" in sent and "138" not in sent and "李女士" not in sent

@@ -197,17 +197,20 @@ def list_(
     until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 YYYY-MM-DD")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/地址/结果中查找")] = None,
     limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式和地址 / contacts and addresses unmasked")] = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """投诉列表,新的在前 / complaints, newest first."""
     from tsms import clock
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
+    from tsms.render.privacy import masked
 
     rows, total = complaint_queries.list_complaints(
         open_ledger(db, lang), status=status, project=project, category=category,
         since=clock.parse_date(since, "--since") if since else None,
         until=clock.parse_date(until, "--until") if until else None, search=search, limit=limit)
+    rows = masked(rows, with_contacts)
     if json_out:
         return render.print_json(rows)
     views.complaint_list(rows, total)

@@ -103,10 +103,11 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         render.line(f"# {title}")
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
-             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
+             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "",
+             " ".join(x for x in (i.get("complainant"), i.get("contact")) if x)] for i in items]
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
                          t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
-                         t("责任人", "holder")], rows)
+                         t("责任人", "holder"), label("complainant")], rows)
 
 
 def calendar(data: dict) -> None:
