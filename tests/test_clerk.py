@@ -230,3 +230,59 @@ def test_the_digest_never_carries_a_contact(site, monkeypatch):
     table, _, sent = r.stdout.partition("--- wecom")
     assert "13812345678" in table  # the clerk asked for them on the terminal
     assert "SH01-2026-00001" in sent and "138" not in sent and "李女士" not in sent
+
+
+# --------------------------------------------------------------------------- readable history
+
+
+def _handled(site):
+    number = log("2026-11-20 23:10")
+    tsms("assign", number, "--to", "张三", "--at", "2026-11-20 23:30")
+    tsms("resolve", number, "--result", "已停止夜间施工", "--at", "2026-11-21 10:00")
+    photo = site / "墙面裂缝.png"
+    photo.write_bytes(b"\x89PNG not really")
+    tsms("attach", number, photo)
+    return number
+
+
+def test_history_reads_as_sentences_in_chinese(site):
+    number = _handled(site)
+    lines = tsms("history", number).stdout.splitlines()
+    text = "\n".join(lines)
+    assert "登记:噪声,电话,李女士 138****5678" in text and "夜间" in text
+    assert "派单:张三(工程部)" in text
+    assert "处理完毕:已停止夜间施工" in text
+    assert "附件:墙面裂缝.png" in text
+    for line in lines:
+        assert "=" not in line and "{" not in line and "}" not in line
+    for english in ("log", "assign", "resolve", "attach", "accept_due", "night_time", "True", "False", "noise"):
+        assert english not in text
+    assert "13812345678" not in text
+
+
+def test_history_reads_as_sentences_in_english(site):
+    number = _handled(site)
+    text = tsms("history", number, "--lang", "en").stdout
+    assert "logged: noise, phone, 李女士 138****5678, 某小****, night time" in text
+    assert "assigned: 张三 (工程部)" in text
+    assert "resolved: 已停止夜间施工" in text
+    assert "attached: 墙面裂缝.png" in text
+    assert "=" not in text and "{" not in text and "登记" not in text
+
+
+def test_history_json_keeps_the_raw_details(site):
+    number = _handled(site)
+    events = tsms_json("history", number)
+    assert [e["action"] for e in events] == ["log", "assign", "resolve", "attach"]
+    assert events[0]["details"]["contact"] == "13812345678" and events[0]["details"]["night_time"] is True
+    assert events[3]["details"]["files"][0]["name"] == "墙面裂缝.png"
+
+
+def test_an_action_without_a_sentence_reads_as_labelled_values(env):
+    from tsms.render.events import sentence
+    from tsms.vocab import set_lang
+
+    text = sentence("some_new_action", {"reason": "日历变更", "moved": 3, "contact": "13812345678"})
+    assert text == "some new action;理由:日历变更;变动:3;联系方式:138****5678"
+    set_lang("en")
+    assert sentence("recompute", {"reason": "x", "moved": 2}) == "deadlines recomputed; reason: x; moved: 2"

@@ -81,13 +81,11 @@ def complaint_list(rows: list[dict], total: int) -> None:
 
 
 def history(number: str, events: list[dict]) -> None:
-    rows = []
-    for e in events:
-        details = "; ".join(f"{k}={v}" for k, v in e["details"].items() if v not in (None, "", [], {}))
-        action = render.ACTION_LABELS.get(e["action"])
-        rows.append([value_text("at", e["at"]), e["actor"], t(*action) if action else e["action"], details])
-    render.table(t("{n} 操作记录", "History of {n}", n=number),
-                 [label("at"), label("actor"), label("action"), label("details")], rows)
+    """Each event as a sentence in the user's language (render.events), contacts masked."""
+    from tsms.render.events import sentence
+
+    rows = [[value_text("at", e["at"]), e["actor"], sentence(e["action"], e["details"])] for e in events]
+    render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
 
 
 def overdue(items: list[dict], day: dt.date, within: int) -> None:
