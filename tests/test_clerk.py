@@ -232,6 +232,15 @@ def test_the_digest_never_carries_a_contact(site, monkeypatch):
     assert "SH01-2026-00001" in sent and "138" not in sent and "李女士" not in sent
 
 
+
+def test_claim_list_masks_the_contact_unless_asked_and_claim_show_gives_it(site):
+    tsms("project", "complete", "P01", "2026-06-30")
+    number = tsms_json("claim", "--project", "P01", "--part", "waterproofing", "--content", "屋顶渗水",
+                       "--from", "王先生", "--contact", "13987654321", "--at", "2026-11-20 10:00")["number"]
+    assert [c["contact"] for c in tsms_json("claim", "list")] == ["139****4321"]
+    assert [c["contact"] for c in tsms_json("claim", "list", "--with-contacts")] == ["13987654321"]
+    assert tsms_json("claim", "show", number)["contact"] == "13987654321"
+
 # --------------------------------------------------------------------------- readable history
 
 
