@@ -79,7 +79,7 @@ def test_short_numbers_in_actions(several):
     tsms("assign", "2", "--to", "张三", "--at", "2026-10-09 12:00")
     tsms("resolve", "00002", "--result", "已洒水", "--at", "2026-10-09 16:00")
     assert tsms_json("show", "2026-2")["status"] == "resolved"
-    assert NUMBER in tsms("history", "1").stdout
+    assert tsms_json("history", "1")[0]["details"]["number"] == NUMBER
 
 
 def test_a_bare_number_is_this_years(several, monkeypatch):

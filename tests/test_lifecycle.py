@@ -57,7 +57,7 @@ def test_late_revisit_is_overdue_with_days_and_holder(site):
     items = json.loads(late.stdout)
     assert items == [{"kind": "revisit", "number": NUMBER, "project": "P01", "due": "2026-09-21",
                       "days_late": 3, "working_days_late": 3, "late": True, "assignee": "资料员", "status": "resolved",
-                      "provisional": False}]
+                      "provisional": False, "complainant": "李女士", "contact": "138****5678"}]
     plain = tsms("overdue", "--as-of", "2026-09-24", ok=False)
     assert plain.exit_code == 1
     assert NUMBER in plain.stdout and "回访" in plain.stdout and "\x1b[" not in plain.stdout

@@ -68,8 +68,8 @@ def test_october_measures_exact(october):
     assert r["by_category"]["noise"] == 2 and r["by_category"]["dust"] == 2 and r["by_category"]["quality"] == 0
     assert r["by_channel"]["phone"] == 6 and r["by_urgency"] == {"urgent": 1, "high": 0, "normal": 5, "low": 0}
     assert r["by_project"] == {"P01": 6}
-    assert r["repeat_complainants"] == [{"by": "person", "complainant": "张先生", "contact": "13811112222",
-                                         "count": 2, "numbers": [N(1), N(6)]}]
+    assert r["repeat_complainants"] == [{"by": "person", "complainant": "张先生", "contact": "138****2222",
+                                         "count": 2, "numbers": [N(1), N(6)]}]  # masked (SPEC §8)
     assert r["late_steps"] == 3
     assert r["plan_execution"] is None and r["warranty_claims"] is None
 

@@ -116,13 +116,14 @@ def not_future(at: dt.datetime, now: dt.datetime, option: str = "--at") -> dt.da
     return at
 
 
-def happened_at(text: str | None, now: dt.datetime, after: dt.datetime | None = None,
-                what: str | None = None) -> dt.datetime:
-    """The moment an action happened: --at (default ``now``), never in the future and never
-    before the previous step (``after``). A bare date on the previous step's day means
-    that step's moment."""
-    at = now if text is None else clock.parse_time(text, "--at", reference=now)
-    if text is not None and after is not None and clock.is_bare_date(text) and at.date() == after.date():
+def happened(text: str | None, now: dt.datetime, after: dt.datetime | None = None,
+             what: str | None = None) -> tuple[dt.datetime, bool]:
+    """The moment an action happened and whether its time of day is known: --at (default
+    ``now``), never in the future and never before the previous step (``after``). A date
+    without a time is that day with the time unknown (midnight); on the previous step's
+    day it means that step's moment."""
+    at, known = (now, True) if text is None else clock.parse_moment(text, "--at", reference=now)
+    if not known and after is not None and at.date() == after.date():
         at = after
     not_future(at, now)
     if after is not None and at < after:
@@ -131,7 +132,13 @@ def happened_at(text: str | None, now: dt.datetime, after: dt.datetime | None = 
             t("--at {a} 早于上一步({w} {p})", "--at {a} is before the previous step ({w} at {p})",
               a=clock.short(at), w=what, p=clock.short(after))
         )
-    return at
+    return at, known
+
+
+def happened_at(text: str | None, now: dt.datetime, after: dt.datetime | None = None,
+                what: str | None = None) -> dt.datetime:
+    """The moment an action happened (see happened)."""
+    return happened(text, now, after, what)[0]
 
 
 def normalise_number(text: str | None) -> str:

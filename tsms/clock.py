@@ -22,8 +22,8 @@ _DATE = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?$
 _DATETIME = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?(?:[ T]+)?(\d{1,2})[:：](\d{2})"
                        r"(?:[:：](\d{2}))?$")
 
-ACCEPTED_TIMES = "2026-11-23, 2026-11-23 14:30, today, yesterday, now"
-ACCEPTED_DATES = "2026-11-23, today, yesterday"
+ACCEPTED_TIMES = "2026-11-23 14:30, 11月23日 9:30, 11/23 9:30, 昨天 15:00, 前天 9:00, 9:30, 2026-11-23, 昨天, now"
+ACCEPTED_DATES = "2026-11-23, 2026年11月23日, today, yesterday, 昨天, 前天"
 
 # the years a date, time, month or year may fall in, wherever it is typed or imported
 FIRST_YEAR, LAST_YEAR = 1950, 2100
@@ -70,43 +70,92 @@ def _in_years(value, option: str, text: str):
     return value
 
 
-def parse_time(
+# a time of day at the end of what was typed: 9:30, 09:30, 09:30:05 (not the tail of a number)
+_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+# a month and day without a year: 11月11日, 11/11, 11-11
+_MONTH_DAY = re.compile(r"^(\d{1,2})(?:-|/|月)(\d{1,2})日?$")
+# days before today, by name
+_DAYS_AGO = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
+
+
+def fold(text: str | None) -> str:
+    """What was typed, as one form: full-width digits, colon and letters folded (NFKC),
+    ideographic and other spaces made one plain space, trimmed."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _day_of(part: str, ref: dt.datetime) -> dt.date | None:
+    """The day a typed date names: a full date, a word (今天/昨天/前天), or a month and day of
+    the ledger's current year — of last year when that day has not come yet (a clerk records
+    what happened). None when it names none."""
+    low = part.lower()
+    if low in _DAYS_AGO:
+        return ref.date() - dt.timedelta(days=_DAYS_AGO[low])
+    m = _DATE.match(part)
+    if m:
+        return dt.date(*map(int, m.groups()))
+    m = _MONTH_DAY.match(part)
+    if m:
+        month, day = int(m.group(1)), int(m.group(2))
+        try:
+            this_year = dt.date(ref.year, month, day)
+        except ValueError:  # 2月29日 in a common year: last year's, if it had one
+            return dt.date(ref.year - 1, month, day)
+        return this_year if this_year <= ref.date() else dt.date(ref.year - 1, month, day)
+    return None
+
+
+def parse_moment(
     text: str, option: str = "--at", reference: dt.datetime | None = None
-) -> dt.datetime:
-    """A typed moment: ``2026-11-23 14:30``, ``2026-11-23`` (midnight), ``today``/``now``
-    (the current time), ``yesterday`` (the same time a day ago); in FIRST_YEAR–LAST_YEAR."""
-    value = (text or "").strip()
+) -> tuple[dt.datetime, bool]:
+    """A typed moment and whether its time of day was given.
+
+    ``now``/``现在``/``today``/``今天`` alone: the current time. A date and a time
+    (``2026-11-23 14:30``, ``2026年11月11日 9:30``, ``11月11日 9:30``, ``11/11 9:30``,
+    ``11-11 09:30``, ``昨天 15:00``, ``前天 9:00``, ``today 9:30``), or a time alone
+    (``9:30``: today). A date alone (``2026-11-23``, ``11月11日``, ``昨天``, ``前天``) is
+    that day with its time unknown: midnight, and ``False``. A month and day without a
+    year is of the current year, or of last year when that day is still to come.
+    Full-width digits, colons and spaces are read as their plain forms. In
+    FIRST_YEAR–LAST_YEAR."""
+    value = fold(text)
     ref = reference or now()
     low = value.lower()
     if low in ("now", "today", "今天", "现在"):
-        return _in_years(ref, option, text)
-    if low in ("yesterday", "昨天"):
-        return _in_years(ref - dt.timedelta(days=1), option, text)
+        return _in_years(ref, option, text), True
     try:
-        m = _DATETIME.match(value)
+        m = _TIME_OF_DAY.search(value)
         if m:
-            y, mo, d, h, mi, s = m.groups()
-            return _in_years(dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)), option, text)
-        m = _DATE.match(value)
-        if m:
-            return _in_years(dt.datetime(*map(int, m.groups())), option, text)
+            part = value[: m.start()].rstrip(" T")
+            day = ref.date() if not part else _day_of(part, ref)
+            if day is not None:
+                h, mi, s = m.groups()
+                return _in_years(dt.datetime.combine(day, dt.time(int(h), int(mi), int(s or 0))), option, text), True
+        elif value:
+            day = _day_of(value, ref)
+            if day is not None:
+                return _in_years(dt.datetime.combine(day, dt.time()), option, text), False
     except ValueError:
         pass
     raise _bad(option, text, ACCEPTED_TIMES)
 
 
-def is_bare_date(text: str) -> bool:
-    return bool(_DATE.match((text or "").strip()))
+def parse_time(
+    text: str, option: str = "--at", reference: dt.datetime | None = None
+) -> dt.datetime:
+    """A typed moment (see parse_moment); a date alone is its midnight."""
+    return parse_moment(text, option, reference)[0]
 
 
 def parse_date(text: str, option: str = "--as-of") -> dt.date:
-    """A typed day: ``2026-11-23``, ``today``, ``yesterday``; in FIRST_YEAR–LAST_YEAR."""
-    value = (text or "").strip()
+    """A typed day: ``2026-11-23`` (or 2026年11月23日), ``today``, ``yesterday``, ``昨天``,
+    ``前天``, full-width digits too; in FIRST_YEAR–LAST_YEAR."""
+    value = fold(text)
     low = value.lower()
-    if low in ("today", "今天"):
-        return _in_years(today(), option, text)
-    if low in ("yesterday", "昨天"):
-        return _in_years(today() - dt.timedelta(days=1), option, text)
+    if low in _DAYS_AGO:
+        return _in_years(today() - dt.timedelta(days=_DAYS_AGO[low]), option, text)
     m = _DATE.match(value)
     if m:
         try:

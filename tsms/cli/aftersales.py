@@ -133,13 +133,15 @@ def claim_accept(number: Annotated[str, typer.Argument(help="保修单编号 / c
 
 @claim_app.command("list")
 def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = None,
+               with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式 / contacts unmasked")] = False,
                db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """保修单列表 / warranty claims."""
     from tsms.operations.claims import STATES
     from tsms.queries import aftersales
+    from tsms.render.privacy import masked
     from tsms.vocab import WarrantyPart
 
-    rows = aftersales.list_claims(open_ledger(db, lang), project)
+    rows = masked(aftersales.list_claims(open_ledger(db, lang), project), with_contacts)
     if json_out:
         return render.print_json(rows)
     render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),

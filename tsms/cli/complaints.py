@@ -241,17 +241,20 @@ def list_(
     search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/联系电话(全号或后4位)/地址/结果中查找 / search number, content, complainant, contact (whole or last 4 digits), address, result")] = None,
     assignee: Annotated[Optional[str], typer.Option("--assignee", help="处理人 / the handler")] = None,
     limit: Annotated[int, typer.Option("--limit", parser=whole("--limit", checks.ROWS), help="最多行数,0 为全部 / rows at most, 0 for all")] = 100,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式和地址 / contacts and addresses unmasked")] = False,
     db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """投诉列表,新的在前 / complaints, newest first."""
     from tsms import clock
     from tsms.queries import complaints as complaint_queries
     from tsms.render import views
+    from tsms.render.privacy import masked
 
     rows, total = complaint_queries.list_complaints(
         open_ledger(db, lang), status=status, project=project, category=category,
         since=clock.parse_date(since, "--since") if since else None,
         until=clock.parse_date(until, "--until") if until else None, search=search, assignee=assignee, limit=limit)
+    rows = masked(rows, with_contacts)
     if json_out:
         return render.print_json(rows)
     views.complaint_list(rows, total)

@@ -21,7 +21,7 @@ def report(
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
-    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="导出不遮盖联系方式和地址 / unmasked")] = False,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式和地址 / contacts and addresses unmasked")] = False,
     force: Force = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
@@ -29,6 +29,7 @@ def report(
     from tsms import clock
     from tsms.queries import reports
     from tsms.render import views
+    from tsms.render.privacy import masked
 
     ledger_file = open_ledger(db, lang)
     today = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
@@ -50,11 +51,11 @@ def report(
         with reports.rows(ledger_file, p, project) as source, output.writing(out) as fh:
             xlsx_mod.monthly_workbook(r, source, fh, with_contacts=with_contacts, progress=render.is_terminal())
         if json_out:
-            return render.print_json({**r, "xlsx": out.shown})
+            return render.print_json({**masked(r, with_contacts), "xlsx": out.shown})
         return render.line(t("已写出 {p}", "wrote {p}", p=out.shown))
     if json_out:
-        return render.print_json(r)
-    views.report(r)
+        return render.print_json(masked(r, with_contacts))
+    views.report(masked(r, with_contacts))
 
 
 @app.command()
@@ -66,6 +67,7 @@ def overdue(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发送的内容 / print what would be sent, send nothing")] = False,
     working_days_only: Annotated[bool, typer.Option("--working-days-only",
                                                     help="休息日什么也不做 / on a rest day do nothing (for a daily cron line)")] = False,
+    with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖投诉人联系方式 / contacts unmasked (never in a notification)")] = False,
     db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """逾期事项;有逾期时退出码为 1,通知发送失败为 4 / what is late: exit 1 when anything is, 4 when a notification failed.
@@ -97,11 +99,13 @@ def overdue(
             else:
                 render.line(say)
             raise typer.Exit(0)
+    from tsms.render.privacy import masked
+
     items = queries.overdue(ledger_file, day, within)
     if json_out:
-        render.print_json(items)
+        render.print_json(masked(items, with_contacts))
     else:
-        views.overdue(items, day, within)
+        views.overdue(masked(items, with_contacts), day, within)
     failed = _notify(ledger_file, channels, items, day, within, always, dry_run, json_out) if channels else False
     if failed:
         raise typer.Exit(4)
@@ -118,6 +122,8 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
     from tsms.render import digest
 
     site = read_config(ledger_file)
+    # never a complainant or a contact in a chat group or a mail, with --with-contacts or not
+    items = [{k: v for k, v in i.items() if k not in ("complainant", "contact")} for i in items]
     d = digest.Digest(f"{site['site_code']} {site['site_name'] or ''}".strip(), day.isoformat(), items, within)
     if not items and not always:
         return False

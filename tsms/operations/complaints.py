@@ -13,13 +13,12 @@ import datetime as dt
 from sqlmodel import select
 
 from tsms import clock, rules
-from tsms.checks import LONG, clean, happened_at, not_future
+from tsms.checks import LONG, clean, happened, happened_at, not_future
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
 from tsms.store.unit import Context, writing
 from tsms.vocab import (
-    NIGHT_CATEGORIES,
     REFERRED_CHANNELS,
     Category,
     Channel,
@@ -187,11 +186,12 @@ def log(
         serious=bool(serious),
     )
     now = ledger.now()
-    received = happened_at(at, now)
-    occurred = None
+    received, received_known = happened(at, now)
+    occurred, occurred_known = None, True
     if occurred_at is not None:
-        occurred = not_future(clock.parse_time(occurred_at, "--occurred-at", reference=now), now, "--occurred-at")
-        if occurred > received:
+        occurred, occurred_known = clock.parse_moment(occurred_at, "--occurred-at", reference=now)
+        not_future(occurred, now, "--occurred-at")
+        if occurred > received and (received_known or occurred.date() > received.date()):
             raise TsmsError(t("--occurred-at 不能晚于投诉时间 --at", "--occurred-at cannot be after the complaint's --at"))
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
@@ -199,14 +199,14 @@ def log(
         proj = ctx.project(project)
         if not again:
             _refuse_duplicate(ctx, values, received, now)
-        night = values["category"] in {c.value for c in NIGHT_CATEGORIES} and rules.is_night_time(
-            occurred or received, ctx.settings
-        )
+        night = (rules.is_night_complaint(values["category"], occurred, occurred_known, ctx.settings) if occurred
+                 else rules.is_night_complaint(values["category"], received, received_known, ctx.settings))
         year = received.year
         seq = ctx.next_seq(Complaint, Complaint.year == year)
         c = Complaint(
             number=f"{site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id,
             status=Status.received.value, night_time=night, received_at=received, occurred_at=occurred,
+            received_time_known=received_known, occurred_time_known=occurred_known,
             clerk=who, filled_at=now, **values,
         )
         session.add(c)
@@ -313,8 +313,9 @@ def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str
             raise TsmsError(t("给出的内容与 {n} 现有的相同,没有要更正的", "{n} already holds what was given: nothing to correct",
                               n=c.number))
         if "category" in changed:
-            night = c.category in {x.value for x in NIGHT_CATEGORIES} and rules.is_night_time(
-                c.occurred_at or c.received_at, ctx.settings)
+            night = (rules.is_night_complaint(c.category, c.occurred_at, bool(c.occurred_time_known), ctx.settings)
+                     if c.occurred_at else
+                     rules.is_night_complaint(c.category, c.received_at, bool(c.received_time_known), ctx.settings))
             if night != bool(c.night_time):
                 changed["night_time"] = {"from": bool(c.night_time), "to": night}
                 c.night_time = night

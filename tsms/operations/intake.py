@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from tsms import clock
+from tsms import clock, rules
 from tsms.checks import LONG, SHORT
 from tsms.errors import TsmsError, shown
 from tsms.store import engine, output
@@ -176,17 +176,20 @@ def _filled(row) -> bool:
     return any(v not in (None, "") and str(v).strip() for v in row)
 
 
-def _parse_time(value) -> dt.datetime:
+def _parse_time(value) -> tuple[dt.datetime, bool]:
+    """A cell's moment and whether it gives a time of day: a date cell (a spreadsheet's date
+    cell reads as its midnight) or a text date without a time is that day, time unknown."""
     if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0, tzinfo=None)
+        moment = value.replace(microsecond=0, tzinfo=None)
+        return moment, moment.time() != dt.time()
     if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    text = str(value).strip()
+        return dt.datetime.combine(value, dt.time()), False
+    text = clock.fold(str(value))
     for form in _DATE_FORMS:
         m = form.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
-            return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+            return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)), h is not None
     raise ValueError(text)
 
 
@@ -217,7 +220,7 @@ def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) 
                     bad(name, t("不能为空", "must not be empty"))
                 continue
             try:
-                moment = _parse_time(value)
+                moment, known = _parse_time(value)
             except (ValueError, TypeError):
                 bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
                 continue
@@ -228,6 +231,7 @@ def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) 
                 bad(name, t("年份应在 {a}–{b} 之间", "the year must be {a} to {b}", a=clock.FIRST_YEAR, b=clock.LAST_YEAR))
                 continue
             row.values[name] = moment
+            row.values[f"{name}_known"] = known
         for name, vocab, default in (("category", Category, Category.other), ("channel", Channel, Channel.phone),
                                      ("urgency", Urgency, Urgency.normal), ("satisfaction", Satisfaction, None)):
             text = _text(cells.get(name))
@@ -357,6 +361,9 @@ def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, lin
         department=v.get("department"), result=v.get("result"), resolved_at=resolved,
         revisited_at=revisited, satisfaction=v["satisfaction"].value if v.get("satisfaction") else None,
         closed_at=revisited, import_key=v["import_key"], source_ref=v.get("number"),
+        received_time_known=v.get("received_at_known", True),
+        night_time=rules.is_night_complaint(v["category"].value, received, v.get("received_at_known", True),
+                                            ctx.settings),
     )
     session.add(c)
     session.flush()

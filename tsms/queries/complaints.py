@@ -44,6 +44,9 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
         # reopened by an unsatisfied revisit: the earlier result is 上次处理结果, and the
         # current one is empty until it is resolved again
         out["result"] = out["resolved_at"] = None
+    # a date typed or imported without a time: received_at/occurred_at hold its midnight
+    out["received_time_known"] = bool(c.received_time_known)
+    out["occurred_time_known"] = bool(c.occurred_time_known)
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
     for kind in ("resolve", "reply"):  # an urgent complaint's limit in hours: the moment it runs out

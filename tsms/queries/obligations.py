@@ -34,7 +34,7 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
         "plan-" + o.plan_year.cast(String), Project.code)
     query = (
         select(o.kind, o.due, o.provisional, o.holder, o.met_at, number, Project.code, Complaint.status,
-               Plan.year, o.due_at)
+               Plan.year, o.due_at, Complaint.complainant, Complaint.contact)
         .select_from(o)
         .outerjoin(Project, Project.id == o.project_id)
         .outerjoin(Complaint, Complaint.id == o.complaint_id)
@@ -56,7 +56,8 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
     # met on a later day than the deadline (dates compare as text in SQLite)
     query = query.where(or_(open_, and_(o.met_at.is_not(None), func.date(o.met_at) > o.due)) if met_late else open_)
     out = []
-    for kind, due, provisional, holder, met_at, label, code, status, plan, due_at in session.connection().execute(query):
+    for (kind, due, provisional, holder, met_at, label, code, status, plan, due_at, complainant,
+         contact) in session.connection().execute(query):
         reminder = kind in rules.REMINDERS  # a right whose day has come: shown, never late
         if reminder and met_late:
             continue
@@ -69,7 +70,7 @@ def late(session, *, as_of: dt.date, due_from: dt.date | None = None, due_to: dt
                     "due": due.isoformat(), "days_late": 0 if reminder else rules.days_late(due, finished or as_of),
                     "late": not reminder and rules.is_late(due, finished or as_of), "assignee": holder,
                     "status": status or STATES.get(kind, ""), "provisional": bool(provisional),
-                    "done_at": met_at})
+                    "done_at": met_at, "complainant": complainant, "contact": contact})
         if due_at is not None:  # a limit in hours: the moment it ran out
             out[-1]["due_at"] = clock.iso(due_at)
     return sorted(out, key=lambda i: (i["due"], i["number"], i["kind"]))

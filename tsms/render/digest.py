@@ -1,7 +1,8 @@
 """The morning digest of what is late, for group robots (markdown) and e-mail (plain text
 and HTML): as of when, how many late and due soon, grouped by who holds them, each item with
-its kind, number, project, due date and days late. It is made from ``overdue``'s items, which
-carry no contacts, so no phone number or address can reach a chat group."""
+its kind, number, project, due date and days late. It is made from ``overdue``'s items with
+the complainant and contact taken out (cli.office), and shows none of their other fields, so no
+phone number or address can reach a chat group."""
 
 from __future__ import annotations
 

@@ -13,9 +13,16 @@ FORM_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if f.on_form)  # 《涉民�
 OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # shown when they have a value
 
 
+def _cell(c: dict, key: str) -> str:
+    """A complaint's value as shown; a time whose time of day is unknown as its day alone."""
+    if key in ("received_at", "occurred_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
+        return c[key][:10]
+    return value_text(key, c[key])
+
+
 def complaint(c: dict) -> None:
     # the form's fields, and after each the others it has a value for (上次处理结果 after 处理完成时间)
-    items = [(label(f.key), value_text(f.key, c[f.key])) for f in COMPLAINT_FIELDS if f.on_form or c.get(f.key)]
+    items = [(label(f.key), _cell(c, f.key)) for f in COMPLAINT_FIELDS if f.on_form or c.get(f.key)]
     render.pairs(t("涉民投诉处理表 {n}", "Complaint {n}", n=c["number"]), items)
     rows = []
     for step in c["deadlines"]:
@@ -63,7 +70,7 @@ def complaint_list(rows: list[dict], total: int) -> None:
     for r in rows:
         cells = []
         for col in cols:
-            text = value_text(col, r[col])
+            text = _cell(r, col)
             if col == "next_due" and r["next_due"]:
                 text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
                                                                                if r["provisional"] else "")
@@ -128,21 +135,23 @@ def moved_text(moved: dict) -> str:
 
 
 def history(number: str, events: list[dict]) -> None:
+    """Each event as a sentence in the user's language (render.events; a correction with its
+    before and after), contacts masked."""
+    from tsms.render.events import sentence
+
     rows = []
     for e in events:
         if e["action"] == "edit":
-            details = edit_text(e["details"])
+            details = t("更正:", "corrected: ") + edit_text(e["details"])
             moved = e["details"].get("obligations") or []
             if moved:
                 details += t(";", "; ") + t(";", "; ").join(moved_text(m) for m in moved)
         elif e["action"] == "void":
-            details = t("原因:{r}", "reason: {r}", r=e["details"].get("reason"))
+            details = t("作废,原因:{r}", "voided; reason: {r}", r=e["details"].get("reason"))
         else:
-            details = "; ".join(f"{k}={v}" for k, v in e["details"].items() if v not in (None, "", [], {}))
-        action = render.ACTION_LABELS.get(e["action"])
-        rows.append([value_text("at", e["at"]), e["actor"], t(*action) if action else e["action"], details])
-    render.table(t("{n} 操作记录", "History of {n}", n=number),
-                 [label("at"), label("actor"), label("action"), label("details")], rows)
+            details = sentence(e["action"], e["details"])
+        rows.append([value_text("at", e["at"]), e["actor"], details])
+    render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
 
 
 def overdue(items: list[dict], day: dt.date, within: int) -> None:
@@ -158,13 +167,14 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         render.line(f"# {title}")
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
-             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or ""] for i in items]
+             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "",
+             " ".join(x for x in (i.get("complainant"), i.get("contact")) if x)] for i in items]
     styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
                          t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
-                         t("责任人", "holder")], rows,
+                         t("责任人", "holder"), label("complainant")], rows,
                  kinds=[render.WORDS, render.KEEP, render.KEEP, render.WORDS, render.KEEP, render.KEEP, render.WORDS,
-                        render.KEEP], styles=styles)
+                        render.KEEP, render.CUT], styles=styles)
 
 
 def calendar(data: dict) -> None:

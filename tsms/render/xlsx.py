@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tsms.fields import BY_KEY, LEDGER_SHEET
+from tsms.render.privacy import mask_address, mask_contact  # the one place masking lives
 from tsms.render.terminal import value_text
 from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind,
                          Urgency, WarrantyPart, t)
@@ -34,33 +35,6 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 _DIGITS = re.compile(r"\d")
-
-
-# --------------------------------------------------------------------------- masking
-
-
-def mask_contact(value: str | None) -> str | None:
-    """``13812345678`` → ``138****5678``; an e-mail keeps its first letter and domain."""
-    if not value:
-        return value
-    text = value.strip()
-    if "@" in text:
-        name, _, domain = text.partition("@")
-        return f"{name[:1]}***@{domain}"
-    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
-    if len(digits) >= 7:
-        hide = set(digits[3:-4])
-        return "".join("*" if i in hide else ch for i, ch in enumerate(text))
-    return text[:1] + "*" * max(1, len(text) - 1)
-
-
-def mask_address(value: str | None) -> str | None:
-    """Keep the first third (at least two characters), hide the rest: 某小区3号楼402室 → 某小区****."""
-    if not value:
-        return value
-    text = value.strip()
-    keep = max(2, len(text) // 3)
-    return text[:keep] + "****" if len(text) > keep else text[:1] + "****"
 
 
 # --------------------------------------------------------------------------- cells

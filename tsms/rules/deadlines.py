@@ -11,7 +11,7 @@ from tsms.rules.calendar import WorkCalendar, add_working_days, last_working_day
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'is_night_complaint', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,18 @@ def is_night_time(at: dt.datetime, s: DeadlineSettings = DeadlineSettings()) -> 
     if s.night_start > s.night_end:
         return hour >= s.night_start or hour < s.night_end
     return s.night_start <= hour < s.night_end
+
+
+def is_night_complaint(category: str, at: dt.datetime, time_known: bool,
+                       s: DeadlineSettings = DeadlineSettings()) -> bool:
+    """A noise or night-work complaint about a moment in the night (is_night_time). A day
+    whose time is unknown (a date typed or imported without a time) is never night-time:
+    midnight stands for "some time that day".
+
+    Source: 《中华人民共和国噪声污染防治法》 第八十八条; SPEC §3 (noise and night work)."""
+    from tsms.vocab import NIGHT_CATEGORIES
+
+    return time_known and category in {c.value for c in NIGHT_CATEGORIES} and is_night_time(at, s)
 
 
 def is_late(due: dt.date, on: dt.date) -> bool:

@@ -225,6 +225,15 @@ UPDATE complaint SET previous_result = result, previous_resolved_at = resolved_a
     WHERE reopened > 0 AND status = 'assigned' AND resolved_at IS NOT NULL;
 """,
     ),
+    (
+        # a date typed or imported without a time keeps midnight in received_at/occurred_at;
+        # these say the time of day is unknown (never night-time, shown without 00:00)
+        "v10: whether a complaint's time of day is known",
+        """
+ALTER TABLE complaint ADD COLUMN received_time_known BOOLEAN NOT NULL DEFAULT 1;
+ALTER TABLE complaint ADD COLUMN occurred_time_known BOOLEAN NOT NULL DEFAULT 1;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

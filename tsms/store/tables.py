@@ -119,6 +119,9 @@ class Complaint(Table, table=True):
     voided_from: Optional[str] = None  # the status it had when voided
     previous_result: Optional[str] = None  # 上次处理结果: the result before an unsatisfied revisit reopened it
     previous_resolved_at: Optional[dt.datetime] = moment()
+    # a date without a time: received_at/occurred_at hold its midnight, the time is unknown
+    received_time_known: bool = True
+    occurred_time_known: bool = True
 
 
 class Revisit(Table, table=True):
