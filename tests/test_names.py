@@ -4,20 +4,7 @@ codes matched in any case."""
 
 import pytest
 
-from conftest import NUMBER, dump, log, on_site, tsms, tsms_json
-
-
-def refused(env, *args, naming=()):
-    """The command is refused: exit 2, one line naming each of ``naming``, the ledger as it was."""
-    before = dump(env)
-    r = tsms(*args, ok=False)
-    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
-    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert "Traceback" not in r.stderr + r.stdout
-    for word in naming:
-        assert word in r.stderr, (word, r.stderr)
-    assert dump(env) == before
-    return r.stderr
+from conftest import NUMBER, log, on_site, refused, tsms, tsms_json
 
 
 @pytest.fixture
