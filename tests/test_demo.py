@@ -74,3 +74,16 @@ def test_report_without_a_period_shows_this_month_when_last_is_empty(env):
     assert data["complaints"]["received"] > 0
     october = tsms_json("--db", demo, "report", "--month", "2026-10", "--as-of", "2026-11-20")
     assert october["complaints"]["received"] == 0
+
+
+def test_the_root_db_option_names_the_demo_ledger(env, tmp_path):
+    """`tsms --db PATH demo` builds the demo there (not the default demo ledger), and what it
+    prints masks contacts as listings do."""
+    from conftest import tsms
+
+    target = tmp_path / "my-demo.sqlite3"
+    out = tsms("--db", target, "demo", "--as-of", "2026-11-20").stdout
+    assert target.exists() and str(target) in out
+    import re
+
+    assert not re.search(r"(?<!\d)1\d{10}(?!\d)", out)  # no whole mobile number

@@ -306,12 +306,16 @@ def demo(
     from tsms.render import views
 
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
-    ledger_file = demo_mod.build(db, day)
+    # `tsms --db PATH demo` as well as `tsms demo --db PATH` (never TSMS_DB: that is the real
+    # ledger's; the demo refuses any ledger that is not a demo's anyway)
+    ledger_file = demo_mod.build(db or STATE["db"], day)
     day = demo_mod.demo_moment(day, clock.now()).date()  # the demo's today: all of it in the past
     render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
     rows, total = complaint_queries.list_complaints(ledger_file, limit=0)
-    views.complaint_list(rows, total)
-    views.overdue(overdue(ledger_file, day), day, 0)
+    from tsms.render.privacy import masked
+
+    views.complaint_list(masked(rows), total)
+    views.overdue(masked(overdue(ledger_file, day)), day, 0)
     render.line(t("试试:{c} --db {p} show {n}", "try: {c} --db {p} show {n}", c=_this_command(),
                   p=_quoted(ledger_file.path), n=rows[-1]["number"]))
     render.line(t("保修、保修单、回访计划和整改:{c} --db {p} warranty P03 / claim list / plan {y} / rectify list",

@@ -151,15 +151,29 @@ def high_water(run) -> int:
 LINE = "tbl || char(31) || quote(row_key) || char(31) || coalesce(image, '')"
 
 
+class Digest:
+    """What an event's hash covers of its changes (:data:`LINE` of each, in order), fed one
+    line at a time: "" for none, so the events written before changes were kept hash as
+    they always did."""
+
+    def __init__(self):
+        self._h, self._n = hashlib.sha256(), 0
+
+    def add(self, line: str) -> None:
+        self._h.update(line.encode())
+        self._h.update(b"\x1e")
+        self._n += 1
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest() if self._n else ""
+
+
 def digest(lines) -> str:
-    """What an event's hash covers of its changes (:data:`LINE` of each, in order): "" for
-    none, so the events written before changes were kept hash as they always did."""
-    h, n = hashlib.sha256(), 0
+    """:class:`Digest` of ``lines``."""
+    d = Digest()
     for line in lines:
-        h.update(line.encode())
-        h.update(b"\x1e")
-        n += 1
-    return h.hexdigest() if n else ""
+        d.add(line)
+    return d.hexdigest()
 
 
 def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[int]:

@@ -173,10 +173,10 @@ def _chain(con, problems: list[str]) -> str:
     for ev_id, at, recorded, actor, action, complaint_id, details, prev_hash, stored in con.execute(
         "SELECT id, at, recorded_at, actor, action, complaint_id, details, prev_hash, hash FROM event ORDER BY id"
     ):
-        own = []
+        own = changes.Digest()  # streamed: a migration's event may hold millions of images
         while pending is not None and pending[0] <= ev_id:
             if pending[0] == ev_id:
-                own.append(pending[1])
+                own.add(pending[1])
             else:
                 broken.append(t("第 {i} 个事件的改动记录没有对应的事件", "changes recorded for event {i}, which does not exist",
                                 i=pending[0]))
@@ -184,7 +184,7 @@ def _chain(con, problems: list[str]) -> str:
         if prev_hash != prev:
             broken.append(t("事件 {i} 之前的事件被删除或改动", "an event before event {i} was removed or changed", i=ev_id))
         if chain_hash(prev_hash, _time(at), _time(recorded), actor, action, complaint_id, details,
-                      changes.digest(own)) != stored:
+                      own.hexdigest()) != stored:
             broken.append(t("事件 {i} 或它记录的改动被改动过", "event {i} or the changes it records were altered", i=ev_id))
         prev, last_id = stored, ev_id
         if len(broken) > 20:
