@@ -133,6 +133,10 @@ def test_claim_lifecycle_and_deadlines(p02):
     r = tsms_json("claim", "accept", number, "--by", "业主赵先生", "--at", "2026-07-06 10:00")
     assert r["status"] == "accepted" and r["accepted_by"] == "业主赵先生"
     assert tsms("claim", "accept", number, ok=False).exit_code == 2
+    shown = tsms("claim", "show", number).stdout  # labels and values in the clerk's language
+    for expected in ("保修部位\t防水", "原因\t施工质量", "状态\t已验收", "验收人\t业主赵先生"):
+        assert expected in shown, shown
+    assert not any(code in shown for code in ("waterproofing", "construction", "accepted", "inspect_due"))
 
 
 def test_claim_deadline_moves_off_a_holiday_and_emergency_is_same_day(p02):

@@ -276,6 +276,17 @@ class Cause(Vocab):
     other = "other", "其他"
 
 
+class ClaimState(Vocab):
+    """Where a warranty claim stands (the owner reports, the contractor inspects, repairs,
+    the owner accepts: 《房屋建筑工程质量保修办法》 第九–十二条)."""
+
+    __zh_name__, __en_name__ = "保修单状态", "claim state"
+    notified = "notified", "已报修"
+    inspected = "inspected", "已查验"
+    repaired = "repaired", "已维修"
+    accepted = "accepted", "已验收"
+
+
 class PlanKind(Vocab):
     __zh_name__, __en_name__ = "回访类型", "revisit kind"
     first = "first", "竣工后首次", "首次"

@@ -157,13 +157,12 @@ def claim_show(number: Annotated[str, typer.Argument(help="保修单编号 / cla
     """一张保修单 / one warranty claim."""
     from tsms.queries import aftersales
 
+    from tsms.render import views
+
     r = aftersales.show_claim(open_ledger(db, lang), number)
     if json_out:
         return render.print_json(r)
-    render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]),
-                 [(k, render.value_text(k, v)) for k, v in r.items() if k != "attachments"])
-    for a in r["attachments"]:
-        render.line(t("附件:{f}({s} 字节)", "attachment: {f} ({s} bytes)", f=a["name"], s=a["size"]))
+    views.claim(r)
 
 
 @app.command("retention")

@@ -19,10 +19,9 @@ from tsms.store import engine
 from tsms.store.records import claim_dict
 from tsms.store.tables import Claim, Project, WarrantyItem
 from tsms.store.unit import Context, writing
-from tsms.vocab import Cause, WarrantyPart, t
+from tsms.vocab import Cause, ClaimState, WarrantyPart, t
 
-STATES = {"notified": ("已报修", "notified"), "inspected": ("已查验", "inspected"), "repaired": ("已维修", "repaired"),
-          "accepted": ("已验收", "accepted")}
+STATES = {s.value: (s.zh, s.value) for s in ClaimState}
 NEXT = {"inspect": "notified", "repair": "inspected", "accept": "repaired"}
 ACTION_NAMES = {"inspect": ("查验", "inspect"), "repair": ("维修", "repair"), "accept": ("验收", "accept")}
 

@@ -306,3 +306,36 @@ def plan(r: dict) -> None:
                  kinds=[render.KEEP, render.WORDS, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
                         render.WORDS, render.WORDS],
                  styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
+
+
+# 保修单: each field's label, in the order of the paper form (tsms claim show)
+CLAIM_FIELDS = (
+    ("number", "保修单编号", "claim"), ("project", "工程代码", "project"), ("part", "保修部位", "part"),
+    ("location", "具体位置", "location"), ("content", "问题描述", "problem"), ("complainant", "报修人", "reported by"),
+    ("contact", "联系电话", "contact"), ("emergency", "紧急", "emergency"), ("received_at", "报修时间", "reported at"),
+    ("inspect_due", "查验期限", "inspect by"), ("in_warranty", "在保修期内", "in warranty"), ("paid", "有偿", "paid"),
+    ("inspected_at", "查验时间", "inspected at"), ("cause", "原因", "cause"), ("repair_result", "维修结果", "repair"),
+    ("repaired_at", "维修完成时间", "repaired at"), ("accepted_by", "验收人", "accepted by"),
+    ("accepted_at", "验收时间", "accepted at"), ("status", "状态", "state"),
+)
+
+
+def claim(r: dict) -> None:
+    """One warranty claim with labels and values in the user's language."""
+    from tsms.vocab import Cause, ClaimState, WarrantyPart
+
+    enums = {"part": WarrantyPart, "cause": Cause, "status": ClaimState}
+
+    def shown(key, value):
+        if key in enums and value:
+            try:
+                return enums[key](value).label
+            except ValueError:
+                return str(value)
+        return value_text(key, value)
+
+    render.pairs(t("保修单 {n}", "Claim {n}", n=r["number"]),
+                 [(t(zh, en), shown(key, r.get(key))) for key, zh, en in CLAIM_FIELDS if key in r])
+    for a in r.get("attachments", []):
+        render.line(t("附件:{f}({s} 字节)", "attachment: {f} ({s} bytes)", f=a["name"], s=a["size"]))
+
