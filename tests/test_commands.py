@@ -212,3 +212,13 @@ def _events(env):
         return [{"action": a} for (a,) in con.execute("SELECT action FROM event ORDER BY id")]
     finally:
         con.close()
+
+
+def test_config_says_what_each_setting_means(site):
+    """Every setting tsms has is shown with its key (to type) and what it means."""
+    from tsms.render.views import SETTING_LABELS
+    from tsms.rules import DeadlineSettings
+
+    assert set(DeadlineSettings.keys()) | {"default_project"} == set(SETTING_LABELS)
+    out = tsms("config").stdout
+    assert "revisit_working_days · 回访:处理完毕后几个工作日\t2" in out

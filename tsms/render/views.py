@@ -195,10 +195,38 @@ def calendar(data: dict) -> None:
                  [t("日期", "date"), t("星期", "weekday"), t("上班/休息", "working"), t("名称", "name")], rows)
 
 
+# what each setting means (rules.DeadlineSettings), beside the key a clerk types to change it
+SETTING_LABELS = {
+    "default_project": ("log 不给 --project 时的工程", "the project log takes without --project"),
+    "accept_working_days": ("受理:收到后第几个工作日,0 为当场", "accept: working days after receipt (0: on the spot)"),
+    "accept_cutoff_hour": ("当场受理的截止钟点", "closing hour for accepting on the spot"),
+    "escalate_days": ("重大投诉上报:收到后几天,0 为当天", "escalate a serious complaint: days (0: same day)"),
+    "resolve_urgent": ("特急件处理期限,工作日", "resolve, urgent: working days"),
+    "resolve_high": ("紧急件处理期限,工作日", "resolve, high: working days"),
+    "resolve_normal": ("一般件处理期限,工作日", "resolve, normal: working days"),
+    "resolve_low": ("不急件处理期限,工作日", "resolve, low: working days"),
+    "resolve_urgent_hours": ("特急件处理时限,小时;0 为按工作日", "urgent: hours (0: working days instead)"),
+    "revisit_working_days": ("回访:处理完毕后几个工作日", "revisit: working days after resolution"),
+    "reply_working_days": ("回复职能部门:工作日;-1 为同处理期限", "reply to the referrer: working days (-1: as resolve)"),
+    "night_start": ("夜间开始的钟点", "night starts (hour)"),
+    "night_end": ("夜间结束的钟点", "night ends (hour)"),
+    "claim_inspect_days": ("保修查验:接到通知后几天", "inspect a claim: days after notice"),
+    "notify_days": ("计划回访提前通知顾客的天数", "days a planned revisit is announced ahead"),
+    "pre_expiry_days": ("保修期满前回访:提前几天", "pre-expiry revisit: days before"),
+    "rectify_months_construction": ("施工期整改期限,月", "rectification under construction: months"),
+    "rectify_months_warranty": ("保修期整改期限,月", "rectification in warranty: months"),
+}
+
+
 def config(data: dict) -> None:
+    """The settings: the key to type (tsms config KEY VALUE), its value, what it means."""
+    def named(key: str) -> str:
+        zh_en = SETTING_LABELS.get(key)
+        return f"{key} · {t(*zh_en)}" if zh_en else key
+
     items = [(t("工地", "site"), f"{data['site_code']} {data['site_name']}"), (t("账本", "ledger"), data["path"]),
-             ("default_project", data["default_project"] or t("(未设置)", "(not set)"))]
-    items += [(k, str(v)) for k, v in data["deadlines"].items()]
+             (named("default_project"), data["default_project"] or t("(未设置)", "(not set)"))]
+    items += [(named(k), str(v)) for k, v in data["deadlines"].items()]
     render.pairs(None, items)
 
 
