@@ -63,6 +63,8 @@ def test_redraft_keeps_done_and_edited(estate, monkeypatch):
     items = _items(plan)
     routine = items[("P02", "routine", "")]["id"]
     seasonal = items[("P02", "seasonal", "waterproofing")]["id"]
+    r = tsms("plan", "2027", "--edit", seasonal, "--date", "2027-06-19", ok=False)  # a Saturday
+    assert r.exit_code == 2 and "不是工作日" in r.stderr and "2027-06-18" in r.stderr and "2027-06-21" in r.stderr
     tsms("plan", "2027", "--edit", seasonal, "--date", "2027-07-01", "--staff", "李四")
     monkeypatch.setenv("TSMS_NOW", "2027-07-05 09:00")
     tsms("notify", routine, "--at", "2027-06-08 10:00")

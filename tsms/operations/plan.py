@@ -289,6 +289,12 @@ def edit_item(ledger: engine.Ledger, item_id: int, *, date: dt.date | None = Non
             if date.year != item.year:
                 raise TsmsError(t("第 {i} 项属于 {y} 年的计划;--date 应在 {y} 年内", "item {i} is in the {y} plan: "
                                   "--date must fall in {y}", i=item_id, y=item.year))
+            if not ctx.calendar.is_working_day(date):  # a planned visit falls on a working day (SPEC §3)
+                before = rules.last_working_day_on_or_before(date, ctx.calendar)
+                after = rules.first_working_day_on_or_after(date, ctx.calendar)
+                raise TsmsError(t("--date {d} 不是工作日;计划回访安排在工作日,例如 {a} 或 {b}",
+                                  "--date {d} is not a working day; a planned revisit falls on a working day, "
+                                  "e.g. {a} or {b}", d=date, a=before, b=after))
             item.date = date
         if method_value:
             item.method = method_value
