@@ -136,10 +136,9 @@ def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = No
                with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式 / contacts unmasked")] = False,
                db: Db = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False):
     """保修单列表 / warranty claims."""
-    from tsms.operations.claims import STATES
     from tsms.queries import aftersales
     from tsms.render.privacy import masked
-    from tsms.vocab import WarrantyPart
+    from tsms.vocab import ClaimState, WarrantyPart
 
     rows = masked(aftersales.list_claims(open_ledger(db, lang), project), with_contacts)
     if json_out:
@@ -147,7 +146,7 @@ def claim_list(project: Annotated[Optional[str], typer.Option("--project")] = No
     render.table(t("保修单", "Warranty claims"), [t("编号", "number"), t("部位", "part"), t("报修时间", "received"),
                                                t("查验期限", "inspect by"), t("状态", "status"), t("有偿", "paid"), t("内容", "content")],
                  [[r["number"], WarrantyPart(r["part"]).label, render.value_text("at", r["received_at"]), r["inspect_due"],
-                   t(*STATES[r["status"]]), t("是", "yes") if r["paid"] else "", r["content"]] for r in rows],
+                   ClaimState(r["status"]).label, t("是", "yes") if r["paid"] else "", r["content"]] for r in rows],
                  kinds=[render.KEEP, render.WORDS, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.CUT])
 
 

@@ -21,7 +21,6 @@ from tsms.store.tables import Claim, Project, WarrantyItem
 from tsms.store.unit import Context, writing
 from tsms.vocab import Cause, ClaimState, WarrantyPart, t
 
-STATES = {s.value: (s.zh, s.value) for s in ClaimState}
 NEXT = {"inspect": "notified", "repair": "inspected", "accept": "repaired"}
 ACTION_NAMES = {"inspect": ("查验", "inspect"), "repair": ("维修", "repair"), "accept": ("验收", "accept")}
 
@@ -65,7 +64,7 @@ def _step(ledger: engine.Ledger, number: str, action: str, by: str | None):
         claim = ctx.claim(number)
         if claim.status != NEXT[action]:
             raise TsmsError(t("保修单 {n} 当前为「{s}」,不能{a}", "claim {n} is {s}: {a} is not allowed now",
-                              n=claim.number, s=t(*STATES[claim.status]), a=t(*ACTION_NAMES[action])))
+                              n=claim.number, s=ClaimState(claim.status).label, a=t(*ACTION_NAMES[action])))
         yield ctx, claim
 
 

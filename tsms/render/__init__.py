@@ -2,7 +2,6 @@
 :mod:`xlsx`. They take plain objects and never query; only the command line uses them."""
 
 from tsms.render.terminal import (  # noqa: F401
-    ACTION_LABELS,
     CUT,
     KEEP,
     WORDS,

@@ -17,6 +17,7 @@ ACTIONS = {
     "revisit": ("回访", "revisited"), "escalate": ("上报", "escalated"), "reply": ("回复职能部门", "answered referrer"),
     "archive": ("归档", "archived"), "attach": ("附件", "attached"), "outside_edit": ("账本外的修改", "edited outside tsms"),
     "recompute": ("期限重算", "deadlines recomputed"), "import": ("导入", "imported"),
+    "edit": ("更正", "corrected"), "void": ("作废", "voided"),
 }
 
 # the keys an event's details use, beyond the complaint's fields → (中文, English)

@@ -49,14 +49,6 @@ ENUMS = {
     "project_kind": ProjectKind, "voided_from": Status,
 }
 
-ACTION_LABELS = {
-    "log": ("登记", "logged"), "accept": ("受理", "accepted"), "reject": ("不予受理", "rejected"),
-    "assign": ("派单", "assigned"), "reassign": ("改派", "reassigned"), "resolve": ("处理完毕", "resolved"),
-    "revisit": ("回访", "revisited"), "escalate": ("上报", "escalated"), "reply": ("回复职能部门", "answered referrer"),
-    "archive": ("归档", "archived"), "edit": ("更正", "corrected"), "void": ("作废", "voided"),
-}
-
-
 def label(field: str) -> str:
     zh, en = FIELDS.get(field, (field, field.replace("_", " ")))
     return zh if lang() == "zh" else en
