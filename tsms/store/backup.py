@@ -3,10 +3,7 @@ copy, so a backup taken while a clerk or cron is writing is a consistent ledger.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import unicodedata
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tsms import rules
@@ -29,7 +28,6 @@ from tsms.store.tables import (
     CalendarYear,
     Claim,
     Complaint,
-    Event,
     Obligation,
     Project,
     Setting,
