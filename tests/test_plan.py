@@ -7,7 +7,7 @@ import json
 import openpyxl
 import pytest
 
-from conftest import dump, on_site, tsms, tsms_json
+from conftest import dump, on_site, refused, tsms, tsms_json
 from tsms import rules
 from tsms.store.calendar_source import year_from_package
 
@@ -278,3 +278,51 @@ def test_edit_staff_must_be_on_the_staff_list(estate):
     tsms("plan", "2027", "--edit", item, "--staff", "李四", "--method", "上门回访")
     edited = _items(tsms_json("plan", "2027"))[("P02", "routine", "")]
     assert (edited["staff"], edited["method"]) == ("李四", "visit")
+
+
+def test_a_revisit_in_an_earlier_plan_is_never_repeated(site, monkeypatch):
+    """SPEC §5: 「an item is never repeated in a later year's plan」. P05 completed 2026-12-02:
+    its first revisit is due 2027-01-02, a Saturday, so the 2026 plan has it on 2026-12-31.
+    When 2027-01-02 is then recorded as a make-up working day, the day is in 2027 — but the
+    visit is planned already: `plan 2027` does not list it again."""
+    monkeypatch.setenv("TSMS_NOW", "2026-12-10 09:00")
+    tsms("project", "add", "P05", "--name", "五期", "--region", "shanghai", "--completed", "2026-12-02")
+    first = _items(tsms_json("plan", "2026"))[("P05", "first", "")]
+    assert first["date"] == "2026-12-31"
+    tsms("calendar", "set", "2027-01-02", "workday", "--note", "调休上班")
+    later = _items(tsms_json("plan", "2027"))
+    assert ("P05", "first", "") not in later and ("P05", "routine", "") in later
+    assert ("P05", "first", "") not in _items(tsms_json("plan", "2027", "--draft"))
+
+
+def test_the_first_revisit_made_closes_the_plans_item(site, monkeypatch):
+    """Issue 12: P04 completed 2026-10-28, its 竣工后首次 revisit planned for 2026-11-27 in the
+    2026 plan. The visit is made (recorded for the project, not naming the item): the item is
+    done, its notice moot — `overdue` no longer reports 「通知顾客」 — and `plan 2027` does not
+    plan it again."""
+    monkeypatch.setenv("TSMS_NOW", "2026-11-25 09:00")
+    tsms("project", "add", "P04", "--name", "四期", "--region", "shanghai", "--completed", "2026-10-28")
+    item = _items(tsms_json("plan", "2026"))[("P04", "first", "")]
+    assert item["date"] == "2026-11-27"
+    monkeypatch.setenv("TSMS_NOW", "2026-12-12 09:00")
+    late = json.loads(tsms("overdue", "--json", ok=False).stdout)
+    assert {i["kind"] for i in late} == {"notice", "first_revisit"}  # before the visit: both late
+    tsms("revisit", "--project", "P04", "--method", "visit", "--satisfaction", "满意", "--at", "2026-11-27 10:00")
+    assert tsms_json("overdue") == []
+    assert _items(tsms_json("plan", "2026"))[("P04", "first", "")]["done_at"] == "2026-11-27T10:00:00+08:00"
+    for year in ("2027", "2028"):
+        assert ("P04", "first", "") not in _items(tsms_json("plan", year))
+    assert tsms("check").exit_code == 0
+
+
+def test_approval_dated_before_drafting_is_refused(estate, monkeypatch):
+    """Issue 12: 编制 2026-12-10, 批准 2020-01-01 was accepted. Approval — of the plan or of an
+    amendment — is never dated before the drafting: exit 2, one line, the ledger unchanged."""
+    tsms("plan", "2027")
+    refused(estate, "plan", "2027", "--approve", "--by", "总经理", "--at", "2020-01-01", naming=("2020-01-01", "编制"))
+    refused(estate, "plan", "2027", "--approve", "--by", "总经理", "--at", "2026-12-09 18:00", naming=("编制",))
+    tsms("plan", "2027", "--approve", "--by", "总经理", "--at", "2026-12-10")  # the drafting day: its moment
+    monkeypatch.setenv("TSMS_NOW", "2027-03-01 09:00")
+    tsms("project", "add", "P06", "--name", "六期", "--region", "shanghai", "--completed", "2027-02-20")
+    assert tsms_json("plan", "2027", "--draft")["amendments"]
+    refused(estate, "plan", "2027", "--approve", "--by", "总经理", "--at", "2027-02-28", naming=("增补编制",))

@@ -177,9 +177,27 @@ def draft(ledger: engine.Ledger, year: int, *, approved_too: bool = False, by: s
         return {"year": year, "added": added, "amendment": None}
 
 
+# revisits owed once, not once a year: one in any year's plan is never planned again (SPEC §5
+# 「an item is never repeated in a later year's plan」) — a calendar change that moves the day
+# across New Year must not put it in both years' plans
+ONCE = ("first", "pre_expiry", "retention")
+
+
+def _planned_once(session, year: int) -> set[tuple[int, str, str]]:
+    """The one-time revisits (project, kind, part) already in another year's plan, done or
+    open, and the first revisits after completion already made (planned or not)."""
+    out = set(session.exec(select(PlanItem.project_id, PlanItem.kind, PlanItem.part)
+                           .where(PlanItem.year != year, PlanItem.kind.in_(ONCE))).all())
+    made = session.exec(select(Obligation.project_id).where(Obligation.kind == "first_revisit",
+                                                            Obligation.met_at.is_not(None))).all()
+    out |= {(project_id, "first", "") for project_id in made}
+    return out
+
+
 def _wanted(ctx: Context, year: int, today: dt.date):
     """Every (project, candidate) the ledger asks the plan of ``year`` for."""
     session = ctx.session
+    done = _planned_once(session, year)
     projects = session.exec(select(Project).where(Project.completed_on.is_not(None))).all()
     items_by_project: dict[int, list[WarrantyItem]] = defaultdict(list)
     for item in session.exec(select(WarrantyItem)).all():
@@ -188,7 +206,7 @@ def _wanted(ctx: Context, year: int, today: dt.date):
     for project in projects:
         for c in candidates(project, items_by_project[project.id], regions.get(project.region or ""), year,
                             today, ctx.settings, ctx.calendar):
-            if c["date"] >= today:  # a day already past is planned no more
+            if c["date"] >= today and (project.id, c["kind"], c["part"]) not in done:  # a day past is planned no more
                 yield project, c
 
 
@@ -395,6 +413,8 @@ def quality_revisit(ledger: engine.Ledger, *, plan_item: int | None, project: st
             ctx.meet("notice", when, plan_item_id=item.id)  # the visit made, the notice is moot
         if proj.completed_on is not None and when.date() >= proj.completed_on:
             ctx.meet("first_revisit", when, project_id=proj.id)
+            if item is None:
+                _first_made(ctx, proj, when)
         out = {"revisit": visit.id, "project": proj.code, "plan_item": plan_item, "scores": score_map}
         if found:
             # the project's state on the day the problem was found (seed 《工程回访管理制度》)
@@ -413,6 +433,18 @@ def quality_revisit(ledger: engine.Ledger, *, plan_item: int | None, project: st
                                                     "scores": score_map, "found": found, "signed_by": signed_by,
                                                     "rectification": out.get("rectification")})
         return out
+
+
+def _first_made(ctx: Context, proj: Project, when: dt.datetime) -> None:
+    """The first revisit after completion, made without naming its plan item: the plan's
+    竣工后首次 item is that visit — done, and its notice moot — so that neither stays open
+    in the plan nor in ``overdue``."""
+    for first in ctx.session.exec(select(PlanItem).where(PlanItem.project_id == proj.id, PlanItem.kind == "first",
+                                                         PlanItem.done_at.is_(None))).all():
+        first.done_at = when
+        ctx.session.add(first)
+        ctx.meet("planned_revisit", when, plan_item_id=first.id)
+        ctx.meet("notice", when, plan_item_id=first.id)
 
 
 def close_rectification(ledger: engine.Ledger, number: str, *, result: str, verified_by: str,
