@@ -1,5 +1,6 @@
 """What head office and cron read: the measures and the monthly workbook, what is late, imports of old ledgers."""
 
+import contextlib
 import sys
 from typing import Optional
 
@@ -7,7 +8,8 @@ import typer
 from typing_extensions import Annotated
 
 from tsms import checks, render
-from tsms.cli.app import By, Db, Force, Json, Lang, NoColor, file_name, open_ledger, output_file, app, whole
+from tsms.cli.app import (By, Db, Force, Json, Lang, NoColor, app, file_name, four_digit_year, open_ledger,
+                          output_file, whole)
 from tsms.errors import TsmsError
 from tsms.vocab import t
 
@@ -158,12 +160,17 @@ def _notify(ledger_file, channels: list, items: list, day, within: int, always: 
 def import_(
     file: Annotated[str, typer.Argument(parser=file_name("FILE"), help="旧台账 .xlsx 或 .csv / an old ledger, .xlsx or .csv")],
     project: Annotated[Optional[str], typer.Option("--project", help="导入到哪个工程 / the project")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", parser=four_digit_year("--year"), help="没写年份的日期(4月25日)所属年份 / the year of dates written without one")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示结果,什么也不写 / check and count, write nothing")] = False,
+    no_update: Annotated[bool, typer.Option("--no-update", help="已导入过的行改动了也不更新 / leave complaints imported before as they are")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件 / import the good rows, save the others")] = False,
     rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 / where the rows not imported go (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
-    """导入原有的 Excel/CSV 台账:先检查每一行,要么全部写入,要么都不写 / import an old ledger."""
+    """导入原有的 Excel/CSV 台账:先显示列的对应,检查每一行,要么全部写入,要么都不写;再次导入改正后的文件会更新 /
+    import an old ledger: the columns mapped are shown first, every row is checked, all or nothing; importing the
+    corrected file again updates."""
     from tsms.operations import intake
 
     def save_rejects(fh, suffix: str, rejected: dict) -> None:
@@ -171,19 +178,67 @@ def import_(
 
         xlsx_mod.rejects_file(fh, suffix, rejected)
 
+    def mapping(table) -> None:  # before anything is written
+        if not json_out:
+            _mapping(table)
+
     r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, force=force,
-                   save_rejects=save_rejects, by=by)
+                   save_rejects=save_rejects, by=by, year=year, dry_run=dry_run, update=not no_update,
+                   on_table=mapping, progress=_bar if render.is_terminal() and not json_out else None)
     if json_out:
         render.print_json(r)
-    elif r["errors"] and not skip_invalid:
-        render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
-                                                         t("原因", "reason")],
-                     [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
     else:
-        render.line(t("导入 {n} 件,已导入过 {k} 件,不合格 {b} 行", "imported {n}, already imported {k}, invalid rows {b}",
-                      n=r["imported"], k=r["already_imported"], b=r["invalid"])
-                    + (t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"]) if r["rejects"] else ""))
+        if r["errors"] and not skip_invalid:
+            render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
+                                                             t("原因", "reason")],
+                         [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
+        if not (r["errors"] and not skip_invalid) or dry_run:
+            render.line(_summary(r))
+        for kept in r["kept"]:
+            render.line(t("第 {r} 行:{n} 导入后已在 tsms 中办理,以账本为准,未更新", "row {r}: {n} was handled in tsms since "
+                          "it was imported; the ledger's record stands, not updated", r=kept["row"], n=kept["number"]))
     if r["errors"] and not skip_invalid:
         raise TsmsError(t("{b} 行有问题,什么也没有写入;改正后重试,或加 --skip-invalid",
                           "{b} rows have problems; nothing was written: correct them, or add --skip-invalid",
                           b=r["invalid"]))
+
+
+def _summary(r: dict) -> str:
+    would = t("(试运行,未写入)将", "(dry run, nothing written) would be: ") if r["dry_run"] else ""
+    text = would + t("新导入 {n} 件,更新 {u} 件,未变 {k} 件,不合格 {b} 行",
+                     "new {n}, updated {u}, unchanged {k}, invalid rows {b}",
+                     n=r["imported"], u=r["updated"], k=r["unchanged"], b=r["invalid"])
+    if r["not_updated"]:
+        text += t(",改动未更新 {x} 件(--no-update)", ", changed but not updated {x} (--no-update)", x=r["not_updated"])
+    if r["kept"]:
+        text += t(",已在 tsms 办理未更新 {x} 件", ", handled in tsms, not updated {x}", x=len(r["kept"]))
+    if r["totals"]:
+        text += t(",跳过合计行 {x} 行", ", total rows skipped {x}", x=r["totals"])
+    if r["rejects"]:
+        text += t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"])
+    return text
+
+
+def _mapping(table) -> None:
+    """Which source column fills which field, and which are ignored (and why)."""
+    rows = []
+    for m in table.mapping():
+        target = m["field_label"] + f" ({m['field']})" if m["field"] else t("(不导入:{w})", "(ignored: {w})", w=m["ignored"])
+        rows.append([m["column"], m["label"] or "", target])
+    render.line(t("{w}表头在第 {h} 行,其下 {n} 行", "{w}header on row {h}, {n} rows below it",
+                  w=t("工作表「{s}」:", "sheet {s!r}: ", s=table.sheet) if table.sheet else "",
+                  h=t("、", ", ").join(str(n) for n in table.header_lines), n=len(table.rows) + len(table.totals)))
+    render.table(t("列的对应", "Columns"), [t("列", "column"), t("表头", "header"), t("导入为", "imported as")], rows)
+
+
+@contextlib.contextmanager
+def _bar(label: str, total: int):
+    """A progress bar on the terminal for a long file (none for a short one, none on a pipe)."""
+    if total < 500:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)

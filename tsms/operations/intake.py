@@ -1,17 +1,21 @@
 """``tsms import``: bring an existing Excel or CSV ledger (the paper-era 台账) into tsms.
 
-Every row is checked before anything is written; with errors nothing is written, unless
-``--skip-invalid`` asks to write the good rows and save the bad ones to a rejects file.
-Each row's content hash is stored with it, so importing the same file twice adds nothing
-twice.
+The table is read and its columns mapped (:mod:`tsms.operations.intake_table`) and every row
+is checked before anything is written; with errors nothing is written, unless
+``--skip-invalid`` asks to write the good rows and save the bad ones to a rejects file. A
+row becomes a complaint in the state it shows — handled (处理结果 and its time): resolved;
+revisited (回访时间 and 满意度): closed, or reopened when unsatisfied — with the obligations
+``log``, ``resolve`` and ``revisit`` would have left, met when the row says so: never a false
+open step. Each complaint remembers its source (the file's name) and its row's key (编号,
+else 序号, else time and complainant): importing the corrected file again updates it as a
+correction event naming the file, unless ``--no-update``; an unchanged row does nothing.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,43 +24,41 @@ from sqlmodel import select
 from tsms import clock, rules
 from tsms.checks import LONG, SHORT
 from tsms.errors import TsmsError, shown
-from tsms.store import engine, output
-from tsms.store.tables import Complaint, Revisit
-from tsms.store.unit import Context, writing
-from tsms.vocab import Category, Channel, Satisfaction, Status, Urgency, t
-
-# field → the headers it is recognised by (compared without spaces, colons or case)
-HEADERS = {
-    "received_at": ("投诉时间", "投诉日期", "来电时间", "受理时间", "日期", "时间", "received_at", "received", "date"),
-    "complainant": ("投诉人", "姓名", "投诉人姓名", "complainant", "name"),
-    "contact": ("联系方式", "联系电话", "电话", "手机", "contact", "phone"),
-    "address": ("地址", "住址", "投诉人地址", "address"),
-    "org": ("投诉单位", "单位", "complainant_org", "org"),
-    "content": ("投诉内容", "投诉内容详细说明", "内容", "投诉事项", "content"),
-    "category": ("投诉类型", "类型", "类别", "category"),
-    "channel": ("投诉渠道", "渠道", "投诉方式", "channel"),
-    "urgency": ("紧急程度", "urgency"),
-    "number": ("编号", "原编号", "序号", "number"),
-    "department": ("处理部门", "department"),
-    "assignee": ("处理人", "经办人", "assignee"),
-    "result": ("处理结果", "处理情况", "result"),
-    "resolved_at": ("处理完成时间", "完成时间", "处理时间", "resolved_at", "resolved"),
-    "revisited_at": ("回访时间", "回访日期", "revisited_at", "revisited"),
-    "satisfaction": ("满意度", "回访结果", "satisfaction"),
-    "note": ("备注", "note"),
-}
-REQUIRED = ("received_at", "content")
-_NORMAL = re.compile(r"[\s::()()*]")
-_DATE_FORMS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:时](\d{1,2})(?::(\d{1,2}))?分?)?$"),
+from tsms.operations.complaints import _start
+from tsms.operations.intake_table import (  # noqa: F401 (ROW_LIMIT etc.: patched by tests)
+    COLUMN_LIMIT,
+    HEADER_ROWS,
+    NoYear,
+    ROW_LIMIT,
+    Table,
+    field_label,
+    parse_time,
+    read_table as _read_table,
+    text_of,
 )
+from tsms.store import engine, output
+from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
+from tsms.store.unit import Context, reading, writing
+from tsms.vocab import REFERRED_CHANNELS, Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
-
-def _key(header) -> str:
-    return _NORMAL.sub("", str(header or "")).lower()
-
-
-LOOKUP = {_key(h): name for name, headers in HEADERS.items() for h in headers}
+TIMES = ("received_at", "resolved_at", "revisited_at")
+TEXTS = ("complainant", "contact", "address", "org", "content", "number", "serial", "accept_dept", "accept_person",
+         "accept_opinion", "department", "assignee", "handling_opinion", "result", "dept_head", "visitor",
+         "person_met", "revisit_note", "note")
+LONG_TEXTS = ("content", "result", "note", "accept_opinion", "handling_opinion", "revisit_note")
+VOCABS = (("category", Category, Category.other), ("channel", Channel, Channel.phone),
+          ("urgency", Urgency, Urgency.normal), ("satisfaction", Satisfaction, None),
+          ("revisit_method", RevisitMethod, None))
+REVISIT_FIELDS = ("revisited_at", "satisfaction", "revisit_method", "visitor", "person_met", "revisit_note")
+# the complaint's columns an import sets from a row (and a re-import may correct)
+IMPORTED = ("channel", "category", "urgency", "complainant", "complainant_org", "contact", "address", "content",
+            "note", "received_at", "received_time_known", "night_time", "status", "accept_dept", "accept_person",
+            "accept_opinion", "accepted_at", "department", "assignee", "handling_opinion", "assigned_at", "result",
+            "resolved_at", "dept_head", "revisited_at", "satisfaction", "closed_at", "reopened", "previous_result",
+            "previous_resolved_at", "source_ref")
+# a change to these re-derives the complaint's obligations and its revisit
+STATEFUL = ("channel", "urgency", "received_at", "status", "accept_person", "assignee", "resolved_at", "revisited_at",
+            "satisfaction")
 
 
 @dataclass
@@ -65,276 +67,301 @@ class Row:
     raw: list
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)  # (column header, value, reason)
+    failed: set = field(default_factory=set)  # the fields with an error
 
 
-ROW_LIMIT = 100_000  # rows of the sheet or the CSV file, title and header rows included
-COLUMN_LIMIT = 256  # columns of a row (Excel 2003's width); empty cells past it are dropped
-HEADER_ROWS = 15  # the header row is looked for among the first rows
+def read_table(path: Path, progress=None) -> Table:
+    return _read_table(path, ROW_LIMIT)
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header row and the data rows (with their row numbers) of an xlsx or csv file,
-    read row by row: a sheet or file of more than ROW_LIMIT rows is refused before its rows
-    are loaded."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        found = _read_xlsx(path)
-    elif suffix == ".csv":
-        found = _read_csv(path)
-    else:
-        raise TsmsError(t("只能导入 .xlsx 或 .csv 文件", "only .xlsx and .csv files can be imported"))
-    if found is None:
-        raise TsmsError(
-            t("{p} 里找不到表头(至少要有「投诉时间」和「投诉内容」两列)",
-              "{p} has no header row (it needs at least received_at/投诉时间 and content/投诉内容)", p=path))
-    return found
-
-
-def _too_many_rows(where) -> TsmsError:
-    return TsmsError(t("{p} 超过 {m} 行,一次最多导入 {m} 行;请分成几个文件导入",
-                       "{p} has more than {m} rows, the most one import takes; split it into several files",
-                       p=where, m=f"{ROW_LIMIT:,}"))
-
-
-def _read_xlsx(path: Path):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)  # what was typed, formulas as text
-    except Exception as exc:
-        raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=shown(exc, 200))) from None
-    try:
-        for ws in wb.worksheets:
-            declared = ws.max_row  # the sheet's own <dimension>, read without loading a row
-            if declared is not None and declared > ROW_LIMIT:
-                raise _too_many_rows(f"{path} [{ws.title}]")
-            ws.reset_dimensions()  # a dimension may also say too few: every row is read, and counted
-            found = _table(path, ws.iter_rows(values_only=True))
-            if found is not None:
-                return found
-        return None
-    except TsmsError:
-        raise
-    except Exception as exc:  # a damaged or hand-made file: the parser's complaint, in one line
-        raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=shown(exc, 200))) from None
-    finally:
-        wb.close()
-
-
-def _read_csv(path: Path):
-    """CSV through the csv module on the file itself (newline=""), so a line break inside a
-    quoted cell stays in the cell; UTF-8 (with or without BOM), else GBK (GB 18030)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            with open(path, newline="", encoding=encoding) as fh:
-                reader = csv.reader(fh)
-                try:
-                    return _table(path, reader)
-                except csv.Error as exc:
-                    if "field larger than field limit" in str(exc):
-                        raise TsmsError(t("{p} 第 {n} 行有一格超过 {m} 字;台账里最长的文字为 {k} 字",
-                                          "{p} line {n}: a cell longer than {m} characters; the longest text a "
-                                          "complaint keeps is {k}",
-                                          p=path, n=reader.line_num, m=f"{csv.field_size_limit():,}",
-                                          k=f"{LONG:,}")) from None
-                    raise TsmsError(t("{p} 第 {n} 行不是有效的 CSV:{e}", "{p} line {n} is not valid CSV: {e}",
-                                      p=path, n=reader.line_num, e=exc)) from None
-        except UnicodeDecodeError:
-            continue
-        except OSError as exc:  # a file that may not be read
-            raise TsmsError(t("无法读取 {p}:{e}", "cannot read {p}: {e}", p=path, e=exc.strerror or exc)) from None
-    raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
-
-
-def _table(path: Path, rows) -> tuple[list[str], list[tuple[int, list]]] | None:
-    """The header row, looked for among the first HEADER_ROWS rows, and the filled rows after
-    it, numbered as a spreadsheet shows them; None when there is no header. More than
-    ROW_LIMIT rows, or a value past COLUMN_LIMIT columns, is refused as soon as it is read."""
-    header = None
-    data = []
-    for number, row in enumerate(rows, 1):
-        if number > ROW_LIMIT:
-            raise _too_many_rows(path)
-        if len(row) > COLUMN_LIMIT:
-            if _filled(row[COLUMN_LIMIT:]):
-                raise TsmsError(t("{p} 第 {n} 行超过 {m} 列;最多读取 {m} 列",
-                                  "{p} row {n} has more than {m} columns; at most {m} are read",
-                                  p=path, n=number, m=COLUMN_LIMIT))
-            row = row[:COLUMN_LIMIT]
-        if header is None:
-            if number > HEADER_ROWS:
-                return None
-            names = {LOOKUP.get(_key(v)) for v in row if v is not None}
-            if all(r in names for r in REQUIRED):
-                header = [str(v).strip() if v is not None else "" for v in row]
-        elif _filled(row):
-            data.append((number, list(row)))
-    return None if header is None else (header, data)
-
-
-def _filled(row) -> bool:
-    return any(v not in (None, "") and str(v).strip() for v in row)
-
-
-def _parse_time(value) -> tuple[dt.datetime, bool]:
-    """A cell's moment and whether it gives a time of day: a date cell (a spreadsheet's date
-    cell reads as its midnight) or a text date without a time is that day, time unknown."""
-    if isinstance(value, dt.datetime):
-        moment = value.replace(microsecond=0, tzinfo=None)
-        return moment, moment.time() != dt.time()
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time()), False
-    text = clock.fold(str(value))
-    for form in _DATE_FORMS:
-        m = form.match(text)
-        if m:
-            y, mo, d, h, mi, s = m.groups()
-            return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)), h is not None
-    raise ValueError(text)
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def validate(header: list[str], data: list[tuple[int, list]], now: dt.datetime) -> list[Row]:
-    columns = {i: LOOKUP.get(_key(h)) for i, h in enumerate(header)}
+def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: set[str] | None = None,
+             tick=None) -> list[Row]:
+    """Every row checked as ``log``, ``resolve`` and ``revisit`` would check it, and for the
+    state it shows: what that state needs (a result has its time, a revisit its
+    satisfaction, and both follow a resolution), in order; a complaint still open is held by
+    someone on the staff list."""
+    columns = {c.index: c.field for c in table.columns if c.field}
+    head = {c.field: c.label for c in table.columns if c.field}
+    keys: dict[str, int] = {}
     out = []
-    for line, raw in data:
+    for line, raw in table.rows:
         row = Row(line, raw)
-        cells = {name: raw[i] if i < len(raw) else None for i, name in columns.items() if name}
-        head = {name: header[i] for i, name in columns.items() if name}
+        cells = {name: raw[i] if i < len(raw) else None for i, name in columns.items()}
 
-        def bad(name, reason):
-            row.errors.append((head.get(name, name), cells.get(name), reason))
+        def bad(name, reason, value=None):
+            row.failed.add(name)
+            row.errors.append((head.get(name, field_label(name)), cells.get(name) if value is None else value, reason))
 
-        for name in ("received_at", "resolved_at", "revisited_at"):
-            value = cells.get(name)
-            if value in (None, "") or (isinstance(value, str) and not value.strip()):
-                if name in REQUIRED:
-                    bad(name, t("不能为空", "must not be empty"))
-                continue
-            try:
-                moment, known = _parse_time(value)
-            except (ValueError, TypeError):
-                bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
-                continue
-            if moment > now + clock.FUTURE_TOLERANCE:
-                bad(name, t("在将来", "in the future"))
-                continue
-            if not clock.in_years(moment):
-                bad(name, t("年份应在 {a}–{b} 之间", "the year must be {a} to {b}", a=clock.FIRST_YEAR, b=clock.LAST_YEAR))
-                continue
-            row.values[name] = moment
-            row.values[f"{name}_known"] = known
-        for name, vocab, default in (("category", Category, Category.other), ("channel", Channel, Channel.phone),
-                                     ("urgency", Urgency, Urgency.normal), ("satisfaction", Satisfaction, None)):
-            text = _text(cells.get(name))
-            if text is None:
-                row.values[name] = default
-                continue
-            try:
-                row.values[name] = vocab.parse(text)
-            except TsmsError:
-                bad(name, t("可用:{c}", "accepted: {c}", c=vocab.choices()))
-        for name in ("complainant", "contact", "address", "org", "content", "number", "department", "assignee",
-                     "result", "note"):
-            text = _text(cells.get(name))
-            limit = LONG if name in ("content", "result", "note") else SHORT
-            if text is not None and len(text) > limit:
-                bad(name, t("太长(最多 {m} 字)", "too long (at most {m} characters)", m=limit))
-            elif text is not None and any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
-                bad(name, t("含有控制字符", "contains control characters"))
-            else:
-                row.values[name] = text
-        if "content" not in row.values or not row.values.get("content"):
-            if not any(e[0] == head.get("content", "content") for e in row.errors):
-                bad("content", t("不能为空", "must not be empty"))
+        _times(row, cells, now, year, bad)
+        _vocabs(row, cells, bad)
+        _texts(row, cells, bad)
+        _state(row, staff, bad)
         v = row.values
-        if v.get("resolved_at") and v.get("received_at") and v["resolved_at"] < v["received_at"]:
-            bad("resolved_at", t("早于投诉时间", "before the complaint was received"))
-        if v.get("revisited_at"):
-            if not v.get("resolved_at"):
-                bad("revisited_at", t("有回访时间却没有处理完成时间", "a revisit without a resolution time"))
-            elif v["revisited_at"] < v["resolved_at"]:
-                bad("revisited_at", t("早于处理完成时间", "before the complaint was resolved"))
-        if v.get("satisfaction") and not v.get("revisited_at"):
-            bad("satisfaction", t("有满意度却没有回访时间", "a satisfaction without a revisit time"))
-        if v.get("revisited_at") and not v.get("satisfaction"):
-            bad("satisfaction", t("有回访时间时须填满意度", "a revisit needs its satisfaction"))
+        row_key = v.get("number") or v.get("serial")
+        if row_key is None and v.get("received_at"):
+            row_key = f"{v['received_at']:%Y-%m-%d %H:%M}|{v.get('complainant') or ''}"
+        if row_key is not None:
+            if row_key in keys and (v.get("number") or v.get("serial")):
+                name = "number" if v.get("number") else "serial"
+                bad(name, t("与第 {n} 行重复;每行的编号(或序号)应不同", "the same as row {n}; each row's number must differ",
+                            n=keys[row_key]))
+            elif row_key in keys:  # the same time and complainant twice: the second, third … of them
+                repeat = 2
+                while f"{row_key}#{repeat}" in keys:
+                    repeat += 1
+                row_key = f"{row_key}#{repeat}"
+            keys.setdefault(row_key, line)
         if not row.errors:
-            key = "\x1f".join(str(v.get(k) or "") for k in ("received_at", "complainant", "contact", "address",
-                                                             "content", "number"))
-            v["import_key"] = hashlib.sha256(key.encode()).hexdigest()
+            v["row_key"] = row_key
+            hashed = "\x1f".join(str(v.get(k) or "") for k in ("received_at", "complainant", "contact", "address",
+                                                                "content")) + "\x1f" + str(row_key if (
+                v.get("number") or v.get("serial")) else "")
+            v["import_key"] = hashlib.sha256(hashed.encode()).hexdigest()
         out.append(row)
+        if tick:
+            tick()
     return out
 
 
+def _blank(value) -> bool:
+    return value in (None, "") or (isinstance(value, str) and not value.strip())
+
+
+def _times(row: Row, cells: dict, now: dt.datetime, year: int | None, bad) -> None:
+    for name in TIMES:
+        value = cells.get(name)
+        if _blank(value):
+            if name == "received_at":
+                bad(name, t("不能为空", "must not be empty"))
+            continue
+        try:
+            moment, known = parse_time(value, year)
+        except NoYear:
+            bad(name, t("没有年份;加 --year YYYY 指定这些日期的年份,或写成 2025-04-25",
+                        "has no year: give --year YYYY for such dates, or write it as 2025-04-25"))
+            continue
+        except (ValueError, TypeError):
+            bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
+            continue
+        if moment > now + clock.FUTURE_TOLERANCE:
+            bad(name, t("在将来", "in the future"))
+            continue
+        if not clock.in_years(moment):
+            bad(name, t("年份应在 {a}–{b} 之间", "the year must be {a} to {b}", a=clock.FIRST_YEAR, b=clock.LAST_YEAR))
+            continue
+        row.values[name] = moment
+        row.values[f"{name}_known"] = known
+
+
+def _vocabs(row: Row, cells: dict, bad) -> None:
+    for name, vocab, default in VOCABS:
+        text = text_of(cells.get(name))
+        if text is None:
+            row.values[name] = default
+            continue
+        try:
+            row.values[name] = vocab.parse(text)
+        except TsmsError:
+            bad(name, t("可用:{c}", "accepted: {c}", c=vocab.choices()))
+
+
+def _texts(row: Row, cells: dict, bad) -> None:
+    for name in TEXTS:
+        text = text_of(cells.get(name))
+        limit = LONG if name in LONG_TEXTS else SHORT
+        if text is not None and len(text) > limit:
+            bad(name, t("太长(最多 {m} 字)", "too long (at most {m} characters)", m=limit))
+        elif text is not None and any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
+            bad(name, t("含有控制字符", "contains control characters"))
+        else:
+            row.values[name] = text
+    if not row.values.get("content") and "content" not in row.failed:
+        bad("content", t("不能为空", "must not be empty"))
+
+
+def _state(row: Row, staff: set[str] | None, bad) -> None:
+    """What the row's state needs. Handled: a result and its time, together. Revisited: a
+    handled complaint, the revisit's time and the satisfaction, together."""
+    v = row.values
+    received, resolved, revisited = v.get("received_at"), v.get("resolved_at"), v.get("revisited_at")
+    # a value refused already (a date it could not read) counts as given: one error, not a cascade
+    handled = (resolved or "resolved_at" in row.failed) and (v.get("result") or "result" in row.failed)
+    if v.get("result") and not resolved and "resolved_at" not in row.failed:
+        bad("resolved_at", t("有处理结果却没有处理完成时间;两者都填(已处理),或都不填(未处理)",
+                             "a result without the time it was handled: give both (handled) or neither"), value="")
+    if resolved and not v.get("result"):
+        bad("result", t("有处理完成时间却没有处理结果;两者都填(已处理),或都不填(未处理)",
+                        "a handling time without its result: give both (handled) or neither"), value="")
+    revisit_given = [name for name in REVISIT_FIELDS if v.get(name) or name in row.failed]
+    if revisit_given and not handled:
+        bad(revisit_given[0], t("有回访记录却没有处理结果和处理完成时间;回访在处理完毕之后",
+                                "a revisit without a result and its time: a revisit follows the handling"))
+    elif revisit_given:
+        if revisited and not v.get("satisfaction") and "satisfaction" not in row.failed:
+            bad("satisfaction", t("有回访时间时须填满意度", "a revisit needs its satisfaction"), value="")
+        if not revisited and "revisited_at" not in row.failed:
+            bad("revisited_at", t("有回访记录却没有回访时间", "a revisit without its time"), value="")
+    if resolved and received and resolved < received:
+        bad("resolved_at", t("早于投诉时间", "before the complaint was received"))
+    if revisited and resolved and revisited < resolved:
+        bad("revisited_at", t("早于处理完成时间", "before the complaint was resolved"))
+    holder = v.get("assignee")
+    if holder and staff is not None and holder not in staff and not v.get("result"):
+        bad("assignee", t("不在人员名单上:未办结的投诉由在册人员处理(先 tsms staff add {n} --dept 部门)",
+                          "not on the staff list: a complaint still open is held by someone on it "
+                          "(tsms staff add {n} --dept DEPT first)", n=holder))
+
+
+# --------------------------------------------------------------------------- importing
+
+
 def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
-        rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None) -> dict:
-    """Import ``file``. With ``--skip-invalid`` the bad rows go to a rejects file (``rejects``,
-    else ``<file>-rejects.xlsx``), checked before the file is read, written by
+        rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None,
+        year: int | None = None, dry_run: bool = False, update: bool = True, on_table=None,
+        progress=None) -> dict:
+    """Import ``file``. ``on_table(table)`` is told the columns found and mapped before
+    anything is written. With ``--skip-invalid`` the bad rows go to a rejects file
+    (``rejects``, else ``<file>-rejects.xlsx``), checked before the file is read, written by
     ``save_rejects(binary file, suffix, rows)`` and put in place before the import commits:
-    when it cannot be written nothing is imported."""
+    when it cannot be written nothing is imported. ``dry_run``: everything checked and
+    counted, nothing written (no rejects file either). ``progress(label, total)``: a context
+    manager giving a function to call per row (a bar on a terminal), or None."""
     path = Path(file).expanduser()
     if not path.is_file():
         raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
     out = None
-    if skip_invalid or rejects:
+    if (skip_invalid or rejects) and not dry_run:
         out = output.target(rejects or path.with_name(f"{path.stem}-rejects.xlsx"), ledger=ledger.path, force=force,
                             option="--rejects", suffixes=(".xlsx", ".csv"))
         if _same_file(out.path, path):
             raise TsmsError(t("--rejects 不能是要导入的文件 {p}", "--rejects cannot be the file being imported, {p}", p=file))
-    header, data = read_table(path)
-    rows = validate(header, data, ledger.now())
+    table = read_table(path)
+    if on_table is not None:
+        on_table(table)
+    with reading(ledger) as ctx:
+        staff = set(ctx.session.exec(select(Staff.name)).all())
+    bar = progress or (lambda label, total: contextlib.nullcontext(None))
+    with bar(t("检查", "checking"), len(table.rows)) as tick:
+        rows = validate(table, ledger.now(), year=year, staff=staff, tick=tick)
     bad = [r for r in rows if r.errors]
-    errors = [{"row": r.line, "column": col, "value": None if val is None else shown(val, SHORT), "reason": reason}
-              for r in bad for col, val, reason in r.errors]
-    result = {"file": str(path), "rows": len(rows), "invalid": len(bad), "errors": errors, "imported": 0,
-              "already_imported": 0, "numbers": [], "rejects": None}
-    if bad and not skip_invalid:
-        return result
+    errors = [{"row": r.line, "column": col, "value": None if val is None else shown(text_of(val) or "", SHORT),
+               "reason": reason} for r in bad for col, val, reason in r.errors]
+    source = path.name
+    result = {"file": str(path), "sheet": table.sheet, "header_rows": table.header_lines, "mapping": table.mapping(),
+              "rows": len(rows), "totals": len(table.totals), "total_rows": table.totals, "invalid": len(bad),
+              "errors": errors, "imported": 0, "updated": 0, "unchanged": 0, "already_imported": 0, "kept": [],
+              "not_updated": 0, "numbers": [], "updated_numbers": [], "rejects": None, "dry_run": dry_run}
     good = [r for r in rows if not r.errors]
+    if bad and not skip_invalid:
+        if dry_run:
+            with reading(ledger) as ctx:
+                _count(result, _sort(ctx, good, source, update))
+        return result
+    if dry_run:
+        with reading(ledger) as ctx:
+            ctx.project(project)
+            _count(result, _sort(ctx, good, source, update))
+        return result
     placed = []
     try:
         with writing(ledger, by) as ctx:
-            session = ctx.session
-            site = ctx.site
             proj = ctx.project(project)
             if bad:  # the rejects first: a rejects file that cannot be written stops the import
                 with output.writing(out) as fh:
-                    save_rejects(fh, out.path.suffix, {"header": header,
+                    save_rejects(fh, out.path.suffix, {"header": table.labels,
                                                        "rows": [(r.line, r.raw, _reasons(r)) for r in bad]})
                 placed.append(out.path)
                 result["rejects"] = out.shown
-            keys = [r.values["import_key"] for r in good]
-            known = set()
-            for chunk in range(0, len(keys), 500):
-                known |= set(session.exec(select(Complaint.import_key).where(
-                    Complaint.import_key.in_(keys[chunk:chunk + 500]))).all())
-            seen: set[str] = set()
-            for r in good:
-                v = r.values
-                if v["import_key"] in known or v["import_key"] in seen:
-                    result["already_imported"] += 1
-                    continue
-                seen.add(v["import_key"])
-                result["numbers"].append(_insert(ctx, session, site, proj, v, path.name, r.line))
-            result["imported"] = len(result["numbers"])
-            if result["imported"]:
-                ctx.event("import", ctx.now(), details={"file": path.name, "project": proj.code,
-                                                          "imported": result["imported"],
-                                                          "already_imported": result["already_imported"],
-                                                          "invalid": len(bad)})
+            sorted_rows = _sort(ctx, good, source, update)
+            _count(result, sorted_rows)
+            writes = [(kind, r, c) for kind, r, c in sorted_rows if kind in ("new", "update")]
+            with bar(t("写入", "writing"), len(writes)) as tick:
+                for kind, r, c in writes:
+                    if kind == "new":
+                        result["numbers"].append(_insert(ctx, proj, r, source))
+                    else:
+                        result["updated_numbers"].append(_update(ctx, c, r, source))
+                    if tick:
+                        tick()
+            if result["imported"] or result["updated"]:
+                ctx.event("import", ctx.now(), details={"file": source, "project": proj.code,
+                                                          "imported": result["imported"], "updated": result["updated"],
+                                                          "already_imported": result["unchanged"],
+                                                          "invalid": len(bad), "totals": len(table.totals)})
     except BaseException:
         output.discard(placed)  # the import did not happen: neither does its rejects file
         raise
     return result
+
+
+def _count(result: dict, sorted_rows: list) -> None:
+    for kind, r, c in sorted_rows:
+        if kind == "new":
+            result["imported"] += 1
+        elif kind == "update":
+            result["updated"] += 1
+        elif kind == "unchanged":
+            result["unchanged"] += 1
+        elif kind == "not_updated":
+            result["not_updated"] += 1
+        elif kind == "kept":
+            result["kept"].append({"row": r.line, "number": c.number})
+    result["already_imported"] = result["unchanged"]
+    if result["dry_run"]:  # what would be
+        result["would"] = {k: result[k] for k in ("imported", "updated", "unchanged", "not_updated")}
+
+
+def _sort(ctx: Context, good: list[Row], source: str, update: bool) -> list[tuple[str, Row, Complaint | None]]:
+    """Each good row with what importing it does: ``new``; ``update`` (a complaint from the
+    same source row, whose fields the row corrects); ``unchanged`` (that complaint holds the
+    row already, or the same row came from another file); ``not_updated`` (--no-update);
+    ``kept`` (the complaint was handled in tsms since: the ledger's record wins)."""
+    session = ctx.session
+    by_row: dict[str, Complaint] = {}
+    row_keys = [r.values["row_key"] for r in good]
+    for chunk in range(0, len(row_keys), 500):
+        for c in session.exec(select(Complaint).where(Complaint.import_source == source,
+                                                      Complaint.import_row.in_(row_keys[chunk:chunk + 500]))):
+            by_row.setdefault(c.import_row, c)
+    hashes = [r.values["import_key"] for r in good]
+    known: set[str] = set()
+    for chunk in range(0, len(hashes), 500):
+        known |= set(session.exec(select(Complaint.import_key).where(
+            Complaint.import_key.in_(hashes[chunk:chunk + 500]))).all())
+    touched = _handled_in_tsms(ctx, [c.id for c in by_row.values()])
+    out, seen = [], set()
+    for r in good:
+        v = r.values
+        c = by_row.get(v["row_key"])
+        if c is not None:
+            if not _differences(c, _columns(ctx, v, c.project_id)):
+                out.append(("unchanged", r, c))
+            elif c.id in touched:
+                out.append(("kept", r, c))
+            elif not update:
+                out.append(("not_updated", r, c))
+            else:
+                out.append(("update", r, c))
+            continue
+        if v["import_key"] in known or v["import_key"] in seen:
+            out.append(("unchanged", r, None))
+            continue
+        seen.add(v["import_key"])
+        out.append(("new", r, None))
+    return out
+
+
+def _handled_in_tsms(ctx: Context, ids: list[int]) -> set[int]:
+    """The complaints with an event besides their import and its corrections by re-import:
+    acted on in tsms since, so a re-import leaves them as the ledger has them."""
+    out: set[int] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        marks = ",".join("?" * len(part))
+        out |= {row[0] for row in ctx.run(
+            f"SELECT DISTINCT complaint_id FROM event WHERE complaint_id IN ({marks}) AND action != 'log' "
+            "AND NOT (action = 'edit' AND json_extract(details, '$.reimport') IS NOT NULL)", tuple(part)).fetchall()}
+    return out
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -344,46 +371,130 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _insert(ctx: Context, session, site: str, proj, v: dict, file_name: str, line: int) -> str:
+def _columns(ctx: Context, v: dict, project_id: int) -> dict:
+    """The complaint's columns as the row gives them, in the state it shows."""
+    received, resolved, revisited = v["received_at"], v.get("resolved_at"), v.get("revisited_at")
+    known = v.get("received_at_known", True)
+    answer = v.get("satisfaction") if revisited else None
+    reopened = answer is Satisfaction.unsatisfied
+    if revisited:
+        status = Status.assigned if reopened else Status.closed
+    elif resolved:
+        status = Status.resolved
+    else:
+        status = Status.assigned if v.get("assignee") else Status.accepted
+    handled = bool(v.get("assignee") or resolved)
+    return {
+        "channel": v["channel"].value, "category": v["category"].value, "urgency": v["urgency"].value,
+        "complainant": v.get("complainant"), "complainant_org": v.get("org"), "contact": v.get("contact"),
+        "address": v.get("address"), "content": v["content"], "note": v.get("note"), "received_at": received,
+        "received_time_known": known,
+        "night_time": rules.is_night_complaint(v["category"].value, received, known, ctx.settings),
+        "status": status.value, "accept_dept": v.get("accept_dept"), "accept_person": v.get("accept_person"),
+        "accept_opinion": v.get("accept_opinion"), "accepted_at": received, "department": v.get("department"),
+        "assignee": v.get("assignee"), "handling_opinion": v.get("handling_opinion"),
+        "assigned_at": received if handled else None, "result": v.get("result"), "resolved_at": resolved,
+        "dept_head": v.get("dept_head"), "revisited_at": revisited, "satisfaction": answer.value if answer else None,
+        "closed_at": revisited if revisited and not reopened else None, "reopened": 1 if reopened else 0,
+        "previous_result": v.get("result") if reopened else None, "previous_resolved_at": resolved if reopened else None,
+        "source_ref": v.get("number") or v.get("serial"),
+    }
+
+
+def _differences(c: Complaint, columns: dict) -> dict:
+    out = {}
+    for name, value in columns.items():
+        if name == "accept_person" and value is None:  # not in the file: whoever imported it
+            continue
+        old = getattr(c, name)
+        if isinstance(old, bool) or isinstance(value, bool):
+            old, value = bool(old), bool(value)
+        if old != value:
+            out[name] = {"from": old, "to": value}
+    return out
+
+
+def _insert(ctx: Context, proj: Project, r: Row, source: str) -> str:
+    v = r.values
     received = v["received_at"]
     year = received.year
     seq = ctx.next_seq(Complaint, Complaint.year == year)
-    resolved, revisited = v.get("resolved_at"), v.get("revisited_at")
-    status = Status.closed if revisited else Status.resolved if resolved else (
-        Status.assigned if v.get("assignee") else Status.accepted)
-    c = Complaint(
-        number=f"{site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id, status=status.value,
-        channel=v["channel"].value, category=v["category"].value, urgency=v["urgency"].value,
-        complainant=v.get("complainant"), complainant_org=v.get("org"), contact=v.get("contact"),
-        address=v.get("address"), content=v["content"], note=v.get("note"), received_at=received,
-        clerk=ctx.who, filled_at=ctx.now(), accepted_at=received, accept_person=ctx.who,
-        assigned_at=received if v.get("assignee") or resolved else None, assignee=v.get("assignee"),
-        department=v.get("department"), result=v.get("result"), resolved_at=resolved,
-        revisited_at=revisited, satisfaction=v["satisfaction"].value if v.get("satisfaction") else None,
-        closed_at=revisited, import_key=v["import_key"], source_ref=v.get("number"),
-        received_time_known=v.get("received_at_known", True),
-        night_time=rules.is_night_complaint(v["category"].value, received, v.get("received_at_known", True),
-                                            ctx.settings),
-    )
-    session.add(c)
-    session.flush()
-    def oblige(kind, starts, met_at):
-        row = ctx.oblige(kind, starts, basis=c.urgency, holder=c.assignee if kind == "resolve" and c.assignee else ctx.who,
-                         project_id=c.project_id, complaint_id=c.id)
-        row.met_at = met_at
-        return row
-
-    oblige("accept", received.date(), received)
-    oblige("resolve", received.date(), resolved)
-    if resolved:
-        visit = oblige("revisit", resolved.date(), revisited)
-        if revisited:
-            session.add(Revisit(complaint_id=c.id, at=revisited, method="phone", satisfaction=c.satisfaction,
-                                visitor=ctx.who, person_met=c.complainant, note=t("导入", "imported"), due=visit.due))
-    ctx.event("log", received, c.id, details={"number": c.number, "imported_from": file_name, "row": line,
-                                              "source_number": v.get("number")})
+    columns = _columns(ctx, v, proj.id)
+    columns["accept_person"] = columns["accept_person"] or ctx.who
+    c = Complaint(number=f"{ctx.site}-{year}-{seq:05d}", year=year, seq=seq, project_id=proj.id, clerk=ctx.who,
+                  filled_at=ctx.now(), import_key=v["import_key"], import_source=source, import_row=v["row_key"],
+                  **columns)
+    ctx.session.add(c)
+    ctx.session.flush()
+    _derive(ctx, c, v)
+    ctx.event("log", received, c.id, details={"number": c.number, "imported_from": source, "row": r.line,
+                                              "source_number": v.get("number") or v.get("serial")})
     return c.number
 
 
+def _derive(ctx: Context, c: Complaint, v: dict) -> None:
+    """The obligations ``log``, ``assign``, ``resolve`` and ``revisit`` would have left (the
+    same rules, tsms.operations.complaints._start), met when the row says the step was
+    done; the revisit the row records."""
+    received, resolved, revisited = c.received_at, c.resolved_at, c.revisited_at
+    _start(ctx, c, "accept", received).met_at = c.accepted_at
+    _start(ctx, c, "resolve", received).met_at = resolved
+    referred = Channel(c.channel) in REFERRED_CHANNELS
+    if referred and not resolved:  # still open: the referring department is owed its answer
+        _start(ctx, c, "reply", received)
+    if resolved:
+        visit = _start(ctx, c, "revisit", resolved)
+        visit.met_at = revisited
+        if revisited:
+            ctx.session.add(Revisit(complaint_id=c.id, at=revisited,
+                                    method=(v.get("revisit_method") or RevisitMethod.phone).value,
+                                    satisfaction=c.satisfaction, visitor=v.get("visitor") or ctx.who,
+                                    person_met=v.get("person_met") or c.complainant,
+                                    note=v.get("revisit_note") or t("导入", "imported"), due=visit.due))
+        if c.reopened:  # an unsatisfied revisit: handled again, from the revisit (SPEC §2)
+            _start(ctx, c, "resolve", revisited)
+            if referred:
+                _start(ctx, c, "reply", revisited)
+
+
+def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
+    """A complaint corrected by its source row: the changed fields (before and after) in an
+    ``edit`` event whose reason names the file and row; when its state or its dates changed,
+    its obligations and its revisit are derived again from the row."""
+    v = r.values
+    session = ctx.session
+    changes = _differences(c, _columns(ctx, v, c.project_id))
+    for name, change in changes.items():
+        setattr(c, name, change["to"])
+    c.import_key = v["import_key"]
+    session.add(c)
+    moved = []
+    if any(name in changes for name in STATEFUL):
+        before = {o.kind: o.due for o in session.exec(select(Obligation).where(Obligation.complaint_id == c.id))}
+        for row in session.exec(select(Obligation).where(Obligation.complaint_id == c.id)).all():
+            session.delete(row)
+        for row in session.exec(select(Revisit).where(Revisit.complaint_id == c.id)).all():
+            session.delete(row)
+        session.flush()
+        _derive(ctx, c, v)
+        session.flush()
+        after = {o.kind: o.due for o in session.exec(select(Obligation).where(Obligation.complaint_id == c.id))}
+        moved = [{"kind": k, "from": before[k].isoformat() if k in before else None,
+                  "to": after[k].isoformat() if k in after else None}
+                 for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    shown_changes = {k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in changes.items()}
+    ctx.event("edit", ctx.now(), c.id, details={
+        "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line,
+        "reason": t("重新导入 {f} 第 {n} 行", "re-imported from {f}, row {n}", f=source, n=r.line)})
+    return c.number
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return clock.iso(value)
+    return value
+
+
 def _reasons(r: Row) -> str:
-    return ";".join(f"{col}「{'' if val is None else shown(val, SHORT)}」{reason}" for col, val, reason in r.errors)
+    return ";".join(f"{col}「{'' if val is None else shown(text_of(val) or '', SHORT)}」{reason}"
+                    for col, val, reason in r.errors)

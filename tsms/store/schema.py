@@ -234,6 +234,22 @@ ALTER TABLE complaint ADD COLUMN received_time_known BOOLEAN NOT NULL DEFAULT 1;
 ALTER TABLE complaint ADD COLUMN occurred_time_known BOOLEAN NOT NULL DEFAULT 1;
 """,
     ),
+    (
+        # tsms.operations.intake: re-importing a corrected file updates the complaints from the
+        # same rows; complaints imported before learn their file from their log event and their
+        # key from the old number they kept, else their time and complainant
+        "v11: an imported complaint's source file and row key",
+        """
+ALTER TABLE complaint ADD COLUMN import_source VARCHAR;
+ALTER TABLE complaint ADD COLUMN import_row VARCHAR;
+UPDATE complaint SET
+    import_source = (SELECT json_extract(e.details, '$.imported_from') FROM event e
+                     WHERE e.complaint_id = complaint.id AND e.action = 'log' ORDER BY e.id LIMIT 1),
+    import_row = COALESCE(source_ref, strftime('%Y-%m-%d %H:%M', received_at) || '|' || COALESCE(complainant, ''))
+    WHERE import_key IS NOT NULL;
+CREATE INDEX ix_complaint_import_row ON complaint (import_source, import_row) WHERE import_source IS NOT NULL;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -122,6 +122,10 @@ class Complaint(Table, table=True):
     # a date without a time: received_at/occurred_at hold its midnight, the time is unknown
     received_time_known: bool = True
     occurred_time_known: bool = True
+    # an imported complaint's source (the file's name) and its row's key there (编号, 序号, or
+    # time and complainant): a re-import of the corrected file updates it
+    import_source: Optional[str] = None
+    import_row: Optional[str] = None
 
 
 class Revisit(Table, table=True):
