@@ -196,3 +196,27 @@ def test_no_progress_bar_on_a_pipe(site, tmp_path):
     path = legacy(tmp_path / "台账.xlsx", rows)
     r = tsms("import", path, "--project", "P01")
     assert "新导入 600 件" in r.stdout and "━" not in r.stdout + r.stderr and "\x1b" not in r.stdout + r.stderr
+
+
+def test_an_unsatisfied_revisit_is_imported_reopened(site, tmp_path):
+    """不满意: the complaint is handled again (SPEC §2) — open from the revisit, its earlier
+    result kept apart, as `revisit --satisfaction 不满意` leaves it."""
+    rows = {1: [1, "2026-11-02 10:00", "孙女士", None, None, "围挡破损", "安全", "安全部", "李四", "已修补", "2026-11-03",
+                "2026-11-05 09:00", "不满意", None]}
+    path = legacy(tmp_path / "台账.xlsx", rows)
+    number = tsms_json("import", path, "--project", "P01")["numbers"][0]
+    c = tsms_json("show", number)
+    assert c["status"] == "assigned" and c["satisfaction"] == "unsatisfied" and c["revisited_at"].startswith("2026-11-05")
+    late = json.loads(tsms("overdue", "--json", ok=False).stdout)
+    assert [(i["number"], i["kind"]) for i in late] == [(number, "resolve")]
+    assert tsms("check").exit_code == 0
+
+
+def test_a_progress_bar_on_a_terminal(site, tmp_path, monkeypatch):
+    from tsms import render
+
+    monkeypatch.setattr(render, "is_terminal", lambda: True)
+    rows = {n: [n, f"2025-03-{1 + n % 28:02d}", f"投诉人{n}", None, None, f"第{n}件", "扬尘"] + [None] * 7
+            for n in range(1, 601)}
+    r = tsms("import", legacy(tmp_path / "台账.xlsx", rows), "--project", "P01")
+    assert "600" in r.stdout and len(tsms_json("list", "--limit", "0")) == 600

@@ -102,18 +102,21 @@ def _holder(kind: str, c: Complaint) -> str | None:
     return c.accept_person or c.clerk
 
 
-def _start(ctx: Context, c: Complaint, kind: str, moment: dt.datetime) -> Obligation:
-    """Start the complaint's obligation of ``kind`` at ``moment``. What its rule needs besides
-    the day (``basis``): the hour of receipt for accepting 当场; the urgency, and for an urgent
-    complaint's resolve and reply the time of day (a limit in hours)."""
+def step_basis(kind: str, urgency: str, moment: dt.datetime) -> str:
+    """What a complaint step's rule needs besides the day: the hour of receipt for accepting
+    当场; the urgency, and for an urgent complaint's resolve and reply the time of day (a
+    limit in hours)."""
     if kind == "accept":
-        basis = str(moment.hour)
-    elif kind in ("resolve", "reply") and c.urgency == "urgent":
-        basis = f"urgent {moment:%H:%M}"
-    else:
-        basis = c.urgency
-    return ctx.oblige(kind, moment.date(), basis=basis, holder=_holder(kind, c), project_id=c.project_id,
-                      complaint_id=c.id)
+        return str(moment.hour)
+    if kind in ("resolve", "reply") and urgency == "urgent":
+        return f"urgent {moment:%H:%M}"
+    return urgency
+
+
+def _start(ctx: Context, c: Complaint, kind: str, moment: dt.datetime) -> Obligation:
+    """Start the complaint's obligation of ``kind`` at ``moment`` (its basis: step_basis)."""
+    return ctx.oblige(kind, moment.date(), basis=step_basis(kind, c.urgency, moment), holder=_holder(kind, c),
+                      project_id=c.project_id, complaint_id=c.id)
 
 
 def _finish(ctx: Context, c: Complaint, kind: str, at: dt.datetime) -> Obligation | None:

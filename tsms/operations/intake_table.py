@@ -365,6 +365,8 @@ def _columns(top: list, sub: list | None) -> list[Column]:
         parent = _parent(top, sub, i)
         child = sub[i] if sub is not None and i < len(sub) and sub[i] not in (None, "") else None
         child_text = _text_cell(child) if child is not None else None
+        if child_text is not None and parent is not None and key(child_text) == key(parent):
+            child_text = None  # a vertical merge written out again in the row below (序号 over 序号)
         label = "/".join(x for x in (parent, child_text) if x)
         name = _field(parent, child_text)
         why = None

@@ -201,11 +201,15 @@ def seal(run, events: list[dict], floor: int, recorded_at: dt.datetime) -> list[
         # event k takes (upto of k-1, upto of k]; the last one the rest
         hi = None if i == len(events) - 1 or ev["upto"] is None else max(ev["upto"], lo)
         span, args = ("id > ?", (lo,)) if hi is None else ("id > ? AND id <= ?", (lo, hi))
-        if tables:  # a row changed twice by one event keeps its last image
+        empty = hi is not None and hi <= lo  # nothing changed since the previous event (many events at once)
+        if tables and not empty:  # a row changed twice by one event keeps its last image
             run(f"DELETE FROM change WHERE {span} AND id NOT IN (SELECT max(id) FROM change NOT INDEXED "
                 f"WHERE {span} GROUP BY tbl, row_key)", args + args)
-        lines = run(f"SELECT {LINE} FROM change NOT INDEXED WHERE {span} ORDER BY id", args)
-        digest_ = digest(line for (line,) in lines) if tables else ""
+        if tables and not empty:
+            lines = run(f"SELECT {LINE} FROM change NOT INDEXED WHERE {span} ORDER BY id", args)
+            digest_ = digest(line for (line,) in lines)
+        else:
+            digest_ = ""
         body = json.dumps(ev["details"] or {}, ensure_ascii=False, sort_keys=True, default=str)
         at, recorded = ev["at"], ev["recorded_at"]
         h = chain_hash(prev_hash, at, recorded, ev["actor"], ev["action"], ev["complaint_id"], body, digest_)

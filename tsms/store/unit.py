@@ -237,6 +237,16 @@ class Context:
                              "complaint_id": complaint_id, "details": details or {},
                              "upto": changes.high_water(self.run)})
 
+    def events(self, action: str, happened: list[tuple[dt.datetime, int | None, dict]]) -> None:
+        """Many events of one action at once — (at, complaint_id, details) each — after rows
+        written in bulk (an import's ``log`` events): the first takes the changes made so far,
+        the others none, without a flush and a look at the changes for each."""
+        self.session.flush()
+        upto = changes.high_water(self.run)
+        recorded, who = self.now(), self.who or actor(None)
+        self._events += [{"at": at, "recorded_at": recorded, "actor": who, "action": action, "complaint_id": cid,
+                          "details": details or {}, "upto": upto} for at, cid, details in happened]
+
     def run(self, sql: str, params: tuple = ()):
         """A statement on this transaction's connection, for store.changes."""
         return self.session.connection().exec_driver_sql(sql, params)
