@@ -220,3 +220,39 @@ def test_a_progress_bar_on_a_terminal(site, tmp_path, monkeypatch):
             for n in range(1, 601)}
     r = tsms("import", legacy(tmp_path / "台账.xlsx", rows), "--project", "P01")
     assert "600" in r.stdout and len(tsms_json("list", "--limit", "0")) == 600
+
+
+@pytest.mark.parametrize("cell,year,moment,known", [
+    ("2025.3.5", None, dt.datetime(2025, 3, 5), False),
+    ("2025年3月5日", None, dt.datetime(2025, 3, 5), False),
+    ("2025年3月5日 14:30", None, dt.datetime(2025, 3, 5, 14, 30), True),
+    ("2025年3月5日14时30分", None, dt.datetime(2025, 3, 5, 14, 30), True),
+    ("2025/3/5 9:05", None, dt.datetime(2025, 3, 5, 9, 5), True),
+    ("２０２５－０３－０５", None, dt.datetime(2025, 3, 5), False),
+    ("4月25日", 2025, dt.datetime(2025, 4, 25), False),
+    ("4.25 22:10", 2024, dt.datetime(2024, 4, 25, 22, 10), True),
+    (dt.date(2025, 3, 5), None, dt.datetime(2025, 3, 5), False),
+    (dt.datetime(2025, 3, 5, 23, 0), None, dt.datetime(2025, 3, 5, 23, 0), True),
+])
+def test_dates_as_site_ledgers_write_them(cell, year, moment, known):
+    from tsms.operations.intake_table import parse_time
+
+    assert parse_time(cell, year) == (moment, known)
+
+
+@pytest.mark.parametrize("cell", ["4月25日", "4/25"])
+def test_a_date_without_its_year_and_no_year_given(cell):
+    from tsms.operations.intake_table import NoYear, parse_time
+
+    with pytest.raises(NoYear):
+        parse_time(cell)
+
+
+@pytest.mark.parametrize("row,total", [
+    (["合计", None, "4件"], True), ([None, "总 计:"], True), (["小计"], True), (["共计12件"], True),
+    ([1, "2025-03-01", "合计三次在夜间打桩施工,噪声很大"], False), ([1, "张先生", "噪声"], False),
+])
+def test_total_rows(row, total):
+    from tsms.operations.intake_table import is_total
+
+    assert is_total(row) is total

@@ -72,7 +72,7 @@ EXAMPLES = {
     "history": ("tsms history SH01-2026-00001",),
     "report": ("tsms report", "tsms report --month 2026-10 --xlsx 2026-10涉民投诉月报.xlsx"),
     "overdue": ("tsms overdue", "tsms overdue --within 3 --notify wecom --dry-run"),
-    "import": ("tsms import 旧台账.xlsx --project P01",),
+    "import": ("tsms import 旧台账.xlsx --project P01 --dry-run --year 2025", "tsms import 旧台账.xlsx --project P01 --year 2025"),
     "project": ("tsms project list", "tsms project show P01"),
     "project add": ('tsms project add P01 --name "某某路新建工程" --kind building --manager 王工',),
     "project list": ("tsms project list",),

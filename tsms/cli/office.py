@@ -232,9 +232,10 @@ def _mapping(table) -> None:
 
 
 @contextlib.contextmanager
-def _bar(label: str, total: int):
-    """A progress bar on the terminal for a long file (none for a short one, none on a pipe)."""
-    if total < 500:
+def _bar(label: str, total: int | None):
+    """A progress bar on the terminal for a long file (none for a short one, none on a pipe);
+    ``total`` None: not known (a sheet that does not say its size)."""
+    if total is not None and total < 500:
         yield None
         return
     from rich.progress import Progress

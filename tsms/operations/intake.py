@@ -71,9 +71,9 @@ class Row:
     failed: set = field(default_factory=set)  # the fields with an error
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, progress=None) -> Table:
     """The file's table, at most ROW_LIMIT rows (read here, so that a test may lower it)."""
-    return _read_table(path, ROW_LIMIT)
+    return _read_table(path, ROW_LIMIT, progress)
 
 
 def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: set[str] | None = None,
@@ -245,7 +245,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
                             option="--rejects", suffixes=(".xlsx", ".csv"))
         if _same_file(out.path, path):
             raise TsmsError(t("--rejects 不能是要导入的文件 {p}", "--rejects cannot be the file being imported, {p}", p=file))
-    table = read_table(path)
+    table = read_table(path, progress)
     if on_table is not None:
         on_table(table)
     with reading(ledger) as ctx:
@@ -521,7 +521,10 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
     changes = _differences(c, _columns(ctx, v, c.project_id))
     for name, change in changes.items():
         setattr(c, name, change["to"])
-    c.import_key = v["import_key"]
+    taken = session.exec(select(Complaint.id).where(Complaint.import_key == v["import_key"],
+                                                    Complaint.id != c.id)).first()
+    if taken is None:  # the same content under another complaint (another file's row) keeps its own
+        c.import_key = v["import_key"]
     session.add(c)
     session.flush()
     moved = []

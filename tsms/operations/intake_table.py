@@ -7,6 +7,7 @@ apart. No database here: :mod:`tsms.operations.intake` checks and writes the row
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import re
@@ -146,16 +147,18 @@ COLUMN_LIMIT = 256  # columns of a row (Excel 2003's width); empty cells past it
 HEADER_ROWS = 15  # the header row is looked for among the first rows
 
 
-def read_table(path: Path, limit: int | None = None) -> Table:
+def read_table(path: Path, limit: int | None = None, progress=None) -> Table:
     """The table of an xlsx or csv file, read row by row: a sheet or file of more than
-    ROW_LIMIT rows is refused before its rows are loaded."""
+    ROW_LIMIT rows is refused before its rows are loaded. ``progress(label, total)``: a
+    context manager giving a function to call per row read, or None (an xlsx sheet says
+    how many rows it has)."""
     suffix = path.suffix.lower()
     if suffix in (".xls", ".et", ".ett", ".wps", ".numbers", ".ods"):
         raise TsmsError(t("{p} 是 {s} 文件,不能直接导入;请在 Excel 或 WPS 里「另存为」.xlsx 后再导入",
                           "{p} is a {s} file, which cannot be imported as it is: save it as .xlsx "
                           "(Excel or WPS: Save As) and import that", p=path.name, s=suffix))
     if suffix in (".xlsx", ".xlsm"):
-        found = _read_xlsx(path, limit or ROW_LIMIT)
+        found = _read_xlsx(path, limit or ROW_LIMIT, progress)
     elif suffix == ".csv":
         found = _read_csv(path, limit or ROW_LIMIT)
     else:
@@ -174,7 +177,7 @@ def _too_many_rows(where, limit: int) -> TsmsError:
                        p=where, m=f"{limit:,}"))
 
 
-def _read_xlsx(path: Path, limit: int) -> Table | None:
+def _read_xlsx(path: Path, limit: int, progress=None) -> Table | None:
     from openpyxl import load_workbook
 
     try:
@@ -187,7 +190,9 @@ def _read_xlsx(path: Path, limit: int) -> Table | None:
             if declared is not None and declared > limit:
                 raise _too_many_rows(f"{path} [{ws.title}]", limit)
             ws.reset_dimensions()  # a dimension may also say too few: every row is read, and counted
-            found = _table(path, ws.iter_rows(values_only=True), limit)
+            bar = progress(t("读取", "reading"), declared) if progress else contextlib.nullcontext(None)
+            with bar as tick:
+                found = _table(path, ws.iter_rows(values_only=True), limit, tick)
             if found is not None:
                 found.sheet = ws.title
                 return found
@@ -225,7 +230,7 @@ def _read_csv(path: Path, limit: int) -> Table | None:
     raise TsmsError(t("{p} 不是 UTF-8 或 GBK 编码的文本", "{p} is neither UTF-8 nor GBK text", p=path))
 
 
-def _table(path: Path, rows, limit: int) -> Table | None:
+def _table(path: Path, rows, limit: int, tick=None) -> Table | None:
     """The header, looked for among the first HEADER_ROWS rows, and the rows after it,
     numbered as a spreadsheet shows them; None when there is no header. More than ``limit``
     rows, or a value past COLUMN_LIMIT columns, is refused as soon as it is read."""
@@ -234,6 +239,8 @@ def _table(path: Path, rows, limit: int) -> Table | None:
     for number, row in enumerate(rows, 1):
         if number > limit:
             raise _too_many_rows(path, limit)
+        if tick:
+            tick()
         if len(row) > COLUMN_LIMIT:
             if filled(row[COLUMN_LIMIT:]):
                 raise TsmsError(t("{p} 第 {n} 行超过 {m} 列;最多读取 {m} 列",
