@@ -256,3 +256,35 @@ def test_total_rows(row, total):
     from tsms.operations.intake_table import is_total
 
     assert is_total(row) is total
+
+
+def test_a_two_row_header_in_csv(site, tmp_path):
+    """The same ledger saved as CSV: the merged parent is written once, over its first
+    column, and the blank cells to its right are its other children."""
+    import csv
+
+    path = tmp_path / "台账.csv"
+    with open(path, "w", newline="", encoding="gb18030") as fh:
+        w = csv.writer(fh)
+        w.writerow(["某某路新建工程涉民投诉台账"])
+        w.writerow(["" if v is None else v for v in TOP])
+        w.writerow(["" if v is None else v for v in SUB])
+        w.writerow([1, "2025-03-01 23:30", "张先生", "13812345678", "某小区1号楼", "夜间打桩噪声很大", "噪音", "安全部", "李四",
+                    "已停止夜间施工", "2025.3.2", "2025年3月4日", "满意", ""])
+        w.writerow(["合计", "", "", "", "", "1件"])
+    r = tsms_json("import", path, "--project", "P01")
+    assert r["imported"] == 1 and r["totals"] == 1 and r["header_rows"] == [2, 3]
+    c = tsms_json("show", r["numbers"][0])
+    assert (c["status"], c["department"], c["result"], c["night_time"]) == ("closed", "安全部", "已停止夜间施工", True)
+
+
+def test_the_same_file_name_in_another_project_is_another_source(site, tmp_path):
+    tsms("project", "add", "P02", "--name", "二期")
+    first = tsms_json("import", legacy(tmp_path / "台账.xlsx"), "--project", "P01", "--year", "2025")["numbers"]
+    rows = {k: list(v) for k, v in ROWS.items()}
+    for row in rows.values():
+        row[5] = f"二期:{row[5]}"
+    r = tsms_json("import", legacy(tmp_path / "二期" / "台账.xlsx" if (tmp_path / "二期").mkdir() is None else None,
+                                   rows), "--project", "P02", "--year", "2025")
+    assert r["imported"] == 4 and r["updated"] == 0
+    assert tsms_json("show", first[0])["content"] == ROWS[1][5]

@@ -262,15 +262,10 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
               "errors": errors, "imported": 0, "updated": 0, "unchanged": 0, "already_imported": 0, "kept": [],
               "not_updated": 0, "numbers": [], "updated_numbers": [], "rejects": None, "dry_run": dry_run}
     good = [r for r in rows if not r.errors]
-    if bad and not skip_invalid:
+    if dry_run or (bad and not skip_invalid):
         if dry_run:
             with reading(ledger) as ctx:
-                _count(result, _sort(ctx, good, source, update))
-        return result
-    if dry_run:
-        with reading(ledger) as ctx:
-            ctx.project(project)
-            _count(result, _sort(ctx, good, source, update))
+                _count(result, _sort(ctx, good, source, update, ctx.project(project).id))
         return result
     placed = []
     try:
@@ -282,7 +277,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
                                                        "rows": [(r.line, r.raw, _reasons(r)) for r in bad]})
                 placed.append(out.path)
                 result["rejects"] = out.shown
-            sorted_rows = _sort(ctx, good, source, update)
+            sorted_rows = _sort(ctx, good, source, update, proj.id)
             _count(result, sorted_rows)
             new = [r for kind, r, c in sorted_rows if kind == "new"]
             updates = [(r, c) for kind, r, c in sorted_rows if kind == "update"]
@@ -320,9 +315,11 @@ def _count(result: dict, sorted_rows: list) -> None:
         result["would"] = {k: result[k] for k in ("imported", "updated", "unchanged", "not_updated")}
 
 
-def _sort(ctx: Context, good: list[Row], source: str, update: bool) -> list[tuple[str, Row, Complaint | None]]:
-    """Each good row with what importing it does: ``new``; ``update`` (a complaint from the
-    same source row, whose fields the row corrects); ``unchanged`` (that complaint holds the
+def _sort(ctx: Context, good: list[Row], source: str, update: bool,
+          project_id: int) -> list[tuple[str, Row, Complaint | None]]:
+    """Each good row with what importing it does: ``new``; ``update`` (a complaint of the
+    project from the same source row — a file of that name, a row of that key — whose fields
+    the row corrects); ``unchanged`` (that complaint holds the
     row already, or the same row came from another file); ``not_updated`` (--no-update);
     ``kept`` (the complaint was handled in tsms since: the ledger's record wins)."""
     session = ctx.session
@@ -330,6 +327,7 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool) -> list[tupl
     row_keys = [r.values["row_key"] for r in good]
     for chunk in range(0, len(row_keys), 500):
         for c in session.exec(select(Complaint).where(Complaint.import_source == source,
+                                                      Complaint.project_id == project_id,
                                                       Complaint.import_row.in_(row_keys[chunk:chunk + 500]))):
             by_row.setdefault(c.import_row, c)
     hashes = [r.values["import_key"] for r in good]
