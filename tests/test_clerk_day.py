@@ -33,3 +33,22 @@ def test_overdue_as_of_a_month_and_day(site):
     assert "截至 2026-12-10" in r.stdout
     r = tsms("overdue", "--as-of", "2月30日", ok=False)
     assert r.exit_code == 2 and "--as-of" in r.stderr and "11月23日" in r.stderr
+
+
+def test_regions_and_parts_read_as_chinese_labels(site):
+    tsms("project", "add", "P02", "--name", "某住宅小区二期", "--kind", "building", "--region", "beijing",
+         "--completed", "2025-06-30")
+    listing = tsms("project", "list").stdout
+    assert "北京" in listing and "beijing" not in listing
+    assert "地区\t北京" in tsms("project", "show", "P02").stdout
+    assert "地区 北京" in tsms("warranty", "P02").stdout
+    out = tsms("warranty", "set", "P02", "waterproofing", "--years", "8").stdout
+    assert out.startswith("防水:8年") and "waterproofing" not in out
+    assert "mep" not in tsms("warranty", "set", "P02", "mep", "--years", "3").stdout
+    tsms("project", "add", "P03", "--name", "上海项目", "--region", "shanghai", "--completed", "2025-06-30")
+    r = tsms("warranty", "set", "P03", "heating", "--seasons", "3", ok=False)
+    assert r.exit_code == 2 and "上海" in r.stderr and "shanghai" not in r.stderr
+    # JSON keeps the code and adds the name; English shows the code
+    p = tsms_json("project", "show", "P02")
+    assert p["region"] == "beijing" and p["region_name"] == "北京"
+    assert "beijing" in tsms("--lang", "en", "project", "list").stdout

@@ -73,7 +73,8 @@ def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     cols = ["code", "name", "kind", "manager", "phone", "region", "completed_on"]
     heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
     render.table(t("工程", "Projects"), [heads.get(c) or render.label(c) for c in cols],
-                 [[render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
+                 [[render.region_text(r["region"], r.get("region_name")) if c == "region"
+                   else render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
 
 
 @project_app.command("show")
@@ -87,7 +88,8 @@ def project_show(code: Annotated[str, typer.Argument(help="工程代码 / projec
         return render.print_json(p)
     heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
     items = [(heads.get(k) or render.label(k),
-              render.value_text("project_kind" if k == "kind" else k, p[k]))
+              render.region_text(p["region"], p.get("region_name")) if k == "region"
+              else render.value_text("project_kind" if k == "kind" else k, p[k]))
              for k in ("code", "name", "kind", "manager", "phone", "address", "client", "region",
                        "completed_on", "design_life")]
     counts = ", ".join(f"{Status(s).label} {n}" for s, n in p["complaints"].items()) or "0"

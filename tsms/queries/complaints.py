@@ -200,9 +200,18 @@ def attachments(session, subject: str) -> list[dict]:
             for a in session.exec(select(Attachment).where(Attachment.subject == subject).order_by(Attachment.id)).all()]
 
 
+def _region_names(session) -> dict[str, str]:
+    from tsms.store.tables import Region
+
+    return {r.code: r.name for r in session.exec(select(Region)).all()}
+
+
 def projects(ledger: engine.Ledger) -> list[dict]:
+    """Every project; ``region_name`` is its region's name (上海) beside the code (shanghai)."""
     with ledger.read() as session:
-        return [project_dict(p) for p in session.exec(select(Project).order_by(Project.code)).all()]
+        names = _region_names(session)
+        return [{**project_dict(p), "region_name": names.get(p.region or "")}
+                for p in session.exec(select(Project).order_by(Project.code)).all()]
 
 
 def project(ledger: engine.Ledger, code: str) -> dict:
@@ -210,6 +219,7 @@ def project(ledger: engine.Ledger, code: str) -> dict:
         session = ctx.session
         p = ctx.project(code)
         out = project_dict(p)
+        out["region_name"] = _region_names(session).get(p.region or "")
         counts = session.exec(
             select(Complaint.status, func.count()).where(Complaint.project_id == p.id).group_by(Complaint.status)
         ).all()

@@ -14,6 +14,7 @@ from tsms.render.terminal import (  # noqa: F401
     no_colour,
     pairs,
     print_json,
+    region_text,
     table,
     value_text,
     width,

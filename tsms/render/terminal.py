@@ -73,6 +73,13 @@ def value_text(field: str, value) -> str:
     return str(value)
 
 
+def region_text(code: str | None, name: str | None) -> str:
+    """A region as a person reads it: its name (上海) in Chinese, its code (shanghai) in English."""
+    if not code:
+        return ""
+    return t(name or code, code)
+
+
 def is_terminal() -> bool:
     return sys.stdout.isatty()
 

@@ -300,7 +300,8 @@ def warranty(r: dict) -> None:
     from tsms.vocab import WarrantyPart
 
     render.line(t("{c} {n}:竣工验收 {d},地区 {g}(截至 {a})", "{c} {n}: completed {d}, region {g} (as of {a})",
-                  c=r["project"], n=r["name"], d=r["completed_on"], g=r["region"] or "-", a=r["as_of"]))
+                  c=r["project"], n=r["name"], d=r["completed_on"], g=render.region_text(r["region"], r.get("region_name")) or "-",
+                  a=r["as_of"]))
     render.table(t("保修期", "Warranty"), [t("部位", "part"), t("期限", "period"), t("起", "starts"), t("止", "expires"),
                                         t("状态", "status"), t("依据", "basis")],
                  [[WarrantyPart(i["part"]).label, i["period"], i["starts"], i["expires"] or "",
