@@ -52,3 +52,43 @@ def test_regions_and_parts_read_as_chinese_labels(site):
     p = tsms_json("project", "show", "P02")
     assert p["region"] == "beijing" and p["region_name"] == "北京"
     assert "beijing" in tsms("--lang", "en", "project", "list").stdout
+
+
+ESC = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def in_terminal(args, env, columns=80):
+    from test_terminal import in_terminal as run
+
+    return run(args, env, columns)
+
+
+@pytest.fixture
+def demo_env(env):
+    ledger = env / "demo.sqlite3"
+    tsms("demo", "--db", ledger, "--as-of", "2026-11-20")
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    return {**base, "TSMS_DB": str(ledger), "TSMS_NOW": "2026-11-20 17:30", "TERM": "xterm"}
+
+
+def fits(text: str, columns: int = 80) -> None:
+    for row in ESC.sub("", text).splitlines():
+        assert terminal.width(row) <= columns, row
+
+
+def test_list_shows_the_contact_masked_and_in_full_with_contacts(site):
+    log("2026-10-08 09:00")
+    out = tsms("list").stdout
+    assert "李女士 138****5678" in out and "13812345678" not in out
+    assert "李女士 13812345678" in tsms("list", "--with-contacts").stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_list_with_contacts_fits_80_columns_in_a_terminal(demo_env, lang):
+    code, out = in_terminal(["list", "--with-contacts", "--lang", lang], demo_env)
+    assert code == 0, out
+    fits(out)
+    plain = ESC.sub("", out)
+    assert "13800001111" in plain or "13812345678" in plain, plain
+    code, out = in_terminal(["list", "--lang", lang], demo_env)
+    assert "****" in ESC.sub("", out)

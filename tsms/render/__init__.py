@@ -4,6 +4,7 @@
 from tsms.render.terminal import (  # noqa: F401
     CUT,
     KEEP,
+    SPACES,
     WORDS,
     FIELDS,
     colour,

@@ -117,7 +117,8 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
 
     ``kinds`` says, per column, how a cell may give way on a narrow terminal: ``keep`` (a
     number, a date, a name: never broken), ``words`` (broken only at a space or between CJK
-    characters), ``cut`` (free text: one line, shortened with an ellipsis). ``styles`` gives
+    characters), ``spaces`` (broken only at a space: a name and a phone number), ``cut``
+    (free text: one line, shortened with an ellipsis). ``styles`` gives
     each row a colour for what needs attention: a style name for the whole row, or a dict
     {column: style}, or None."""
     if not is_terminal():
@@ -132,7 +133,7 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
     sys.stdout.write("".join(text + "\n" for text in out))
 
 
-KEEP, WORDS, CUT = "keep", "words", "cut"
+KEEP, WORDS, SPACES, CUT = "keep", "words", "spaces", "cut"
 GAPS = (2, 1)  # spaces between columns: two when the table fits so, else one
 CUT_MIN = 8  # a free-text column is not narrowed below this (or its header)
 WORDS_MIN = 8  # nor a column of labels
@@ -173,9 +174,10 @@ def width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
-def _pieces(text: str) -> list[str]:
+def _pieces(text: str, cjk: bool = True) -> list[str]:
     """The unbreakable pieces of a ``words`` cell: runs of narrow characters between spaces,
-    and each wide character on its own. A space is kept as its own piece (" ")."""
+    and each wide character on its own (with ``cjk``; else a run of them too). A space is
+    kept as its own piece (" ")."""
     out: list[str] = []
     run = ""
     for ch in text:
@@ -184,7 +186,7 @@ def _pieces(text: str) -> list[str]:
                 out.append(run)
             out.append(" ")
             run = ""
-        elif char_width(ch) == 2:
+        elif cjk and char_width(ch) == 2:
             if run:
                 out.append(run)
             out.append(ch)
@@ -196,17 +198,17 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-def _widest_piece(text: str) -> int:
-    return max((width(p) for p in _pieces(text) if p != " "), default=0)
+def _widest_piece(text: str, cjk: bool = True) -> int:
+    return max((width(p) for p in _pieces(text, cjk) if p != " "), default=0)
 
 
-def wrap(text: str, limit: int, rest: int | None = None) -> list[str]:
+def wrap(text: str, limit: int, rest: int | None = None, cjk: bool = True) -> list[str]:
     """``text`` in lines of at most ``limit`` columns (``rest`` for the lines after the
-    first), broken only at spaces and between wide characters (a piece wider than the limit
-    stays whole on its own line)."""
+    first), broken only at spaces and (with ``cjk``) between wide characters (a piece wider
+    than the limit stays whole on its own line)."""
     lines: list[str] = []
     current, used = "", 0
-    for piece in _pieces(text):
+    for piece in _pieces(text, cjk):
         if lines and rest is not None:
             limit = rest
         if piece == " ":
@@ -256,6 +258,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
             minimum.append(max([head_min[i], min(width(columns[i]), 4)] + [width(r[i]) for r in rows]))
         elif kind == CUT:
             minimum.append(min(natural[i], max(head_min[i], CUT_MIN)))
+        elif kind == SPACES:
+            minimum.append(max([head_min[i]] + [_widest_piece(r[i], cjk=False) for r in rows]))
         else:  # no narrower than four CJK characters: a column of one character a line reads badly
             minimum.append(max([head_min[i], min(natural[i], WORDS_MIN)] + [_widest_piece(r[i]) for r in rows]))
     shown = list(range(n))
@@ -273,10 +277,15 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
         for i in shown:
             cells = max([width(r[i]) if kinds[i] == KEEP else _widest_piece(r[i]) for r in rows], default=0)
             minimum[i] = max(cells, min(minimum[i], 4))
+    # last of all, a long word after a name (an e-mail address) may be shortened (…): never
+    # the name, never below a phone number's width
+    spaced_floor = {i: max([head_min[i], 11] + [width(r[i].split(" ")[0]) for r in rows])
+                    for i in shown if kinds[i] == SPACES}
     widths = {i: natural[i] for i in shown}
     excess = sum(widths.values()) + gap * (len(shown) - 1) - limit
     # a free text shortened, then headers and labels wrapped, then a header word shortened
-    for group, floor in ((CUT, minimum), (KEEP, soft), (WORDS, soft), (KEEP, minimum), (WORDS, minimum)):
+    for group, floor in ((CUT, minimum), (SPACES, minimum), (KEEP, soft), (WORDS, soft), (KEEP, minimum),
+                         (WORDS, minimum), (SPACES, [spaced_floor.get(i, m) for i, m in enumerate(minimum)])):
         while excess > 0:
             candidates = [i for i in shown if kinds[i] == group and widths[i] > floor[i]]
             if not candidates:
@@ -296,6 +305,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
                 columns_lines.append([shorten(cells[i], widths[i])])
             elif kinds_used[i] == KEEP and not header:
                 columns_lines.append([cells[i]])
+            elif kinds_used[i] == SPACES and not header:
+                columns_lines.append([shorten(piece, widths[i]) for piece in wrap(cells[i], widths[i], cjk=False)])
             else:
                 columns_lines.append([shorten(piece, widths[i]) for piece in wrap(cells[i], widths[i])])
         height = max(len(c) for c in columns_lines)

@@ -63,7 +63,7 @@ def _not_late(item: dict) -> str:
 
 def complaint_list(rows: list[dict], total: int) -> None:
     cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
-    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP,
+    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.SPACES, render.WORDS, render.KEEP,
              render.WORDS, render.CUT]
     heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
     body, styles = [], []
@@ -71,6 +71,8 @@ def complaint_list(rows: list[dict], total: int) -> None:
         cells = []
         for col in cols:
             text = _cell(r, col)
+            if col == "complainant" and r.get("contact"):  # masked unless --with-contacts (render.privacy)
+                text = f"{text} {r['contact']}".strip()
             if col == "next_due" and r["next_due"]:
                 text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
                                                                                if r["provisional"] else "")
