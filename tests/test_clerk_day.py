@@ -92,3 +92,82 @@ def test_list_with_contacts_fits_80_columns_in_a_terminal(demo_env, lang):
     assert "13800001111" in plain or "13812345678" in plain, plain
     code, out = in_terminal(["list", "--lang", lang], demo_env)
     assert "****" in ESC.sub("", out)
+
+
+def _help(*args, columns=80, lang=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("LINES", "TSMS_LANG")}
+    if lang:
+        env["TSMS_LANG"] = lang
+    r = subprocess.run([sys.executable, "-m", "tsms", *args, "--help"], env={**env, "COLUMNS": str(columns)},
+                       capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+CLICK_WORDS = ("Usage:", "Options:", "Arguments:", "Commands:", "[required]", "[default:", "Try '", "for help",
+               "Missing", "No such", "Got unexpected", "Invalid value", "Error:")
+
+
+@pytest.mark.parametrize("command", [[], ["list"], ["project"], ["project", "add"], ["claim"], ["overdue"]])
+def test_clicks_own_words_are_chinese_in_help(command):
+    text = _help(*command)
+    for word in CLICK_WORDS:
+        assert word not in text, (word, text)
+    assert text.startswith("用法:tsms")
+    assert "选项:" in text
+    english = _help(*command, lang="en")
+    assert english.startswith("Usage: tsms") and "Options:" in english
+
+
+def test_required_and_default_are_chinese():
+    assert "[必填]" in _help("project", "add") and "参数:" in _help("project", "add")
+    assert "[默认:100]" in _help("list")
+    assert "命令:" in _help()
+    assert "[required]" in _help("project", "add", lang="en")
+    assert "[default: 100]" in " ".join(_help("list", lang="en").split())
+
+
+@pytest.mark.parametrize("args", [["list", "--limit", "abc"], ["--lang", "xx", "list"], ["list", "--status"],
+                                  ["show"], ["lst"], ["show", "1", "2"], ["list", "--json=1"], ["init"]])
+def test_usage_errors_carry_no_english_words_of_click(env, args):
+    r = tsms(*args, ok=False)
+    assert r.exit_code == 2, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    for word in CLICK_WORDS + ("unknown", "accepted"):
+        assert word not in r.stderr, (word, r.stderr)
+
+
+def test_command_summaries_fit_one_line_and_end_at_a_phrase():
+    from tsms.cli.helptext import summary
+
+    text = _help()
+    section = text.split("命令:\n", 1)[1].split("\n\n", 1)[0]
+    rows = section.splitlines()
+    assert len(rows) > 30
+    import typer
+
+    from tsms.cli import app
+
+    commands = typer.main.get_command(app).commands
+    for row in rows:
+        assert row.startswith("  ") and not row.startswith("   "), row  # one line a command, none wrapped
+        assert terminal.width(row) <= 80, row
+        name, shown = row.split(None, 1)
+        whole = " ".join(commands[name].help.split("\n\n")[0].split())
+        if shown.endswith("…"):
+            kept = shown[:-1]
+            assert whole.startswith(kept), (kept, whole)
+            following = whole[len(kept):]
+            # what was dropped starts a new phrase: never the rest of a word
+            assert not (kept[-1:].isascii() and kept[-1:].isalnum() and following[:1].isalnum()), row
+        else:
+            assert shown == whole, (shown, whole)
+    # the cut falls after a phrase: never inside an English word or a Chinese phrase
+    cut = summary("工作日历 / the working-day calendar: `calendar 2026`, `calendar set DATE workday`", 40)
+    assert cut == "工作日历 / the working-day calendar…", cut
+    assert summary("受理 / accept a complaint.", 40) == "受理 / accept a complaint."
+    cut = summary("建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue.", 40)
+    assert cut == "建一个演示账本并显示列表和逾期…", cut
+    cut = summary("an English sentence without any punctuation that goes on and on", 30)
+    assert cut == "an English sentence without…", cut
+    assert terminal.width(summary("很" * 60, 21)) <= 21
