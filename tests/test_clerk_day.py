@@ -171,3 +171,46 @@ def test_command_summaries_fit_one_line_and_end_at_a_phrase():
     cut = summary("an English sentence without any punctuation that goes on and on", 30)
     assert cut == "an English sentence without…", cut
     assert terminal.width(summary("很" * 60, 21)) <= 21
+
+
+LONG = ("打桩振动后客厅墙面出现裂缝,卧室窗框也有变形,业主要求施工方上门查看并出具鉴定报告,同时希望在鉴定完成之前暂停夜间施工。"
+        "The owner asks for a written survey report before any further piling work continues.")
+
+
+def _long_complaint(demo_env):
+    env = {**demo_env}
+    r = subprocess.run([sys.executable, "-m", "tsms", "edit", "SH01-2026-00005", "--content", LONG, "--reason", "补充"],
+                       env=env, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("command", [["show", "5"], ["claim", "show", "P03-2026-W001"], ["config"]])
+def test_key_value_views_fit_80_columns_with_values_wrapped_under_their_column(demo_env, command):
+    _long_complaint(demo_env)
+    code, out = in_terminal(command, {**demo_env, "NO_COLOR": "1"})
+    assert code == 0, out
+    assert "\x1b" not in out  # NO_COLOR: no bold, no italic, nothing
+    fits(out)
+    rows = out.splitlines()
+    if command[0] == "show":
+        start = next(i for i, row in enumerate(rows) if row.startswith("投诉内容详细说明"))
+        column = rows[start].index("打桩")
+        assert terminal.width(rows[start][:column]) == terminal.width(rows[start - 1][:rows[start - 1].index("2026")])
+        following = rows[start + 1]
+        assert following[:column].strip() == "" and following[column:].strip(), rows[start:start + 3]
+        joined = rows[start][column:] + "".join(r[column:] if r[:column].strip() == "" else "" for r in rows[start + 1:start + 4])
+        assert "业主要求" in joined and "survey" in " ".join(rows[start:start + 5])
+        # English words are whole on some line
+        for word in re.findall(r"[A-Za-z]+", LONG):
+            assert re.search(rf"\b{word}\b", out), word
+
+
+@pytest.mark.parametrize("command", [["show", "5"], ["claim", "show", "P03-2026-W001"]])
+def test_key_value_views_bold_labels_only_on_a_colour_terminal(demo_env, command):
+    code, out = in_terminal(command, demo_env)
+    assert "\x1b[1m" in out
+    code, out = in_terminal(["--no-color", *command], demo_env)
+    assert "\x1b" not in out
+    piped = subprocess.run([sys.executable, "-m", "tsms", *command], env=demo_env, capture_output=True, text=True,
+                           encoding="utf-8")
+    assert piped.returncode == 0 and "\x1b" not in piped.stdout and "\t" in piped.stdout

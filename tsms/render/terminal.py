@@ -339,21 +339,61 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
 
 
 def pairs(title: str | None, items: list[tuple[str, str]]) -> None:
-    """Label: value lines (a two-column table on a terminal)."""
+    """Label: value lines. On a terminal the labels are aligned by display width and each
+    value wraps under its own column within the terminal's width (bold labels only where
+    colour is on); elsewhere tab-separated lines, never cut, never coloured."""
     if not is_terminal():
         if title:
             line(title)
         for key, value in items:
             line(f"{key}\t{_one_line(value)}")
         return
-    from rich.table import Table
+    sys.stdout.write("".join(text + "\n" for text in fit_pairs(title, items, terminal_width(), colour())))
 
-    tbl = Table(title=title, show_header=False, box=None, padding=(0, 2))
-    tbl.add_column(style="bold", no_wrap=True)
-    tbl.add_column(overflow="fold")
+
+def fit_pairs(title: str | None, items: list[tuple[str, str]], limit: int, coloured: bool) -> list[str]:
+    """The lines of a label-value view within ``limit`` columns (see :func:`pairs`)."""
+    gap = 2
+    # the labels as wide as they are, unless that leaves the values less than 20 columns
+    widest_value = max((width(part) for _, v in items for part in str(v).split("\n")), default=0)
+    label_width = min(max((width(k) for k, _ in items), default=0), max(4, limit - gap - min(widest_value, 20)))
+    room = max(10, limit - label_width - gap)
+    lines: list[str] = []
+    if title:
+        lines.extend(f"\x1b[1m{row}\x1b[0m" if coloured else row for row in wrap(title, limit))
     for key, value in items:
-        tbl.add_row(_escape(key), _escape(value))
-    console().print(tbl)
+        labels = wrap(key, label_width) if width(key) > label_width else [key]
+        values: list[str] = []
+        for paragraph in str(value).replace("\r", "").replace("\t", " ").split("\n"):
+            for row in wrap(paragraph, room):
+                values.extend(_chop(row, room))
+        for k in range(max(len(labels), len(values))):
+            name = labels[k] if k < len(labels) else ""
+            text = values[k] if k < len(values) else ""
+            padded = _pad(name, label_width)
+            if coloured and name:
+                padded = f"\x1b[1m{name}\x1b[0m" + " " * (label_width - width(name))
+            lines.append((padded + " " * gap + text).rstrip())
+    return lines
+
+
+def _chop(text: str, limit: int) -> list[str]:
+    """A line wider than ``limit`` (a long path, a URL: one word) in pieces that fit, cut
+    after a "/" where there is one."""
+    out: list[str] = []
+    while width(text) > limit:
+        used, cut, slash = 0, 0, 0
+        for i, ch in enumerate(text):
+            used += char_width(ch)
+            if used > limit:
+                break
+            cut = i + 1
+            if ch == "/":
+                slash = i + 1
+        cut = slash if slash > limit // 2 else max(1, cut)
+        out.append(text[:cut])
+        text = text[cut:]
+    return out + [text]
 
 
 def _one_line(value) -> str:
