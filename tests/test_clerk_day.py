@@ -214,3 +214,24 @@ def test_key_value_views_bold_labels_only_on_a_colour_terminal(demo_env, command
     piped = subprocess.run([sys.executable, "-m", "tsms", *command], env=demo_env, capture_output=True, text=True,
                            encoding="utf-8")
     assert piped.returncode == 0 and "\x1b" not in piped.stdout and "\t" in piped.stdout
+
+
+@pytest.mark.parametrize("limit", range(4, 30))
+def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(limit):
+    text = "工地:上海某新建工程项目部,夜间打桩、噪声很大。(见附件「照片」)“请尽快处理”!the end, (really)."
+    lines = terminal.wrap(text, limit)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for row in lines:
+        assert row[:1] not in terminal.CLOSING, lines
+        assert row[-1:] not in terminal.OPENING, lines
+
+
+def test_help_and_views_follow_the_line_breaking_rules(demo_env):
+    for command in ([], ["config"], ["retention"], ["plan"], ["list"]):
+        text = _help(*command)
+        for row in text.splitlines():
+            body = row.strip()
+            assert body[:1] not in terminal.CLOSING or body[:1] in ".", row
+    code, out = in_terminal(["config"], {**demo_env, "NO_COLOR": "1"})
+    for row in out.splitlines():
+        assert row.strip()[:1] not in terminal.CLOSING, row

@@ -174,10 +174,27 @@ def width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
+# Chinese line-breaking (行首行尾禁则, GB/T 15834 and W3C clreq): no line starts with a
+# closing mark, no line ends with an opening one
+CLOSING = set(",。、;:?!)」』》〉】〕〗”’…·%‰,.;:?!)]}>»°")
+OPENING = set("(「『《〈【〔〖“‘([{<«")
+
+
 def _pieces(text: str, cjk: bool = True) -> list[str]:
     """The unbreakable pieces of a ``words`` cell: runs of narrow characters between spaces,
-    and each wide character on its own (with ``cjk``; else a run of them too). A space is
-    kept as its own piece (" ")."""
+    and each wide character on its own (with ``cjk``; else a run of them too), a closing
+    mark kept with what it closes and an opening mark with what it opens. A space is kept
+    as its own piece (" ")."""
+    out: list[str] = []
+    for piece in _raw_pieces(text, cjk):
+        if out and piece != " " and out[-1] != " " and (piece[0] in CLOSING or out[-1][-1] in OPENING):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _raw_pieces(text: str, cjk: bool) -> list[str]:
     out: list[str] = []
     run = ""
     for ch in text:
