@@ -235,3 +235,50 @@ def test_help_and_views_follow_the_line_breaking_rules(demo_env):
     code, out = in_terminal(["config"], {**demo_env, "NO_COLOR": "1"})
     for row in out.splitlines():
         assert row.strip()[:1] not in terminal.CLOSING, row
+
+
+def _items(out: str) -> list[str]:
+    return [row for row in ESC.sub("", out).splitlines() if re.match(r"^\S.*\b(SH01-2026-\d{5}|P\d\d-\d{4}-W\d{3})\b", row)]
+
+
+@pytest.mark.parametrize("args", [["overdue"], ["overdue", "--within", "5"], ["--lang", "en", "overdue", "--within", "5"],
+                                  ["overdue", "--as-of", "2027-03-01"]])
+def test_overdue_keeps_each_item_on_one_line_at_80_columns(demo_env, args):
+    code, out = in_terminal(args, demo_env)
+    assert code == 1, out
+    fits(out)
+    plain = ESC.sub("", out)
+    rows = plain.splitlines()
+    items = _items(out)
+    assert len(items) >= (3 if len(args) > 1 else 1), plain
+    for row in items:
+        i = rows.index(row)
+        following = rows[i + 1] if i + 1 < len(rows) else ""
+        # the next line is another item (or the end): nothing of this one wrapped below it
+        assert not following.startswith(" "), (row, following)
+        assert re.search(r"\d{4}-\d{2}-\d{2}", row), row
+    late = next(row for row in items if "SH01-2026-00006" in row)
+    assert "郑阿姨" in late  # the name is never cut
+    assert re.search(r"\d{4}-\d\d-\d\d\s+\d+\s+\d+", late), late  # due date, working days late, days late
+
+
+def test_overdue_columns_given_way_come_back_on_a_wide_terminal_and_a_pipe(demo_env):
+    code, out = in_terminal(["overdue", "--within", "5"], demo_env, columns=160)
+    plain = ESC.sub("", out)
+    assert "134****6666" in plain and "P01" in plain and "资料员小周" in plain
+    piped = subprocess.run([sys.executable, "-m", "tsms", "overdue", "--within", "5"], env=demo_env,
+                           capture_output=True, text=True, encoding="utf-8")
+    head = piped.stdout.splitlines()[1].split("\t")
+    assert head == ["环节", "编号", "工程代码", "期限", "逾期工作日", "逾期天数", "情况", "责任人", "投诉人", "联系方式"]
+
+
+def test_fit_table_leaves_out_optional_columns_in_order():
+    rows = [["SH01-2026-00001", "P01", "2026-11-23", "张三", "138****5678"]]
+    cols = ["编号", "工程", "期限", "投诉人", "联系方式"]
+    kinds = [terminal.KEEP] * 5
+    wide = terminal.fit_table(None, cols, rows, None, kinds, [None], 80, False, optional=[4, 1])
+    assert "138****5678" in wide[-1] and "P01" in wide[-1]
+    narrow = terminal.fit_table(None, cols, rows, None, kinds, [None], 36, False, optional=[4, 1])
+    assert "138****5678" not in narrow[-1] and "P01" in narrow[-1]
+    narrower = terminal.fit_table(None, cols, rows, None, kinds, [None], 32, False, optional=[4, 1])
+    assert narrower[-1].split() == ["SH01-2026-00001", "2026-11-23", "张三"]

@@ -111,7 +111,7 @@ def line(text: str) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None,
-          kinds: list[str] | None = None, styles: list | None = None) -> None:
+          kinds: list[str] | None = None, styles: list | None = None, optional: list[int] | None = None) -> None:
     """A table on a terminal, fitted to its width; tab-separated lines with a header
     elsewhere (never cut, never coloured).
 
@@ -120,7 +120,8 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
     characters), ``spaces`` (broken only at a space: a name and a phone number), ``cut``
     (free text: one line, shortened with an ellipsis). ``styles`` gives
     each row a colour for what needs attention: a style name for the whole row, or a dict
-    {column: style}, or None."""
+    {column: style}, or None. ``optional`` names the columns a narrow terminal may leave
+    out, first the first, so that each row stays one line (a pipe always gets them all)."""
     if not is_terminal():
         line("\t".join(columns))
         for row in rows:
@@ -129,7 +130,8 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
             line(footer)
         return
     out = fit_table(title, columns, [[_one_line(c) for c in row] for row in rows], footer,
-                    kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour())
+                    kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour(),
+                    optional or [])
     sys.stdout.write("".join(text + "\n" for text in out))
 
 
@@ -262,10 +264,29 @@ def _pad(text: str, size: int) -> str:
     return text + " " * max(0, size - width(text))
 
 
-def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool) -> list[str]:
-    """The lines of a table fitted to ``limit`` columns (see :func:`table`). When even the
+def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool,
+              optional: list[int] | tuple = ()) -> list[str]:
+    """The lines of a table fitted to ``limit`` columns (see :func:`table`). Optional columns
+    are left out, in their order, while the rows would not fit one line each; when even the
     narrowest layout is too wide, the free-text columns go on a line of their own under each
     row, shortened to the width."""
+    if optional:
+        def one_line(keep):  # each cell on one line, a header wrapped to no less than 4 columns
+            need = [max([_widest_piece(columns[i]), min(width(columns[i]), 4)]
+                        + [width(r[i]) if kinds[i] != CUT else min(width(r[i]), CUT_MIN) for r in rows])
+                    for i in keep]
+            return sum(need) + GAPS[-1] * (len(keep) - 1) <= limit
+
+        keep = list(range(len(columns)))
+        for i in optional:
+            if one_line(keep):
+                break
+            keep.remove(i)
+        if len(keep) < len(columns):
+            pick = lambda seq: [seq[i] for i in keep]  # noqa: E731
+            styles = [{keep.index(k): v for k, v in s.items() if k in keep} if isinstance(s, dict) else s
+                      for s in styles]
+            columns, kinds, rows = pick(columns), pick(kinds), [pick(r) for r in rows]
     n = len(columns)
     natural = [max([width(columns[i])] + [width(r[i]) for r in rows]) for i in range(n)]
     head_min = [_widest_piece(c) for c in columns]
@@ -288,6 +309,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
         below = [i for i in range(n) if kinds[i] == CUT]
         shown = [i for i in range(n) if kinds[i] != CUT]
         gap = GAPS[-1]
+    if gap != GAPS[-1] and sum(natural) + gap * (n - 1) > limit >= sum(natural) + GAPS[-1] * (n - 1):
+        gap = GAPS[-1]  # one space between columns keeps every cell whole
     soft = list(minimum)  # every header word whole
     if sum(minimum[i] for i in shown) + gap * (len(shown) - 1) > limit:
         # still too wide: a header word may be shortened (…) to its column's cells

@@ -169,14 +169,18 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         render.line(f"# {title}")
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
-             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "",
-             " ".join(x for x in (i.get("complainant"), i.get("contact")) if x)] for i in items]
+             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "", i.get("complainant") or "",
+             i.get("contact") or ""] for i in items]
     styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
+    # at 80 columns each item stays one line: the contact (masked anyway) goes first, then the
+    # project (the number names the site), the state when every item is late (it says 逾期 on
+    # each), then the holder; never the number, the due date, the days late, the name
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
                          t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
-                         t("责任人", "holder"), label("complainant")], rows,
-                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.WORDS, render.KEEP, render.KEEP, render.WORDS,
-                        render.KEEP, render.CUT], styles=styles)
+                         t("责任人", "holder"), label("complainant"), label("contact")], rows,
+                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.WORDS,
+                        render.KEEP, render.KEEP, render.KEEP], styles=styles,
+                 optional=[9, 2, 6, 7] if late == len(items) else [9, 2, 7])
 
 
 def calendar(data: dict) -> None:
