@@ -282,3 +282,41 @@ def test_fit_table_leaves_out_optional_columns_in_order():
     assert "138****5678" not in narrow[-1] and "P01" in narrow[-1]
     narrower = terminal.fit_table(None, cols, rows, None, kinds, [None], 32, False, optional=[4, 1])
     assert narrower[-1].split() == ["SH01-2026-00001", "2026-11-23", "张三"]
+
+
+def test_a_step_dated_without_a_time_is_shown_as_a_date_everywhere(site):
+    number = log("2026-11-02 10:00")
+    tsms("accept", number, "--at", "2026-11-03")
+    tsms("assign", number, "--to", "张三", "--at", "2026-11-04 09:15")
+    tsms("resolve", number, "--result", "已停止夜间打桩", "--at", "11月10日")
+    tsms("revisit", number, "--method", "phone", "--satisfaction", "satisfied", "--at", "2026-11-20")
+    c = tsms_json("show", number)
+    # JSON keeps ISO 8601 (the day's midnight) and says the time is not known
+    assert c["accepted_at"] == "2026-11-03T00:00:00+08:00" and c["accepted_time_known"] is False
+    assert c["assigned_at"] == "2026-11-04T09:15:00+08:00" and c["assigned_time_known"] is True
+    assert c["resolved_time_known"] is False and c["revisited_time_known"] is False and c["closed_time_known"] is False
+    assert c["received_time_known"] is True
+    assert {s["kind"]: s["done_time_known"] for s in c["deadlines"]} == {"accept": False, "resolve": False,
+                                                                         "revisit": False}
+    assert c["revisits"][0]["time_known"] is False
+    # the terminal: the day alone, never 00:00
+    out = tsms("show", number).stdout
+    assert "00:00" not in out
+    assert "处理完成时间\t2026-11-10\n" in out and "回访时间\t2026-11-20\n" in out
+    assert "派单时间\t2026-11-04 09:15" in out
+    history = tsms("history", number).stdout
+    assert "00:00" not in history and "untimed" not in history
+    assert re.search(r"^2026-11-03\t", history, re.M) and re.search(r"^2026-11-04 09:15\t", history, re.M)
+    row = tsms_json("list")[0]
+    assert row["resolved_time_known"] is False and row["assigned_time_known"] is True
+    assert "untimed" in json.dumps(tsms_json("history", number))  # the event keeps its mark
+
+
+def test_a_date_alone_on_the_previous_steps_day_is_shown_as_that_day(site):
+    number = log("2026-11-02 10:00")
+    tsms("accept", number, "--at", "2026-11-02")
+    c = tsms_json("show", number)
+    assert c["accepted_at"] == "2026-11-02T10:00:00+08:00" and c["accepted_time_known"] is False
+    assert "受理时间\t2026-11-02\n" in tsms("show", number).stdout
+    tsms("resolve", number, "--result", "x", ok=False)  # not assigned: refused, nothing else changes
+    assert tsms_json("show", number)["received_time_known"] is True

@@ -14,10 +14,18 @@ OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # sho
 
 
 def _cell(c: dict, key: str) -> str:
-    """A complaint's value as shown; a time whose time of day is unknown as its day alone."""
-    if key in ("received_at", "occurred_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
+    """A complaint's value as shown; a time whose time of day is unknown (``<key>_time_known``
+    false: typed or imported as a date alone) as its day alone, never a made-up 00:00."""
+    if key.endswith("_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
         return c[key][:10]
     return value_text(key, c[key])
+
+
+def _moment(value, known: bool = True) -> str:
+    """A moment as shown: the day alone when its time of day is unknown."""
+    if value and not known:
+        return str(value)[:10]
+    return value_text("at", value)
 
 
 def complaint(c: dict) -> None:
@@ -33,7 +41,7 @@ def complaint(c: dict) -> None:
         else:
             state = t("已逾期", "late") if step["late"] else t("待办", "open")
         rows.append([StepKind(step["kind"]).label, step["starts"], _due(step),
-                     value_text("at", step["done_at"]), state])
+                     _moment(step["done_at"], step.get("done_time_known", True)), state])
     render.table(t("期限", "Deadlines"), [t("环节", "step"), t("起算日", "starts"), t("期限", "due"),
                                          t("完成时间", "done at"), t("情况", "state")], rows)
     if c.get("attachments"):
@@ -45,7 +53,7 @@ def complaint(c: dict) -> None:
         render.table(t("回访记录", "Revisits"),
                      [t("回访时间", "at"), t("方式", "method"), t("满意度", "satisfaction"), t("回访人", "visitor"),
                       t("被回访人", "met"), t("记录", "note")],
-                     [[value_text("at", r["at"]), value_text("method", r["method"]),
+                     [[_moment(r["at"], r.get("time_known", True)), value_text("method", r["method"]),
                        value_text("satisfaction", r["satisfaction"]), r["visitor"], r["person_met"] or "",
                        r["note"] or ""] for r in c["revisits"]])
 
@@ -152,7 +160,7 @@ def history(number: str, events: list[dict]) -> None:
             details = t("作废,原因:{r}", "voided; reason: {r}", r=e["details"].get("reason"))
         else:
             details = sentence(e["action"], e["details"])
-        rows.append([value_text("at", e["at"]), e["actor"], details])
+        rows.append([_moment(e["at"], "untimed" not in (e.get("details") or {})), e["actor"], details])
     render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
 
 
