@@ -43,11 +43,11 @@ def today() -> dt.date:
     return now().date()
 
 
-def _bad(option: str, value: str, accepted: str) -> TsmsError:
+def _bad(option: str, value: str, accepted: str, day: bool = False) -> TsmsError:
     return TsmsError(
         t(
-            "{o} 的值「{v}」不是有效的日期时间;可用:{a}",
-            "{o}: {v!r} is not a valid date or time; accepted: {a}",
+            "{o} 的值「{v}」不是有效的日期;可用:{a}" if day else "{o} 的值「{v}」不是有效的日期时间;可用:{a}",
+            "{o}: {v!r} is not a valid date; accepted: {a}" if day else "{o}: {v!r} is not a valid date or time; accepted: {a}",
             o=option,
             v=shown(value),
             a=accepted,
@@ -166,7 +166,7 @@ def parse_date(text: str, option: str = "--as-of") -> dt.date:
             return _in_years(dt.date(today().year, int(m.group(1)), int(m.group(2))), option, text)
     except ValueError:
         pass
-    raise _bad(option, text, ACCEPTED_DATES)
+    raise _bad(option, text, ACCEPTED_DATES, day=True)
 
 
 def parse_month(text: str, option: str = "--month") -> dt.date:
