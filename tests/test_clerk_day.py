@@ -320,3 +320,14 @@ def test_a_date_alone_on_the_previous_steps_day_is_shown_as_that_day(site):
     assert "受理时间\t2026-11-02\n" in tsms("show", number).stdout
     tsms("resolve", number, "--result", "x", ok=False)  # not assigned: refused, nothing else changes
     assert tsms_json("show", number)["received_time_known"] is True
+
+
+@pytest.mark.parametrize("command", [["history", "SH01-2026-00001"], ["show", "1"], ["list"], ["overdue"]])
+def test_a_clerks_reading_command_never_imports_openpyxl(demo_env, command):
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: sys.__stdout__.write('\\nOPENPYXL=%s\\n' % ('openpyxl' in sys.modules)))\n"
+            f"sys.argv = ['tsms', *{command!r}]\n"
+            "from tsms.cli import main\nmain()\n")
+    r = subprocess.run([sys.executable, "-c", code], env=demo_env, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode in (0, 1), r.stderr
+    assert "OPENPYXL=False" in r.stdout, r.stdout[-200:]

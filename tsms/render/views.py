@@ -105,9 +105,9 @@ _MASKS = {"contact": "mask_contact", "address": "mask_address"}
 def _mask(key: str, value):
     if key not in _MASKS or not isinstance(value, str):
         return value
-    from tsms.render import xlsx
+    from tsms.render import privacy  # not through render.xlsx: history need not import openpyxl
 
-    return getattr(xlsx, _MASKS[key])(value)
+    return getattr(privacy, _MASKS[key])(value)
 
 
 def masked_history(events: list[dict]) -> list[dict]:
