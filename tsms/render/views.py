@@ -346,7 +346,7 @@ def plan(r: dict) -> None:
                    (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
                    + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
                   for i in r["items"]],
-                 kinds=[render.KEEP, render.WORDS, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
+                 kinds=[render.KEEP, render.SPACES, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
                         render.WORDS, render.WORDS],
                  styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
 
