@@ -120,6 +120,9 @@ def test_every_readme_command_runs_from_the_installed_command(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TSMS_") and k not in ("NO_COLOR", "COLUMNS")}
     env["PATH"] = f"{tsms.parent}{os.pathsep}{env.get('PATH', '')}"
     env["TSMS_USER"] = "资料员"
+    # a block may say `tsms demo` (the user data directory) or write to ~: both stay in tmp
+    env["HOME"] = env["XDG_DATA_HOME"] = str(tmp_path / "home")
+    (tmp_path / "home").mkdir()
     now = clock.parse_time(START)
     ledger = None
     ran = []
