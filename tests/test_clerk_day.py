@@ -331,3 +331,11 @@ def test_a_clerks_reading_command_never_imports_openpyxl(demo_env, command):
     r = subprocess.run([sys.executable, "-c", code], env=demo_env, capture_output=True, text=True, encoding="utf-8")
     assert r.returncode in (0, 1), r.stderr
     assert "OPENPYXL=False" in r.stdout, r.stdout[-200:]
+
+
+def test_an_amount_that_is_not_a_number_is_refused_in_chinese(site):
+    r = tsms("project", "add", "P09", "--name", "x", "--retention", "abc", ok=False)
+    assert r.exit_code == 2 and "--retention 的值「abc」不是金额" in r.stderr and "Input should" not in r.stderr
+    tsms("project", "add", "P09", "--name", "x", "--retention", "１２００", "--contract-sum", "100,000")
+    p = tsms_json("project", "show", "P09")
+    assert p["retention"] == 1200 and p["contract_sum"] == 100000

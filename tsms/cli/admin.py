@@ -8,7 +8,7 @@ from typing_extensions import Annotated
 
 from tsms import checks, clock, render
 from tsms.cli.app import (STATE, By, Db, Force, Json, Lang, done, open_ledger, app, ledger_path, file_name,
-                          project_app, staff_app, whole)
+                          project_app, staff_app, whole, amount)
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
 
@@ -42,8 +42,8 @@ def project_add(
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 / completion acceptance YYYY-MM-DD")] = None,
     design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 / design service life in years (default 50)")] = None,
-    retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
-    contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
+    retention: Annotated[Optional[float], typer.Option("--retention", parser=amount("--retention"), help="质保金(元) / retention money")] = None,
+    contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", parser=amount("--contract-sum"), help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
     client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 / acceptance delayed by the client (138号 第八条)")] = False,
     liability_years: Annotated[Optional[int], typer.Option("--liability-years", parser=whole("--liability-years", checks.LIABILITY_YEARS), help="缺陷责任期 1 或 2 年 / defect liability period, 1 or 2 years")] = None,
