@@ -339,3 +339,22 @@ def test_an_amount_that_is_not_a_number_is_refused_in_chinese(site):
     tsms("project", "add", "P09", "--name", "x", "--retention", "１２００", "--contract-sum", "100,000")
     p = tsms_json("project", "show", "P09")
     assert p["retention"] == 1200 and p["contract_sum"] == 100000
+
+
+def test_the_workbooks_ledger_rows_say_which_moments_are_dates_alone(site):
+    import os as _os
+
+    from tsms.queries import reports
+    from tsms.store import engine
+
+    number = log("2026-11-02 10:00")
+    tsms("assign", number, "--to", "张三", "--at", "2026-11-03")
+    tsms("resolve", number, "--result", "已停", "--at", "2026-11-05 16:20")
+    other = log("2026-11-06 10:00", "--again")
+    tsms("accept", other, "--at", "2026-11-06 11:00")
+    ledger = engine.open_existing(_os.environ["TSMS_DB"])
+    with reports.rows(ledger, reports.period(month="2026-11")) as rows:
+        got = {r["number"]: r for r in rows.complaints()}
+    assert got[number]["accepted_time_known"] is False  # accepted by the assignment, on a date alone
+    assert got[number]["resolved_time_known"] is True and got[number]["received_time_known"] is True
+    assert got[other]["accepted_time_known"] is True
