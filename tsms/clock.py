@@ -23,7 +23,7 @@ _DATETIME = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})�
                        r"(?:[:：](\d{2}))?$")
 
 ACCEPTED_TIMES = "2026-11-23 14:30, 11月23日 9:30, 11/23 9:30, 昨天 15:00, 前天 9:00, 9:30, 2026-11-23, 昨天, now"
-ACCEPTED_DATES = "2026-11-23, 2026年11月23日, today, yesterday, 昨天, 前天"
+ACCEPTED_DATES = "2026-11-23, 2026年11月23日, 11月23日, 11/23, today, yesterday, 昨天, 前天"
 
 # the years a date, time, month or year may fall in, wherever it is typed or imported
 FIRST_YEAR, LAST_YEAR = 1950, 2100
@@ -43,11 +43,11 @@ def today() -> dt.date:
     return now().date()
 
 
-def _bad(option: str, value: str, accepted: str) -> TsmsError:
+def _bad(option: str, value: str, accepted: str, day: bool = False) -> TsmsError:
     return TsmsError(
         t(
-            "{o} 的值「{v}」不是有效的日期时间;可用:{a}",
-            "{o}: {v!r} is not a valid date or time; accepted: {a}",
+            "{o} 的值「{v}」不是有效的日期;可用:{a}" if day else "{o} 的值「{v}」不是有效的日期时间;可用:{a}",
+            "{o}: {v!r} is not a valid date; accepted: {a}" if day else "{o}: {v!r} is not a valid date or time; accepted: {a}",
             o=option,
             v=shown(value),
             a=accepted,
@@ -150,19 +150,23 @@ def parse_time(
 
 
 def parse_date(text: str, option: str = "--as-of") -> dt.date:
-    """A typed day: ``2026-11-23`` (or 2026年11月23日), ``today``, ``yesterday``, ``昨天``,
-    ``前天``, full-width digits too; in FIRST_YEAR–LAST_YEAR."""
+    """A typed day: ``2026-11-23`` (or 2026年11月23日), ``11月23日``/``11/23``/``11-23``
+    (a day of the current year: an as-of date or a plan date may lie ahead), ``today``,
+    ``yesterday``, ``昨天``, ``前天``, full-width digits too; in FIRST_YEAR–LAST_YEAR."""
     value = fold(text)
     low = value.lower()
     if low in _DAYS_AGO:
         return _in_years(today() - dt.timedelta(days=_DAYS_AGO[low]), option, text)
     m = _DATE.match(value)
-    if m:
-        try:
+    try:
+        if m:
             return _in_years(dt.date(*map(int, m.groups())), option, text)
-        except ValueError:
-            pass
-    raise _bad(option, text, ACCEPTED_DATES)
+        m = _MONTH_DAY.match(value)
+        if m:
+            return _in_years(dt.date(today().year, int(m.group(1)), int(m.group(2))), option, text)
+    except ValueError:
+        pass
+    raise _bad(option, text, ACCEPTED_DATES, day=True)
 
 
 def parse_month(text: str, option: str = "--month") -> dt.date:

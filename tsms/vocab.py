@@ -27,7 +27,8 @@ def set_lang(lang: str | None) -> None:
     elif value in ("en", "en_us", "en-us", "english"):
         _LANG["value"] = "en"
     else:
-        raise TsmsError(f"unknown language {lang!r}; accepted: zh, en")
+        raise TsmsError(t("没有语言「{l}」;可用:zh(中文), en(English)", "unknown language {l!r}; accepted: zh, en",
+                          l=lang))
 
 
 def lang() -> str:

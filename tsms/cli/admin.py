@@ -8,7 +8,7 @@ from typing_extensions import Annotated
 
 from tsms import checks, clock, render
 from tsms.cli.app import (STATE, By, Db, Force, Json, Lang, done, open_ledger, app, ledger_path, file_name,
-                          project_app, staff_app, whole)
+                          project_app, staff_app, whole, amount)
 from tsms.errors import TsmsError
 from tsms.vocab import ProjectKind, Role, Status, set_lang, t
 
@@ -42,8 +42,8 @@ def project_add(
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 / completion acceptance YYYY-MM-DD")] = None,
     design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 / design service life in years (default 50)")] = None,
-    retention: Annotated[Optional[float], typer.Option("--retention", help="质保金(元) / retention money")] = None,
-    contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
+    retention: Annotated[Optional[float], typer.Option("--retention", parser=amount("--retention"), help="质保金(元) / retention money")] = None,
+    contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", parser=amount("--contract-sum"), help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
     client_delay: Annotated[bool, typer.Option("--client-delay", help="因建设单位原因验收延误 / acceptance delayed by the client (138号 第八条)")] = False,
     liability_years: Annotated[Optional[int], typer.Option("--liability-years", parser=whole("--liability-years", checks.LIABILITY_YEARS), help="缺陷责任期 1 或 2 年 / defect liability period, 1 or 2 years")] = None,
@@ -73,7 +73,8 @@ def project_list(db: Db = None, lang: Lang = None, json_out: Json = False):
     cols = ["code", "name", "kind", "manager", "phone", "region", "completed_on"]
     heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
     render.table(t("工程", "Projects"), [heads.get(c) or render.label(c) for c in cols],
-                 [[render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
+                 [[render.region_text(r["region"], r.get("region_name")) if c == "region"
+                   else render.value_text("project_kind" if c == "kind" else c, r[c]) for c in cols] for r in rows])
 
 
 @project_app.command("show")
@@ -87,7 +88,8 @@ def project_show(code: Annotated[str, typer.Argument(help="工程代码 / projec
         return render.print_json(p)
     heads = {"name": t("工程名称", "name"), "kind": t("类别", "kind")}
     items = [(heads.get(k) or render.label(k),
-              render.value_text("project_kind" if k == "kind" else k, p[k]))
+              render.region_text(p["region"], p.get("region_name")) if k == "region"
+              else render.value_text("project_kind" if k == "kind" else k, p[k]))
              for k in ("code", "name", "kind", "manager", "phone", "address", "client", "region",
                        "completed_on", "design_life")]
     counts = ", ".join(f"{Status(s).label} {n}" for s, n in p["complaints"].items()) or "0"

@@ -10,7 +10,7 @@ from tsms.cli.app import (By, Db, Force, Json, Lang, NoColor,
                           Number, done, file_name, four_digit_year, open_ledger,
                           output_file, app, project_app, whole)
 from tsms.errors import TsmsError
-from tsms.vocab import t
+from tsms.vocab import WarrantyPart, t
 
 
 @project_app.command("complete")
@@ -50,7 +50,8 @@ def warranty_cmd(
         if len(args) != 3:
             raise TsmsError(t("用法:tsms warranty set 工程 部位 --years N", "usage: tsms warranty set CODE PART --years N"))
         r = warranty.set_term(ledger_file, args[1], args[2], years=years, seasons=seasons, note=note, by=by)
-        return done(r, json_out, t("{p}:{t},至 {e}", "{p}: {t}, to {e}", p=args[2], t=r["period"], e=r["expires"]))
+        return done(r, json_out, t("{p}:{t},至 {e}", "{p}: {t}, to {e}", p=WarrantyPart(r["part"]).label, t=r["period"],
+                                   e=r["expires"]))
     if len(args) != 1:
         raise TsmsError(t("用法:tsms warranty 工程", "usage: tsms warranty CODE"))
     r = aftersales.warranty_items(ledger_file, args[0], clock.parse_date(as_of, "--as-of") if as_of else None)

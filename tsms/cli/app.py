@@ -177,6 +177,24 @@ def whole(option: str, bounds: tuple[int, int]):
     return lambda value: checks.whole_number(value, option, *bounds)
 
 
+def amount(option: str):
+    """An amount in yuan as typed (1200000, 1200000.50, full-width digits); its range is the
+    operation's to check (site.add_project: 0 or more, finite)."""
+    def parse(value):
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+        try:
+            return float(text)
+        except ValueError:
+            from tsms.errors import shown
+
+            raise TsmsError(t("{o} 的值「{v}」不是金额;可用:以元计的数,如 1200000 或 1200000.50",
+                              "{o}: {v!r} is not an amount; accepted: a number of yuan, e.g. 1200000 or 1200000.50",
+                              o=option, v=shown(value))) from None
+    return parse
+
+
 def four_digit_year(option: str):
     """A four-digit year in clock.FIRST_YEAR–LAST_YEAR."""
     return lambda value: clock.parse_year(value, option)

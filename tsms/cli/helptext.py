@@ -4,13 +4,22 @@ every value named by a word (DATE, NUMBER, NAME) instead of ``<str>`` or ``{numb
 
 click wraps help with :mod:`textwrap`, which counts characters; :func:`install` gives its
 formatter a measure and a wrapper that count columns. Only help needs it, and it costs
-nothing at start-up (the formatter module is part of click's core already)."""
+nothing at start-up (the formatter module is part of click's core already).
+
+click's own words are in the user's language too: the headings and the usage line through
+a formatter class (click's public ``Context.formatter_class``), ``[required]`` and
+``[default: …]`` through the gettext function typer's help marks them with (``typer.core._``),
+and each command's summary in ``tsms --help`` cut by display width at a phrase's end
+(click cuts by characters, mid-phrase). Usage errors are worded by ``tsms.cli.app.usage_message``.
+"""
 
 from __future__ import annotations
 
+import inspect
 import re
 
 from tsms.render.terminal import width, wrap
+from tsms.vocab import t
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -144,6 +153,71 @@ def _term_len(text: str) -> int:
     return width(ANSI.sub("", text))
 
 
+# click's and typer's own words (msgids of their gettext marks, and the headings) → Chinese
+WORDS_ZH = {
+    "Usage": "用法", "Options": "选项", "Arguments": "参数", "Commands": "命令", "required": "必填",
+    "default: {default}": "默认:{default}", "env var: {var}": "环境变量:{var}",
+}
+
+
+def translate(message: str) -> str:
+    """gettext for click's and typer's words: Chinese unless the user chose English."""
+    return t(WORDS_ZH.get(message, message), message)
+
+
+def _formatter_class(base):
+    class Formatter(base):
+        """click's help formatter, its headings and usage line in the user's language."""
+
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            if prefix is None:
+                prefix = t("用法:", "Usage: ")
+            super().write_usage(prog, args, prefix)
+
+        def write_heading(self, heading: str) -> None:
+            self.write(f"{'':>{self.current_indent}}{translate(heading)}{t(':', ':')}\n")
+
+    Formatter.__name__ = Formatter.__qualname__ = "TsmsHelpFormatter"
+    return Formatter
+
+
+# where a summary may end: after a Chinese or English punctuation mark, or before " / "
+_PHRASE_END = re.compile(r"(?<=[,、;:。!?)」》])|(?<=[,;:.!?)]) |(?= / )")
+
+
+def summary(text: str, limit: int) -> str:
+    """A command's one-line summary for ``tsms --help`` in at most ``limit`` display columns:
+    its first paragraph whole when it fits, else cut at the last phrase's end that fits (else
+    at the last space, else between two CJK characters), never inside a word, with "…"."""
+    paragraph = text.split("\n\n", 1)[0]
+    words = [w for w in paragraph.split() if w != "\b"]
+    text = " ".join(words)
+    if width(text) <= limit:
+        return text
+    room = max(1, limit - 1)  # the "…"
+
+    def fitting(ends):
+        best = 0
+        for end in ends:
+            if 0 < end and width(text[:end].rstrip()) <= room:
+                best = max(best, end)
+        return best
+
+    end = fitting(m.start() for m in _PHRASE_END.finditer(text))
+    if end == 0:
+        end = fitting(m.start() for m in re.finditer(" ", text))
+    if end == 0:  # one long run: between CJK characters only
+        end = fitting(i + 1 for i, ch in enumerate(text) if width(ch) == 2)
+    if end == 0:
+        return text
+    return text[:end].rstrip(" /,;:、,;:") + "…"
+
+
+def _short_help(self, limit: int = 45) -> str:
+    text = inspect.cleandoc(self.short_help) if self.short_help else (self.help or "")
+    return summary(text, limit).strip()
+
+
 def install() -> None:
     """Make click's help formatter measure and wrap by display width, and name values."""
     try:
@@ -156,6 +230,15 @@ def install() -> None:
     formatting._tsms = True
     formatting.term_len = _term_len
     _textwrap.TextWrapper.fill = _fill
+    core.Context.formatter_class = _formatter_class(core.Context.formatter_class)
+    core.Command.get_short_help_str = _short_help
+    try:  # typer marks "[required]" and "[default: …]" for gettext; its function is looked up when help is made
+        import typer.core as typer_core
+
+        if callable(getattr(typer_core, "_", None)):
+            typer_core._ = translate
+    except ImportError:
+        pass
     original = core.Command.get_help
 
     def get_help(self, ctx):

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlmodel import select
 
 from tsms import clock, rules
-from tsms.checks import LONG, clean, happened, happened_at, not_future
+from tsms.checks import LONG, clean, happened, not_future
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
@@ -300,7 +300,7 @@ def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str
     with _acting(ledger, number, None, by) as (ctx, c):
         _not_void(c)
         session = ctx.session
-        when = happened_at(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
+        when, known = happened(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
         changed: dict[str, dict] = {}
         if "project" in wanted:
             proj = ctx.project(wanted.pop("project"))
@@ -324,7 +324,8 @@ def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str
                 c.night_time = night
         session.add(c)
         moved = _recompute_complaint(ctx, c, changed)
-        ctx.event("edit", when, c.id, details={"changes": changed, "reason": why, "obligations": moved})
+        ctx.event("edit", when, c.id, details={"changes": changed, "reason": why, "obligations": moved,
+                                               **_untimed(known)})
         return {"number": c.number, "changes": changed, "reason": why, "obligations": moved}
 
 
@@ -371,7 +372,7 @@ def void(ledger: engine.Ledger, number: str, *, reason: str | None, at: str | No
     why = _reason(reason)
     with _acting(ledger, number, None, by) as (ctx, c):
         _not_void(c)
-        when = happened_at(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
+        when, known = happened(at, ctx.now(), _latest_step(c), t("上一步", "previous step"))
         closed = []
         for row in ctx.session.exec(select(Obligation).where(Obligation.complaint_id == c.id,
                                                              Obligation.met_at.is_(None)).order_by(Obligation.id)).all():
@@ -380,7 +381,8 @@ def void(ledger: engine.Ledger, number: str, *, reason: str | None, at: str | No
             closed.append(row.kind)
         c.voided_from, c.status, c.voided_at, c.void_reason = c.status, Status.void.value, when, why
         ctx.session.add(c)
-        ctx.event("void", when, c.id, details={"reason": why, "from": c.voided_from, "closed": closed})
+        ctx.event("void", when, c.id, details={"reason": why, "from": c.voided_from, "closed": closed,
+                                               **_untimed(known, "voided_at")})
         return {"number": c.number, "status": c.status, "reason": why, "closed": closed}
 
 
@@ -401,6 +403,13 @@ def _accept_into(ctx: Context, c: Complaint, at: dt.datetime, dept: str | None, 
     return due
 
 
+def _untimed(known: bool, *fields: str) -> dict:
+    """An event's mark for the moments it set from a date typed without a time (``--at
+    2026-11-20``): those fields hold the day's midnight (or the previous step's moment on its
+    day), and are shown as the day alone (queries.complaints reads the mark)."""
+    return {} if known else {"untimed": list(fields)}
+
+
 def _dept_of(ctx: Context, name: str | None) -> str | None:
     if not name:
         return None
@@ -412,10 +421,11 @@ def accept(ledger: engine.Ledger, number: str, *, dept: str | None = None, opini
     dept, opinion = clean(dept, "--dept"), clean(opinion, "--opinion", limit=LONG, multiline=True)
     with _acting(ledger, number, "accept", by) as (ctx, c):
         session = ctx.session
-        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
+        when, known = happened(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         due = _accept_into(ctx, c, when, dept, opinion)
         session.add(c)
-        ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due})
+        ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due,
+                                                 **_untimed(known, "accepted_at")})
         return {"number": c.number, "status": c.status, **due}
 
 
@@ -425,7 +435,7 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
     advice = clean(advice, "--advice", limit=LONG, multiline=True)
     with _acting(ledger, number, "reject", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
+        when, known = happened(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         c.status, c.rejected_at, c.reject_reason, c.reject_advice = Status.rejected.value, when, reason, advice
         c.accept_person = who
         c.accept_dept = _dept_of(ctx, who)
@@ -434,7 +444,8 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
         if Channel(c.channel) in REFERRED_CHANNELS:
             due["reply_due"] = _start(ctx, c, "reply", when).due.isoformat()
         session.add(c)
-        ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due})
+        ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due,
+                                                 **_untimed(known, "rejected_at")})
         return {"number": c.number, "status": c.status, **due}
 
 
@@ -454,8 +465,9 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
         member = ctx.staff_member(to, "--to")
         to, member_dept = member.name, member.dept
         previous = c.assigned_at or c.accepted_at or c.received_at
-        when = happened_at(at, ctx.now(), previous, t("上一步", "previous step"))
+        when, known = happened(at, ctx.now(), previous, t("上一步", "previous step"))
         due = {}
+        untimed = _untimed(known, "assigned_at", *(["accepted_at"] if c.status == Status.received.value else []))
         if c.status == Status.received.value:
             due = _accept_into(ctx, c, when, None, None)
         reassigned = c.status == Status.assigned.value
@@ -465,7 +477,7 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
         c.assigned_at, c.status = when, Status.assigned.value
         session.add(c)
         ctx.event("reassign" if reassigned else "assign", when, c.id,
-                  details={"to": to, "dept": c.department, "opinion": opinion, **due})
+                  details={"to": to, "dept": c.department, "opinion": opinion, **due, **untimed})
         resolve_due = _open_step(ctx, c, "resolve")
         return {"number": c.number, "status": c.status, "assignee": c.assignee, "department": c.department,
                 "resolve_due": resolve_due.due.isoformat() if resolve_due else None}
@@ -477,7 +489,7 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
     opinion, head = clean(opinion, "--opinion", limit=LONG, multiline=True), clean(head, "--head")
     with _acting(ledger, number, "resolve", by) as (ctx, c):
         session = ctx.session
-        when = happened_at(at, ctx.now(), c.assigned_at, t("派单", "assigned"))
+        when, known = happened(at, ctx.now(), c.assigned_at, t("派单", "assigned"))
         resolve_step = _finish(ctx, c, "resolve", when)
         c.result, c.resolved_at, c.status = result, when, Status.resolved.value
         if opinion:
@@ -487,7 +499,8 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
         session.add(c)
         on_time = resolve_step is None or not rules.is_late(resolve_step.due, when.date())
         ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
-                                                  "on_time": on_time, "revisit_due": revisit.due.isoformat()})
+                                                  "on_time": on_time, "revisit_due": revisit.due.isoformat(),
+                                                  **_untimed(known, "resolved_at")})
         return {"number": c.number, "status": c.status, "revisit_due": revisit.due.isoformat(),
                 "provisional": revisit.provisional, "on_time": on_time}
 
@@ -503,7 +516,7 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
     met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
     with _acting(ledger, number, "revisit", by) as (ctx, c):
         session, who = ctx.session, ctx.who
-        when = happened_at(at, ctx.now(), c.resolved_at, t("处理完毕", "resolved"))
+        when, known = happened(at, ctx.now(), c.resolved_at, t("处理完毕", "resolved"))
         step = _finish(ctx, c, "revisit", when)
         on_time = step is None or not rules.is_late(step.due, when.date())
         session.add(Revisit(complaint_id=c.id, at=when, method=method_value, satisfaction=answer.value,
@@ -532,7 +545,9 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
         session.add(c)
         ctx.event("revisit", when, c.id, details={"method": method_value, "satisfaction": answer.value,
                                                   "met": met, "note": note, "on_time": on_time,
-                                                  "reopened": answer is Satisfaction.unsatisfied})
+                                                  "reopened": answer is Satisfaction.unsatisfied,
+                                                  **_untimed(known, "revisited_at",
+                                                             *([] if answer is Satisfaction.unsatisfied else ["closed_at"]))})
         out["status"] = c.status
         return out
 
@@ -548,7 +563,7 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
         session = ctx.session
         if c.escalated_at is not None:
             raise TsmsError(t("{n} 已于 {a} 上报", "{n} was escalated already at {a}", n=c.number, a=clock.short(c.escalated_at)))
-        when = happened_at(at, ctx.now(), c.received_at, t("投诉时间", "received"))
+        when, known = happened(at, ctx.now(), c.received_at, t("投诉时间", "received"))
         if to is not None:
             to = ctx.staff_member(to, "--to").name
         else:
@@ -561,7 +576,8 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
             _finish(ctx, c, "escalate", when)
         c.serious, c.escalated_at, c.escalated_to = True, when, to
         session.add(c)
-        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when.date())})
+        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when.date()),
+                                                   **_untimed(known, "escalated_at")})
         return {"number": c.number, "escalated_to": to, "on_time": not rules.is_late(step.due, when.date())}
 
 
@@ -578,12 +594,12 @@ def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = Non
         _require(c, "reply")
         if c.replied_at is not None and _open_step(ctx, c, "reply") is None:
             raise TsmsError(t("{n} 已于 {a} 回复", "{n} was answered already at {a}", n=c.number, a=clock.short(c.replied_at)))
-        when = happened_at(at, ctx.now(), c.resolved_at or c.rejected_at, t("上一步", "previous step"))
+        when, known = happened(at, ctx.now(), c.resolved_at or c.rejected_at, t("上一步", "previous step"))
         step = _finish(ctx, c, "reply", when)
         c.replied_at, c.reply_text = when, body
         session.add(c)
         on_time = step is None or not rules.is_late(step.due, when.date())
-        ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time})
+        ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time, **_untimed(known, "replied_at")})
         return {"number": c.number, "replied_at": clock.iso(when), "on_time": on_time}
 
 
@@ -598,8 +614,8 @@ def archive(ledger: engine.Ledger, number: str, *, at: str | None = None, by: st
                 t("{n} 还有未完成的环节:{k}", "{n} still has open steps: {k}", n=c.number,
                   k=", ".join(StepKind(k).label for k in pending))
             )
-        when = happened_at(at, ctx.now(), c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
+        when, known = happened(at, ctx.now(), c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
         c.status, c.archived_at = Status.archived.value, when
         session.add(c)
-        ctx.event("archive", when, c.id)
+        ctx.event("archive", when, c.id, details=_untimed(known, "archived_at"))
         return {"number": c.number, "status": c.status}

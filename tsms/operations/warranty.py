@@ -118,7 +118,8 @@ def set_term(ledger: engine.Ledger, code: str, part: str, *, years: int | None =
             season = season_of(region, part_value)
             if season is None:
                 raise TsmsError(t("地区「{r}」没有{p}期,请用 --years 约定年限", "region {r!r} has no {p} period: give --years",
-                                  r=project.region or "-", p=WarrantyPart(part_value).label))
+                                  r=t(region.name, region.code) if region else project.region or "-",
+                                  p=WarrantyPart(part_value).label))
             expires = rules.warranty_expires_seasons(project.completed_on, seasons, season)
         else:
             expires = rules.warranty_expires_years(project.completed_on, years)

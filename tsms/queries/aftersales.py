@@ -44,11 +44,11 @@ def warranty_items(ledger: engine.Ledger, code: str, as_of: dt.date | None = Non
                               c=project.code))
         rows = ctx.session.exec(select(WarrantyItem).where(WarrantyItem.project_id == project.id)
                                 .order_by(WarrantyItem.id)).all()
+        region = ctx.session.exec(select(Region).where(Region.code == (project.region or ""))).first()
         if not rows:  # completed before warranty items existed (an older ledger): computed, not written
-            region = ctx.session.exec(select(Region).where(Region.code == (project.region or ""))).first()
             rows = [statutory_item(project, part.value, region) for part in WarrantyPart]
         return {"project": project.code, "name": project.name, "completed_on": project.completed_on.isoformat(),
-                "region": project.region, "as_of": as_of.isoformat(),
+                "region": project.region, "region_name": region.name if region else None, "as_of": as_of.isoformat(),
                 "items": [warranty_item_dict(i, as_of) for i in rows]}
 
 

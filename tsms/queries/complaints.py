@@ -30,9 +30,36 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> dict:
+# the moments a step sets; each may come from a date typed without a time (an event's "untimed")
+STEP_TIMES = ("accepted_at", "assigned_at", "rejected_at", "escalated_at", "resolved_at", "replied_at",
+              "revisited_at", "closed_at", "archived_at", "voided_at")
+# which of them a deadline's completion is
+DONE_TIMES = {"accept": ("accepted_at", "rejected_at"), "escalate": ("escalated_at",), "resolve": ("resolved_at",),
+              "reply": ("replied_at",), "revisit": ("revisited_at",)}
+Untimed = set  # of (field, moment): the field was set to moment from a date alone
+
+
+def untimed_marks(session, ids: list[int]) -> dict[int, Untimed]:
+    """Per complaint, the moments its events set from a date typed without a time."""
+    marks: dict[int, Untimed] = defaultdict(set)
+    for chunk in range(0, len(ids), 500):
+        for e in session.exec(select(Event).where(Event.complaint_id.in_(ids[chunk:chunk + 500]),
+                                                  Event.details.like('%"untimed"%'))).all():
+            for field in json.loads(e.details).get("untimed") or []:
+                marks[e.complaint_id].add((field, e.at))
+    return marks
+
+
+def _time_known(untimed: Untimed, fields, moment: dt.datetime | None) -> bool:
+    return moment is None or not any((field, moment) in untimed for field in fields)
+
+
+def complaint_dict(c: Complaint, project: Project, steps: list[Obligation], untimed: Untimed = frozenset()) -> dict:
     """One complaint as SPEC §7 names its keys. ``steps`` are its deadlines, oldest first;
-    ``<kind>_due`` is the latest of each kind."""
+    ``<kind>_due`` is the latest of each kind. ``<step>_time_known`` is false where a step's
+    moment was given as a date alone (``untimed``, from untimed_marks): the ISO value then
+    holds that day's midnight (or the previous step's moment on that day), and is shown
+    and written as the day alone."""
     latest: dict[str, Obligation] = {}
     for step in steps:
         latest[step.kind] = step
@@ -47,6 +74,9 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     # a date typed or imported without a time: received_at/occurred_at hold its midnight
     out["received_time_known"] = bool(c.received_time_known)
     out["occurred_time_known"] = bool(c.occurred_time_known)
+    for key in STEP_TIMES:
+        out[f"{key[:-3]}_time_known"] = _time_known(untimed, (key,), getattr(c, key))
+    out["previous_resolved_time_known"] = _time_known(untimed, ("resolved_at",), c.previous_resolved_at)
     for kind in STEP_KINDS:
         out[f"{kind}_due"] = _date(latest[kind].due) if kind in latest else None
     for kind in ("resolve", "reply"):  # an urgent complaint's limit in hours: the moment it runs out
@@ -59,13 +89,15 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation]) -> d
     return out
 
 
-def _step_dict(step: Obligation, as_of: dt.date, voided_at: dt.datetime | None = None) -> dict:
+def _step_dict(step: Obligation, as_of: dt.date, voided_at: dt.datetime | None = None,
+               untimed: Untimed = frozenset()) -> dict:
     """A deadline as ``show`` gives it; one closed by voiding the complaint says so and is never late."""
     void = voided_at is not None and step.met_at == voided_at
     late = not void and rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
     return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due), "due_at": clock.iso(step.due_at),
             "provisional": bool(step.provisional), "done_at": None if void else clock.iso(step.met_at),
-            "late": late, "holder": step.holder, "void": void}
+            "late": late, "holder": step.holder, "void": void,
+            "done_time_known": void or _time_known(untimed, DONE_TIMES.get(step.kind, ()), step.met_at)}
 
 
 def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> dict:
@@ -76,13 +108,15 @@ def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> di
         project = session.get(Project, c.project_id)
         steps = session.exec(select(Obligation).where(Obligation.complaint_id == c.id).order_by(Obligation.id)).all()
         revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
-        out = complaint_dict(c, project, steps)
-        out["deadlines"] = [_step_dict(s, as_of, c.voided_at) for s in steps]
+        untimed = untimed_marks(session, [c.id])[c.id]
+        out = complaint_dict(c, project, steps, untimed)
+        out["deadlines"] = [_step_dict(s, as_of, c.voided_at, untimed) for s in steps]
         out["attachments"] = attachments(session, c.number)
         out["revisits"] = [
             {"at": clock.iso(r.at), "method": r.method, "satisfaction": r.satisfaction, "visitor": r.visitor,
              "person_met": r.person_met, "note": r.note, "due": _date(r.due),
-             "on_time": r.due is None or r.at.date() <= r.due}
+             "on_time": r.due is None or r.at.date() <= r.due,
+             "time_known": _time_known(untimed, ("revisited_at",), r.at)}
             for r in revisits
         ]
         return out
@@ -144,7 +178,8 @@ def list_complaints(
                 select(Obligation).where(Obligation.complaint_id.in_(ids[chunk:chunk + 500])).order_by(Obligation.id)
             ).all():
                 steps[step.complaint_id].append(step)
-        return [complaint_dict(c, p, steps[c.id]) for c, p in rows], total
+        marks = untimed_marks(session, ids)
+        return [complaint_dict(c, p, steps[c.id], marks.get(c.id, frozenset())) for c, p in rows], total
 
 
 def _status_filter(text: str):
@@ -200,9 +235,18 @@ def attachments(session, subject: str) -> list[dict]:
             for a in session.exec(select(Attachment).where(Attachment.subject == subject).order_by(Attachment.id)).all()]
 
 
+def _region_names(session) -> dict[str, str]:
+    from tsms.store.tables import Region
+
+    return {r.code: r.name for r in session.exec(select(Region)).all()}
+
+
 def projects(ledger: engine.Ledger) -> list[dict]:
+    """Every project; ``region_name`` is its region's name (上海) beside the code (shanghai)."""
     with ledger.read() as session:
-        return [project_dict(p) for p in session.exec(select(Project).order_by(Project.code)).all()]
+        names = _region_names(session)
+        return [{**project_dict(p), "region_name": names.get(p.region or "")}
+                for p in session.exec(select(Project).order_by(Project.code)).all()]
 
 
 def project(ledger: engine.Ledger, code: str) -> dict:
@@ -210,6 +254,7 @@ def project(ledger: engine.Ledger, code: str) -> dict:
         session = ctx.session
         p = ctx.project(code)
         out = project_dict(p)
+        out["region_name"] = _region_names(session).get(p.region or "")
         counts = session.exec(
             select(Complaint.status, func.count()).where(Complaint.project_id == p.id).group_by(Complaint.status)
         ).all()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from tsms.errors import TsmsError
 from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.queries.obligations import late as late_items
 from tsms.store import changes, engine
-from tsms.store.tables import Claim, Complaint, Obligation, PlanItem, Project, Revisit
+from tsms.store.tables import Claim, Complaint, Event, Obligation, PlanItem, Project, Revisit
 from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
 
@@ -281,14 +282,34 @@ class Rows:
         return self._cm.__exit__(*exc)
 
     def complaints(self):
+        """The ledger sheet's rows: the LEDGER_KEYS, and for each moment among them
+        ``<key minus _at>_time_known`` — false when it was given as a date alone (the
+        workbook writes that day as a date-only cell, never 00:00)."""
         p = self.period
+        in_period = (Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
+        untimed: dict[int, set] = {}
+        for complaint_id, at, details in self.session.connection().execute(self.in_scope(
+                select(Event.complaint_id, Event.at, Event.details).join(Complaint, Complaint.id == Event.complaint_id)
+                .where(*in_period, Event.details.like('%"untimed"%')))):
+            for field in json.loads(details).get("untimed") or []:
+                untimed.setdefault(complaint_id, set()).add((field, at))
+        moments = [k for k in LEDGER_KEYS if BY_KEY[k].kind == "time" and BY_KEY[k].source != "project"]
         result = self.session.connection().execute(self.in_scope(
-            select(*LEDGER_COLUMNS).join(Project, Project.id == Complaint.project_id)
-            .where(Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
+            select(*LEDGER_COLUMNS, Complaint.id, Complaint.received_time_known, Complaint.occurred_time_known)
+            .join(Project, Project.id == Complaint.project_id)
+            .where(*in_period)
             .order_by(Complaint.received_at, Complaint.id)
         ).execution_options(yield_per=1000))
+        n = len(LEDGER_KEYS)
         for row in result:
-            yield dict(zip(LEDGER_KEYS, row))
+            out = dict(zip(LEDGER_KEYS, row[:n]))
+            complaint_id, received_known, occurred_known = row[n:]
+            marks = untimed.get(complaint_id, ())
+            for key in moments:
+                field = "resolved_at" if key == "previous_resolved_at" else key
+                out[f"{key[:-3]}_time_known"] = out[key] is None or (field, out[key]) not in marks
+            out["received_time_known"], out["occurred_time_known"] = bool(received_known), bool(occurred_known)
+            yield out
 
     def claims(self):
         """(claim, project code, inspection due date) for the claims received in the period."""

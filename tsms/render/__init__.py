@@ -4,6 +4,7 @@
 from tsms.render.terminal import (  # noqa: F401
     CUT,
     KEEP,
+    SPACES,
     WORDS,
     FIELDS,
     colour,
@@ -14,6 +15,7 @@ from tsms.render.terminal import (  # noqa: F401
     no_colour,
     pairs,
     print_json,
+    region_text,
     table,
     value_text,
     width,

@@ -85,7 +85,7 @@ def _dues(d: dict) -> list[str]:
 def sentence(action: str, details: dict) -> str:
     """One event as a sentence: its action's label, what it did, the deadlines it set."""
     colon, comma, semi = _sep()
-    d = masked(details or {})
+    d = masked({k: v for k, v in (details or {}).items() if k != "untimed"})  # shown by the time alone
     name = ACTIONS.get(action)
     head = t(*name) if name else action.replace("_", " ").replace(".", " ")
     what: list[str] = []  # after the colon, joined by commas

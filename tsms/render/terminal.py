@@ -73,6 +73,13 @@ def value_text(field: str, value) -> str:
     return str(value)
 
 
+def region_text(code: str | None, name: str | None) -> str:
+    """A region as a person reads it: its name (上海) in Chinese, its code (shanghai) in English."""
+    if not code:
+        return ""
+    return t(name or code, code)
+
+
 def is_terminal() -> bool:
     return sys.stdout.isatty()
 
@@ -104,15 +111,17 @@ def line(text: str) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None,
-          kinds: list[str] | None = None, styles: list | None = None) -> None:
+          kinds: list[str] | None = None, styles: list | None = None, optional: list[int] | None = None) -> None:
     """A table on a terminal, fitted to its width; tab-separated lines with a header
     elsewhere (never cut, never coloured).
 
     ``kinds`` says, per column, how a cell may give way on a narrow terminal: ``keep`` (a
     number, a date, a name: never broken), ``words`` (broken only at a space or between CJK
-    characters), ``cut`` (free text: one line, shortened with an ellipsis). ``styles`` gives
+    characters), ``spaces`` (broken only at a space: a name and a phone number), ``cut``
+    (free text: one line, shortened with an ellipsis). ``styles`` gives
     each row a colour for what needs attention: a style name for the whole row, or a dict
-    {column: style}, or None."""
+    {column: style}, or None. ``optional`` names the columns a narrow terminal may leave
+    out, first the first, so that each row stays one line (a pipe always gets them all)."""
     if not is_terminal():
         line("\t".join(columns))
         for row in rows:
@@ -121,11 +130,12 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
             line(footer)
         return
     out = fit_table(title, columns, [[_one_line(c) for c in row] for row in rows], footer,
-                    kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour())
+                    kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour(),
+                    optional or [])
     sys.stdout.write("".join(text + "\n" for text in out))
 
 
-KEEP, WORDS, CUT = "keep", "words", "cut"
+KEEP, WORDS, SPACES, CUT = "keep", "words", "spaces", "cut"
 GAPS = (2, 1)  # spaces between columns: two when the table fits so, else one
 CUT_MIN = 8  # a free-text column is not narrowed below this (or its header)
 WORDS_MIN = 8  # nor a column of labels
@@ -166,9 +176,27 @@ def width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
-def _pieces(text: str) -> list[str]:
+# Chinese line-breaking (行首行尾禁则, GB/T 15834 and W3C clreq): no line starts with a
+# closing mark, no line ends with an opening one
+CLOSING = set(",。、;:?!)」』》〉】〕〗”’…·%‰,.;:?!)]}>»°")
+OPENING = set("(「『《〈【〔〖“‘([{<«")
+
+
+def _pieces(text: str, cjk: bool = True) -> list[str]:
     """The unbreakable pieces of a ``words`` cell: runs of narrow characters between spaces,
-    and each wide character on its own. A space is kept as its own piece (" ")."""
+    and each wide character on its own (with ``cjk``; else a run of them too), a closing
+    mark kept with what it closes and an opening mark with what it opens. A space is kept
+    as its own piece (" ")."""
+    out: list[str] = []
+    for piece in _raw_pieces(text, cjk):
+        if out and piece != " " and out[-1] != " " and (piece[0] in CLOSING or out[-1][-1] in OPENING):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _raw_pieces(text: str, cjk: bool) -> list[str]:
     out: list[str] = []
     run = ""
     for ch in text:
@@ -177,7 +205,7 @@ def _pieces(text: str) -> list[str]:
                 out.append(run)
             out.append(" ")
             run = ""
-        elif char_width(ch) == 2:
+        elif cjk and char_width(ch) == 2:
             if run:
                 out.append(run)
             out.append(ch)
@@ -189,17 +217,17 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-def _widest_piece(text: str) -> int:
-    return max((width(p) for p in _pieces(text) if p != " "), default=0)
+def _widest_piece(text: str, cjk: bool = True) -> int:
+    return max((width(p) for p in _pieces(text, cjk) if p != " "), default=0)
 
 
-def wrap(text: str, limit: int, rest: int | None = None) -> list[str]:
+def wrap(text: str, limit: int, rest: int | None = None, cjk: bool = True) -> list[str]:
     """``text`` in lines of at most ``limit`` columns (``rest`` for the lines after the
-    first), broken only at spaces and between wide characters (a piece wider than the limit
-    stays whole on its own line)."""
+    first), broken only at spaces and (with ``cjk``) between wide characters (a piece wider
+    than the limit stays whole on its own line)."""
     lines: list[str] = []
     current, used = "", 0
-    for piece in _pieces(text):
+    for piece in _pieces(text, cjk):
         if lines and rest is not None:
             limit = rest
         if piece == " ":
@@ -236,10 +264,29 @@ def _pad(text: str, size: int) -> str:
     return text + " " * max(0, size - width(text))
 
 
-def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool) -> list[str]:
-    """The lines of a table fitted to ``limit`` columns (see :func:`table`). When even the
+def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool,
+              optional: list[int] | tuple = ()) -> list[str]:
+    """The lines of a table fitted to ``limit`` columns (see :func:`table`). Optional columns
+    are left out, in their order, while the rows would not fit one line each; when even the
     narrowest layout is too wide, the free-text columns go on a line of their own under each
     row, shortened to the width."""
+    if optional:
+        def one_line(keep):  # each cell on one line, a header wrapped to no less than 4 columns
+            need = [max([_widest_piece(columns[i]), min(width(columns[i]), 4)]
+                        + [width(r[i]) if kinds[i] != CUT else min(width(r[i]), CUT_MIN) for r in rows])
+                    for i in keep]
+            return sum(need) + GAPS[-1] * (len(keep) - 1) <= limit
+
+        keep = list(range(len(columns)))
+        for i in optional:
+            if one_line(keep):
+                break
+            keep.remove(i)
+        if len(keep) < len(columns):
+            pick = lambda seq: [seq[i] for i in keep]  # noqa: E731
+            styles = [{keep.index(k): v for k, v in s.items() if k in keep} if isinstance(s, dict) else s
+                      for s in styles]
+            columns, kinds, rows = pick(columns), pick(kinds), [pick(r) for r in rows]
     n = len(columns)
     natural = [max([width(columns[i])] + [width(r[i]) for r in rows]) for i in range(n)]
     head_min = [_widest_piece(c) for c in columns]
@@ -249,6 +296,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
             minimum.append(max([head_min[i], min(width(columns[i]), 4)] + [width(r[i]) for r in rows]))
         elif kind == CUT:
             minimum.append(min(natural[i], max(head_min[i], CUT_MIN)))
+        elif kind == SPACES:
+            minimum.append(max([head_min[i]] + [_widest_piece(r[i], cjk=False) for r in rows]))
         else:  # no narrower than four CJK characters: a column of one character a line reads badly
             minimum.append(max([head_min[i], min(natural[i], WORDS_MIN)] + [_widest_piece(r[i]) for r in rows]))
     shown = list(range(n))
@@ -260,16 +309,23 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
         below = [i for i in range(n) if kinds[i] == CUT]
         shown = [i for i in range(n) if kinds[i] != CUT]
         gap = GAPS[-1]
+    if gap != GAPS[-1] and sum(natural) + gap * (n - 1) > limit >= sum(natural) + GAPS[-1] * (n - 1):
+        gap = GAPS[-1]  # one space between columns keeps every cell whole
     soft = list(minimum)  # every header word whole
     if sum(minimum[i] for i in shown) + gap * (len(shown) - 1) > limit:
         # still too wide: a header word may be shortened (…) to its column's cells
         for i in shown:
             cells = max([width(r[i]) if kinds[i] == KEEP else _widest_piece(r[i]) for r in rows], default=0)
             minimum[i] = max(cells, min(minimum[i], 4))
+    # last of all, a long word after a name (an e-mail address) may be shortened (…): never
+    # the name, never below a phone number's width
+    spaced_floor = {i: max([head_min[i], 11] + [width(r[i].split(" ")[0]) for r in rows])
+                    for i in shown if kinds[i] == SPACES}
     widths = {i: natural[i] for i in shown}
     excess = sum(widths.values()) + gap * (len(shown) - 1) - limit
     # a free text shortened, then headers and labels wrapped, then a header word shortened
-    for group, floor in ((CUT, minimum), (KEEP, soft), (WORDS, soft), (KEEP, minimum), (WORDS, minimum)):
+    for group, floor in ((CUT, minimum), (SPACES, minimum), (KEEP, soft), (WORDS, soft), (KEEP, minimum),
+                         (WORDS, minimum), (SPACES, [spaced_floor.get(i, m) for i, m in enumerate(minimum)])):
         while excess > 0:
             candidates = [i for i in shown if kinds[i] == group and widths[i] > floor[i]]
             if not candidates:
@@ -289,6 +345,8 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
                 columns_lines.append([shorten(cells[i], widths[i])])
             elif kinds_used[i] == KEEP and not header:
                 columns_lines.append([cells[i]])
+            elif kinds_used[i] == SPACES and not header:
+                columns_lines.append([shorten(piece, widths[i]) for piece in wrap(cells[i], widths[i], cjk=False)])
             else:
                 columns_lines.append([shorten(piece, widths[i]) for piece in wrap(cells[i], widths[i])])
         height = max(len(c) for c in columns_lines)
@@ -321,21 +379,61 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
 
 
 def pairs(title: str | None, items: list[tuple[str, str]]) -> None:
-    """Label: value lines (a two-column table on a terminal)."""
+    """Label: value lines. On a terminal the labels are aligned by display width and each
+    value wraps under its own column within the terminal's width (bold labels only where
+    colour is on); elsewhere tab-separated lines, never cut, never coloured."""
     if not is_terminal():
         if title:
             line(title)
         for key, value in items:
             line(f"{key}\t{_one_line(value)}")
         return
-    from rich.table import Table
+    sys.stdout.write("".join(text + "\n" for text in fit_pairs(title, items, terminal_width(), colour())))
 
-    tbl = Table(title=title, show_header=False, box=None, padding=(0, 2))
-    tbl.add_column(style="bold", no_wrap=True)
-    tbl.add_column(overflow="fold")
+
+def fit_pairs(title: str | None, items: list[tuple[str, str]], limit: int, coloured: bool) -> list[str]:
+    """The lines of a label-value view within ``limit`` columns (see :func:`pairs`)."""
+    gap = 2
+    # the labels as wide as they are, unless that leaves the values less than 20 columns
+    widest_value = max((width(part) for _, v in items for part in str(v).split("\n")), default=0)
+    label_width = min(max((width(k) for k, _ in items), default=0), max(4, limit - gap - min(widest_value, 20)))
+    room = max(10, limit - label_width - gap)
+    lines: list[str] = []
+    if title:
+        lines.extend(f"\x1b[1m{row}\x1b[0m" if coloured else row for row in wrap(title, limit))
     for key, value in items:
-        tbl.add_row(_escape(key), _escape(value))
-    console().print(tbl)
+        labels = wrap(key, label_width) if width(key) > label_width else [key]
+        values: list[str] = []
+        for paragraph in str(value).replace("\r", "").replace("\t", " ").split("\n"):
+            for row in wrap(paragraph, room):
+                values.extend(_chop(row, room))
+        for k in range(max(len(labels), len(values))):
+            name = labels[k] if k < len(labels) else ""
+            text = values[k] if k < len(values) else ""
+            padded = _pad(name, label_width)
+            if coloured and name:
+                padded = f"\x1b[1m{name}\x1b[0m" + " " * (label_width - width(name))
+            lines.append((padded + " " * gap + text).rstrip())
+    return lines
+
+
+def _chop(text: str, limit: int) -> list[str]:
+    """A line wider than ``limit`` (a long path, a URL: one word) in pieces that fit, cut
+    after a "/" where there is one."""
+    out: list[str] = []
+    while width(text) > limit:
+        used, cut, slash = 0, 0, 0
+        for i, ch in enumerate(text):
+            used += char_width(ch)
+            if used > limit:
+                break
+            cut = i + 1
+            if ch == "/":
+                slash = i + 1
+        cut = slash if slash > limit // 2 else max(1, cut)
+        out.append(text[:cut])
+        text = text[cut:]
+    return out + [text]
 
 
 def _one_line(value) -> str:

@@ -14,10 +14,18 @@ OPTIONAL_FIELDS = tuple(f.key for f in COMPLAINT_FIELDS if not f.on_form)  # sho
 
 
 def _cell(c: dict, key: str) -> str:
-    """A complaint's value as shown; a time whose time of day is unknown as its day alone."""
-    if key in ("received_at", "occurred_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
+    """A complaint's value as shown; a time whose time of day is unknown (``<key>_time_known``
+    false: typed or imported as a date alone) as its day alone, never a made-up 00:00."""
+    if key.endswith("_at") and c.get(key) and c.get(f"{key[:-3]}_time_known") is False:
         return c[key][:10]
     return value_text(key, c[key])
+
+
+def _moment(value, known: bool = True) -> str:
+    """A moment as shown: the day alone when its time of day is unknown."""
+    if value and not known:
+        return str(value)[:10]
+    return value_text("at", value)
 
 
 def complaint(c: dict) -> None:
@@ -33,7 +41,7 @@ def complaint(c: dict) -> None:
         else:
             state = t("已逾期", "late") if step["late"] else t("待办", "open")
         rows.append([StepKind(step["kind"]).label, step["starts"], _due(step),
-                     value_text("at", step["done_at"]), state])
+                     _moment(step["done_at"], step.get("done_time_known", True)), state])
     render.table(t("期限", "Deadlines"), [t("环节", "step"), t("起算日", "starts"), t("期限", "due"),
                                          t("完成时间", "done at"), t("情况", "state")], rows)
     if c.get("attachments"):
@@ -45,7 +53,7 @@ def complaint(c: dict) -> None:
         render.table(t("回访记录", "Revisits"),
                      [t("回访时间", "at"), t("方式", "method"), t("满意度", "satisfaction"), t("回访人", "visitor"),
                       t("被回访人", "met"), t("记录", "note")],
-                     [[value_text("at", r["at"]), value_text("method", r["method"]),
+                     [[_moment(r["at"], r.get("time_known", True)), value_text("method", r["method"]),
                        value_text("satisfaction", r["satisfaction"]), r["visitor"], r["person_met"] or "",
                        r["note"] or ""] for r in c["revisits"]])
 
@@ -63,7 +71,7 @@ def _not_late(item: dict) -> str:
 
 def complaint_list(rows: list[dict], total: int) -> None:
     cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
-    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.KEEP,
+    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.SPACES, render.WORDS, render.KEEP,
              render.WORDS, render.CUT]
     heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
     body, styles = [], []
@@ -71,6 +79,8 @@ def complaint_list(rows: list[dict], total: int) -> None:
         cells = []
         for col in cols:
             text = _cell(r, col)
+            if col == "complainant" and r.get("contact"):  # masked unless --with-contacts (render.privacy)
+                text = f"{text} {r['contact']}".strip()
             if col == "next_due" and r["next_due"]:
                 text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
                                                                                if r["provisional"] else "")
@@ -95,9 +105,9 @@ _MASKS = {"contact": "mask_contact", "address": "mask_address"}
 def _mask(key: str, value):
     if key not in _MASKS or not isinstance(value, str):
         return value
-    from tsms.render import xlsx
+    from tsms.render import privacy  # not through render.xlsx: history need not import openpyxl
 
-    return getattr(xlsx, _MASKS[key])(value)
+    return getattr(privacy, _MASKS[key])(value)
 
 
 def masked_history(events: list[dict]) -> list[dict]:
@@ -150,7 +160,7 @@ def history(number: str, events: list[dict]) -> None:
             details = t("作废,原因:{r}", "voided; reason: {r}", r=e["details"].get("reason"))
         else:
             details = sentence(e["action"], e["details"])
-        rows.append([value_text("at", e["at"]), e["actor"], details])
+        rows.append([_moment(e["at"], "untimed" not in (e.get("details") or {})), e["actor"], details])
     render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
 
 
@@ -167,14 +177,18 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         render.line(f"# {title}")
     rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
              str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
-             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "",
-             " ".join(x for x in (i.get("complainant"), i.get("contact")) if x)] for i in items]
+             t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "", i.get("complainant") or "",
+             i.get("contact") or ""] for i in items]
     styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
+    # at 80 columns each item stays one line: the contact (masked anyway) goes first, then the
+    # project (the number names the site), the state when every item is late (it says 逾期 on
+    # each), then the holder; never the number, the due date, the days late, the name
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
                          t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
-                         t("责任人", "holder"), label("complainant")], rows,
-                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.WORDS, render.KEEP, render.KEEP, render.WORDS,
-                        render.KEEP, render.CUT], styles=styles)
+                         t("责任人", "holder"), label("complainant"), label("contact")], rows,
+                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.WORDS,
+                        render.KEEP, render.KEEP, render.KEEP], styles=styles,
+                 optional=[9, 2, 6, 7] if late == len(items) else [9, 2, 7])
 
 
 def calendar(data: dict) -> None:
@@ -300,7 +314,8 @@ def warranty(r: dict) -> None:
     from tsms.vocab import WarrantyPart
 
     render.line(t("{c} {n}:竣工验收 {d},地区 {g}(截至 {a})", "{c} {n}: completed {d}, region {g} (as of {a})",
-                  c=r["project"], n=r["name"], d=r["completed_on"], g=r["region"] or "-", a=r["as_of"]))
+                  c=r["project"], n=r["name"], d=r["completed_on"], g=render.region_text(r["region"], r.get("region_name")) or "-",
+                  a=r["as_of"]))
     render.table(t("保修期", "Warranty"), [t("部位", "part"), t("期限", "period"), t("起", "starts"), t("止", "expires"),
                                         t("状态", "status"), t("依据", "basis")],
                  [[WarrantyPart(i["part"]).label, i["period"], i["starts"], i["expires"] or "",
@@ -331,7 +346,7 @@ def plan(r: dict) -> None:
                    (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
                    + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
                   for i in r["items"]],
-                 kinds=[render.KEEP, render.WORDS, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
+                 kinds=[render.KEEP, render.SPACES, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
                         render.WORDS, render.WORDS],
                  styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
 
