@@ -77,6 +77,7 @@ def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> di
         steps = session.exec(select(Obligation).where(Obligation.complaint_id == c.id).order_by(Obligation.id)).all()
         revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
         out = complaint_dict(c, project, steps)
+        out["project_phone"] = project.phone  # 联系电话 of the paper form's header line
         out["deadlines"] = [_step_dict(s, as_of, c.voided_at) for s in steps]
         out["attachments"] = attachments(session, c.number)
         out["revisits"] = [
