@@ -223,7 +223,8 @@ class Table:
                 k = lines(v, width)
                 if k > n:
                     n = k
-        if n > 1:
+        tall = n > 1
+        if tall:
             ws.row_dimensions[self.row].height = height(n)
         cells = []
         for value, style in zip(values, self._styles):
@@ -233,6 +234,8 @@ class Table:
             cell._style = style
             cells.append(cell)
         ws.append(cells)
+        if tall:  # written with the row: a month's worth of row dimensions need not stay in memory
+            del ws.row_dimensions[self.row]
 
 
 def _shown(value):
