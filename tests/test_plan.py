@@ -169,7 +169,7 @@ def test_report_and_workbook_with_plan_and_claims(estate, monkeypatch, tmp_path)
     assert wb.sheetnames == ["汇总", "投诉台账", "投诉台账(续)", "回访记录", "超期清单", "期内超期环节", "整改", "保修单",
                              "回访计划", "质量回访"]
     claims = wb["保修单"]
-    assert claims["A3"].value == "P02-2027-W001" and claims["G3"].value == "139****1111" and claims["H3"].is_date
+    assert claims["A3"].value == "P02-2027-W001" and claims["F3"].value == "139****1111" and claims["G3"].is_date
     assert wb["回访计划"].max_row == 2 + 3
     summary = {row[0].value: [c.value for c in row] for row in wb["汇总"].iter_rows() if row[0].value}
     assert summary["回访计划执行率"][:4] == ["回访计划执行率", 1, 3, 0.3333]

@@ -215,17 +215,18 @@ def _rectification_sheet(wb, fixes: list[dict], caption: str, footer: str) -> No
 
 
 def _claim_sheet(wb, claims, caption: str, footer: str, contact) -> None:
-    columns = [Column("编号", cap=18), Column("工程", 6), Column("部位", 8, wrap=True), Column("位置", 10, wrap=True),
+    # the claim's number begins with its project's code: no 工程 column
+    columns = [Column("编号", cap=18), Column("部位", 8, wrap=True), Column("位置", 10, wrap=True),
                Column("问题描述", 20, wrap=True), Column("报修人", 7, wrap=True), Column("联系方式", 13),
                Column("报修时间", TIME_WIDTH, fmt=TIME_FORMAT), Column("查验期限", DATE_WIDTH, fmt=DATE_FORMAT),
                Column("查验日期", DATE_WIDTH, fmt=DATE_FORMAT), Column("原因", 7, wrap=True), Column("有偿", 5),
                Column("维修结果", 16, wrap=True), Column("维修日期", DATE_WIDTH, fmt=DATE_FORMAT),
                Column("验收人", 7, wrap=True), Column("验收日期", DATE_WIDTH, fmt=DATE_FORMAT)]
     day = lambda at: at.date() if at else None  # noqa: E731
-    rows = [[claim.number, code, WarrantyPart(claim.part).zh, claim.location, claim.content, claim.complainant,
+    rows = [[claim.number, WarrantyPart(claim.part).zh, claim.location, claim.content, claim.complainant,
              contact(claim.contact), claim.received_at, inspect_due, day(claim.inspected_at),
              Cause(claim.cause).zh if claim.cause else None, "是" if claim.paid else "否", claim.repair_result,
-             day(claim.repaired_at), claim.accepted_by, day(claim.accepted_at)] for claim, code, inspect_due in claims]
+             day(claim.repaired_at), claim.accepted_by, day(claim.accepted_at)] for claim, _, inspect_due in claims]
     Table(wb, "保修单", caption, columns, rows=rows, footer=footer, repeat_first=True)
 
 
