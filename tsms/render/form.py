@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment
 
 from tsms.render.privacy import mask_address, mask_contact
 from tsms.render.sheet import (BOX, DATE_FORMAT, HEADER_FONT, TIME_FORMAT, TITLE_FONT, as_text, height, lines,
-                               print_setup)
+                               os_errors, print_setup)
 from tsms.render.terminal import value_text
 
 WIDTHS = (13, 21, 13, 21, 13, 21)  # label, value, three times across the page
@@ -105,6 +105,7 @@ class _Form:
         self.tall[row] = max(need, text_lines)
 
 
+@os_errors
 def complaint_form(c: dict, site_name: str, out: BinaryIO, *, with_contacts: bool = True) -> None:
     """One complaint as the seed's 《涉民投诉处理表》, and its follow-up visits as 回访单,
     saved to ``out``."""

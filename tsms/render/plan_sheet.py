@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from tsms.render.sheet import (BOX, CENTRE_WRAP, DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, fit_width,
-                               height, lines, print_setup)
+                               height, lines, os_errors, print_setup)
 from tsms.render.terminal import value_text
 from tsms.vocab import PlanKind, WarrantyPart
 
@@ -22,6 +22,7 @@ HEADERS = (("项号", 6, 6), ("工程项目", 14, 28), ("回访类型", 8, 12), 
            ("时间", 11.5, 11.5), ("人员安排", 8, 12), ("通知顾客日期", 11.5, 11.5), ("备注", 14, 30))
 
 
+@os_errors
 def plan_document(plan: dict, site_name: str, out: BinaryIO) -> None:
     """The plan document, saved to ``out``."""
     wb = Workbook()

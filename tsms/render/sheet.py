@@ -8,7 +8,12 @@ spreadsheet opens it, so heights are estimated here from the wrapped line count.
 
 from __future__ import annotations
 
+import errno
+import functools
+import gc
 import math
+import os
+import sys
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -32,10 +37,46 @@ MIN_HEIGHT = 15.0
 MAX_HEIGHT = 409.0  # the most a row may be (Excel's limit)
 WIDTH_CAP = 40  # no column wider than this: longer text wraps
 
+# --------------------------------------------------------------------------- writing
+
+
+def os_errors(write):
+    """``write`` with a failure of the disk as the OSError the rest of tsms handles
+    (tsms.store.output: 「cannot write …, free some disk space」): openpyxl writes through lxml
+    when it is installed, and lxml reports a full disk or a file-size limit as its own
+    ``SerialisationError: IO_EFBIG``. The workbook's other sheets still hold streams open
+    into their temporary files, which fail the same way as they are let go: quietly."""
+
+    @functools.wraps(write)
+    def wrapped(*args, **kwargs):
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda u: None if _from_lxml(u.exc_value) else hook(u)
+        try:
+            try:
+                return write(*args, **kwargs)
+            except Exception as exc:
+                if type(exc).__name__ != "SerialisationError":
+                    raise
+                text = str(exc)
+                code = next((getattr(errno, name) for name in ("EFBIG", "ENOSPC", "EDQUOT") if f"IO_{name}" in text),
+                            errno.EIO)
+            gc.collect()
+            raise OSError(code, os.strerror(code))
+        finally:
+            sys.unraisablehook = hook
+
+    return wrapped
+
+
+def _from_lxml(exc) -> bool:
+    return type(exc).__module__.startswith("lxml")
+
+
 # --------------------------------------------------------------------------- cells
 
 # what a spreadsheet may take for the start of a formula (OWASP "CSV injection", CWE-1236)
 FORMULA_START = frozenset("=+-@\t\r")
+RISKY_START = FORMULA_START | {"#"}  # and an error code (#N/A …) typed as text
 
 
 def formula_like(value) -> bool:
@@ -113,6 +154,8 @@ def lines(text, width: float) -> int:
         text = str(text)
     room = max(width - 1.5, 1.0)  # the cell's padding
     if "\n" not in text:
+        if len(text) * 2 <= room:  # short enough whatever its characters (most cells)
+            return 1
         return max(1, math.ceil(display_width(text) / room))
     return sum(max(1, math.ceil(display_width(part) / room)) for part in text.split("\n"))
 
@@ -229,7 +272,7 @@ class Table:
         cells = []
         for value, style in zip(values, self._styles):
             cell = WriteOnlyCell(ws, value=value)
-            if as_text(value):
+            if value.__class__ is str and value[:1] in RISKY_START and as_text(value):
                 cell.data_type = "s"
             cell._style = style
             cells.append(cell)

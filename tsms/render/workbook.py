@@ -27,7 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from tsms.fields import BY_KEY
 from tsms.render.privacy import mask_address, mask_contact  # the one place masking lives
 from tsms.render.sheet import (BOX, CENTRE_WRAP, DATE_FORMAT, HEADER_FILL, HEADER_FONT, TIME_FORMAT, TITLE_FONT,
-                               WRAP, Column, Table, fit_width, height, lines, print_setup, set_widths, styled)
+                               WRAP, Column, Table, fit_width, os_errors, print_setup, set_widths, styled)
 from tsms.render.terminal import value_text
 from tsms.vocab import (Category, Cause, Channel, PlanKind, RevisitMethod, Satisfaction, Status, StepKind, Urgency,
                         WarrantyPart, t)
@@ -44,7 +44,7 @@ LEDGER_MAIN = (
 # 投诉台账(续): the rest of the paper form and the ledger's own fields, by the same number
 LEDGER_REST = (
     (("number",), 16.5, False), (("project_name",), 12, True), (("manager",), 7, True),
-    (("complainant_org",), 10, True), (("contact",), 14, False), (("address",), 14, True), (("night_time",), 5, False),
+    (("complainant_org",), 10, True), (("contact",), 14, True), (("address",), 14, True), (("night_time",), 5, False),
     (("serious",), 5, False), (("accept_dept",), 8, True), (("accept_person",), 7, True),
     (("accept_opinion", "reject_reason"), 18, True), (("accepted_at", "rejected_at"), TIME_WIDTH, False),
     (("department",), 8, True), (("dept_head",), 8, True), (("revisited_at",), TIME_WIDTH, False),
@@ -57,6 +57,7 @@ SCORE_LABELS = {  # SPEC §5's survey dimensions (as operations.plan.SCORE_DIMEN
 }
 
 
+@os_errors
 def monthly_workbook(report: dict, source, out: BinaryIO, *, with_contacts: bool = False,
                      progress: bool = False) -> None:
     """The workbook: ``report`` from reports.build, ``source`` the sheets' rows
@@ -96,7 +97,7 @@ def monthly_workbook(report: dict, source, out: BinaryIO, *, with_contacts: bool
     visits = Table(wb, "回访记录", f"{site} 投诉回访记录 {label}", [
         Column("编号", 16.5), Column("工程", 6), Column("回访时间", TIME_WIDTH, fmt=TIME_FORMAT),
         Column("回访方式", 6, wrap=True), Column("回访人", 8, wrap=True), Column("被回访人", 8, wrap=True),
-        Column("联系方式", 14), Column("满意度", 6, wrap=True), Column("回访期限", DATE_WIDTH, fmt=DATE_FORMAT),
+        Column("联系方式", 14, wrap=True), Column("满意度", 6, wrap=True), Column("回访期限", DATE_WIDTH, fmt=DATE_FORMAT),
         Column("是否按时", 5, wrap=True), Column("回访记录", 36, wrap=True)], footer=footer, repeat_first=True)
     visit_count = 0
     for v in source.revisits():
@@ -189,7 +190,7 @@ def _late_sheet(wb, title: str, caption: str, items: list[dict], footer: str, co
                Column("完成时间" if not open_only else "逾期工作日", TIME_WIDTH if not open_only else 6,
                       fmt=TIME_FORMAT if not open_only else None, wrap=open_only),
                Column("逾期天数", 6, wrap=True), Column("情况", 6, wrap=True), Column("责任人", wrap=True, cap=12),
-               Column("状态", wrap=True, cap=12), Column("投诉人", wrap=True, cap=12), Column("联系方式", cap=16)]
+               Column("状态", wrap=True, cap=12), Column("投诉人", wrap=True, cap=12), Column("联系方式", wrap=True, cap=16)]
     rows = []
     for i in items:
         state = "逾期" if i["late"] else ("提醒" if i["kind"] in ("retention",) else "将到期")
@@ -217,7 +218,7 @@ def _rectification_sheet(wb, fixes: list[dict], caption: str, footer: str) -> No
 def _claim_sheet(wb, claims, caption: str, footer: str, contact) -> None:
     # the claim's number begins with its project's code: no 工程 column
     columns = [Column("编号", cap=18), Column("部位", 8, wrap=True), Column("位置", 10, wrap=True),
-               Column("问题描述", 20, wrap=True), Column("报修人", 7, wrap=True), Column("联系方式", 13),
+               Column("问题描述", 20, wrap=True), Column("报修人", 7, wrap=True), Column("联系方式", 13, wrap=True),
                Column("报修时间", TIME_WIDTH, fmt=TIME_FORMAT), Column("查验期限", DATE_WIDTH, fmt=DATE_FORMAT),
                Column("查验日期", DATE_WIDTH, fmt=DATE_FORMAT), Column("原因", 7, wrap=True), Column("有偿", 5),
                Column("维修结果", 16, wrap=True), Column("维修日期", DATE_WIDTH, fmt=DATE_FORMAT),

@@ -18,10 +18,11 @@ from openpyxl import Workbook
 from tsms.render.form import complaint_form  # noqa: F401  (the command line's entry points)
 from tsms.render.plan_sheet import plan_document  # noqa: F401
 from tsms.render.privacy import mask_address, mask_contact  # noqa: F401  (views masks through here)
-from tsms.render.sheet import csv_text, formula_like, legible, text_cell  # noqa: F401
+from tsms.render.sheet import csv_text, formula_like, legible, os_errors, text_cell  # noqa: F401
 from tsms.render.workbook import monthly_workbook  # noqa: F401
 
 
+@os_errors
 def rejects_file(out: BinaryIO, suffix: str, rejected: dict) -> None:
     """The rows an import left out, with their reasons, as .xlsx or (``suffix`` .csv) .csv
     (``tsms import --skip-invalid``), written to ``out``; every cell a user typed is text,
