@@ -16,7 +16,7 @@ import os
 import sys
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -271,10 +271,11 @@ class Table:
             ws.row_dimensions[self.row].height = height(n)
         cells = []
         for value, style in zip(values, self._styles):
-            cell = WriteOnlyCell(ws, value=value)
+            # the column's style, shared: given to the cell as it is made (WriteOnlyCell would
+            # make a blank one first)
+            cell = Cell(ws, row=1, column=1, value=value, style_array=style)
             if value.__class__ is str and value[:1] in RISKY_START and as_text(value):
                 cell.data_type = "s"
-            cell._style = style
             cells.append(cell)
         ws.append(cells)
         if tall:  # written with the row: a month's worth of row dimensions need not stay in memory

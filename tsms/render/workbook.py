@@ -193,7 +193,7 @@ def _late_sheet(wb, title: str, caption: str, items: list[dict], footer: str, co
                Column("状态", wrap=True, cap=12), Column("投诉人", wrap=True, cap=12), Column("联系方式", wrap=True, cap=16)]
     rows = []
     for i in items:
-        state = "逾期" if i["late"] else ("提醒" if i["kind"] in ("retention",) else "将到期")
+        state = "逾期" if i["late"] else ("可申请" if i["status"] == "can_apply" else "即将到期")  # as overdue says
         rows.append([StepKind(i["kind"]).zh, i["number"], i["project"] or None, _day(i["due"]),
                      (i["working_days_late"] if i["late"] else None) if open_only else i.get("done_at"),
                      i["days_late"] if i["late"] else None, state, i["assignee"], value_text("status", i["status"]),
