@@ -284,7 +284,7 @@ def test_fit_table_leaves_out_optional_columns_in_order():
     assert narrower[-1].split() == ["SH01-2026-00001", "2026-11-23", "张三"]
 
 
-def test_a_step_dated_without_a_time_is_shown_as_a_date_everywhere(site):
+def test_a_step_dated_without_a_time_is_shown_as_a_date_everywhere(site, tmp_path):
     number = log("2026-11-02 10:00")
     tsms("accept", number, "--at", "2026-11-03")
     tsms("assign", number, "--to", "张三", "--at", "2026-11-04 09:15")
@@ -310,6 +310,23 @@ def test_a_step_dated_without_a_time_is_shown_as_a_date_everywhere(site):
     row = tsms_json("list")[0]
     assert row["resolved_time_known"] is False and row["assigned_time_known"] is True
     assert "untimed" in json.dumps(tsms_json("history", number))  # the event keeps its mark
+    # the workbooks: a date-only cell, never 00:00 — the monthly ledger sheet and the form
+    from openpyxl import load_workbook
+
+    tsms("report", "--month", "2026-11", "--xlsx", str(tmp_path / "m.xlsx"), "--as-of", "2026-11-30")
+    ws = load_workbook(tmp_path / "m.xlsx")["投诉台账"]
+    header = [c.value for c in ws[2]]
+    row3 = {h: c for h, c in zip(header, ws[3])}
+    done = row3["处理完成时间"]
+    assert done.value == dt.datetime(2026, 11, 10) and done.number_format == "yyyy-mm-dd"
+    assert row3["投诉时间"].number_format == "yyyy-mm-dd hh:mm"
+    tsms("show", number, "--xlsx", str(tmp_path / "f.xlsx"))
+    form = load_workbook(tmp_path / "f.xlsx")
+    formats = {c.value: c.number_format for r in form.worksheets[0].iter_rows() for c in r
+               if isinstance(c.value, dt.datetime)}
+    assert formats[dt.datetime(2026, 11, 10)] == "yyyy-mm-dd" and formats[dt.datetime(2026, 11, 2, 10)] != "yyyy-mm-dd"
+    visit = {c.value: c.number_format for r in form["回访单"].iter_rows() for c in r if isinstance(c.value, dt.datetime)}
+    assert visit[dt.datetime(2026, 11, 20)] == "yyyy-mm-dd"
 
 
 def test_a_date_alone_on_the_previous_steps_day_is_shown_as_that_day(site):

@@ -100,7 +100,7 @@ def test_overdue_report_and_workbook_list_the_same_late_items(late_after_sales, 
     values = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]]
     rows = {(labels[r[0]], r[1], r[3].date().isoformat()) for r in values}
     assert rows == listed
-    assert {r[7] for r in values} == {"待整改", "已报修", "已列入计划", "已竣工验收"}  # states in Chinese, as printed
+    assert {r[8] for r in values} == {"待整改", "已报修", "已列入计划", "已竣工验收"}  # states in Chinese, as printed
 
 
 READS = [["plan", "2026"], ["calendar", "2026"], ["calendar", "2027"], ["overdue", "--as-of", "2026-07-31"],

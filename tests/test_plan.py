@@ -88,7 +88,7 @@ def test_approve_and_export(estate, tmp_path):
     tsms("plan", "2027", "--xlsx", out)
     ws = openpyxl.load_workbook(out)["回访计划"]
     assert "2027年度工程质量回访计划" in ws["A1"].value and "总经理" in ws["A2"].value
-    assert [c.value for c in ws[3]][:8] == ["序号", "工程项目", "回访类型", "部位", "回访方式", "时间", "人员安排",
+    assert [c.value for c in ws[3]][:8] == ["项号", "工程项目", "回访类型", "部位", "回访方式", "时间", "人员安排",
                                             "通知顾客日期"]
     assert ws["F4"].is_date and ws["H4"].is_date
 
@@ -166,9 +166,10 @@ def test_report_and_workbook_with_plan_and_claims(estate, monkeypatch, tmp_path)
     out = tmp_path / "06.xlsx"
     tsms("report", "--month", "2027-06", "--as-of", "2027-07-20", "--xlsx", out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "投诉台账", "回访记录", "超期清单", "保修单", "回访计划"]
+    assert wb.sheetnames == ["汇总", "投诉台账", "投诉台账(续)", "回访记录", "超期清单", "期内超期环节", "整改", "保修单",
+                             "回访计划", "质量回访"]
     claims = wb["保修单"]
-    assert claims["A3"].value == "P02-2027-W001" and claims["G3"].value == "139****1111" and claims["H3"].is_date
+    assert claims["A3"].value == "P02-2027-W001" and claims["F3"].value == "139****1111" and claims["G3"].is_date
     assert wb["回访计划"].max_row == 2 + 3
     summary = {row[0].value: [c.value for c in row] for row in wb["汇总"].iter_rows() if row[0].value}
     assert summary["回访计划执行率"][:4] == ["回访计划执行率", 1, 3, 0.3333]

@@ -113,10 +113,10 @@ def test_monthly_workbook(october, tmp_path):
     out = tmp_path / "2026-10涉民投诉月报.xlsx"
     tsms("report", "--month", "2026-10", "--as-of", "2026-11-02", "--xlsx", out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "投诉台账", "回访记录", "超期清单"]
+    assert wb.sheetnames == ["汇总", "投诉台账", "投诉台账(续)", "回访记录", "超期清单", "期内超期环节", "整改"]
     ledger = wb["投诉台账"]
-    assert [c.value for c in ledger[2]][:6] == ["编号", "工程名称", "项目负责人", "投诉时间", "投诉渠道", "投诉类型"]
-    assert ledger.freeze_panes == "A3"
+    assert [c.value for c in ledger[2]][:6] == ["编号", "工程", "投诉时间", "投诉渠道", "投诉类型", "紧急程度"]
+    assert ledger.freeze_panes == "B3"
     assert ledger.print_title_rows == "$1:$2"
     assert ledger.page_setup.orientation == "landscape"
     assert ledger.max_row == 2 + 6
@@ -124,12 +124,15 @@ def test_monthly_workbook(october, tmp_path):
     assert first["编号"].value == N(1)
     assert first["投诉时间"].is_date and first["投诉时间"].value == dt.datetime(2026, 10, 9, 10, 0)
     assert first["投诉人"].value == "张先生"
-    assert first["联系方式"].value == "138****2222"
-    assert first["地址"].value == "某小****"
-    assert first["投诉类型"].value == "扬尘" and first["状态"].value == "已办结"
+    assert first["投诉类型"].value == "扬尘" and first["状态"].value == "已办结" and first["本期"].value == "新收"
     formula = {h.value: c for h, c in zip(ledger[2], ledger[6])}["投诉内容详细说明"]
     assert formula.value == '=HYPERLINK("http://x","点我")' and formula.data_type == "s"
-    plus = {h.value: c for h, c in zip(ledger[2], ledger[7])}["联系方式"]
+    rest = wb["投诉台账(续)"]
+    more = {h.value: c for h, c in zip(rest[2], rest[3])}
+    assert more["编号"].value == N(1)
+    assert more["联系方式"].value == "138****2222"
+    assert more["地址"].value == "某小****"
+    plus = {h.value: c for h, c in zip(rest[2], rest[7])}["联系方式"]
     assert plus.value == "+86 1** **** 1111" and plus.data_type == "s"
     summary = wb["汇总"]
     rows = {r[0].value: r for r in summary.iter_rows(min_row=1, max_row=40) if r[0].value}
@@ -138,14 +141,15 @@ def test_monthly_workbook(october, tmp_path):
     assert len(summary._charts) == 2
     visits = wb["回访记录"]
     assert visits.max_row == 2 + 4 and visits["C3"].is_date
-    late = wb["超期清单"]
+    late = wb["期内超期环节"]
     assert [late.cell(r, 2).value for r in range(3, late.max_row + 1)] == [N(2), N(5), N(4)]
+    assert [c.value for c in wb["超期清单"]["B"][2:]] == [N(5)]  # what tsms overdue --as-of 2026-11-02 lists
 
 
 def test_workbook_with_contacts(october, tmp_path):
     out = tmp_path / "full.xlsx"
     tsms("report", "--month", "2026-10", "--xlsx", out, "--with-contacts")
-    ledger = openpyxl.load_workbook(out)["投诉台账"]
+    ledger = openpyxl.load_workbook(out)["投诉台账(续)"]
     row = {h.value: c.value for h, c in zip(ledger[2], ledger[3])}
     assert row["联系方式"] == "13811112222" and row["地址"] == "某小区1号楼"
 

@@ -110,6 +110,7 @@ def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> di
         revisits = session.exec(select(Revisit).where(Revisit.complaint_id == c.id).order_by(Revisit.id)).all()
         untimed = untimed_marks(session, [c.id])[c.id]
         out = complaint_dict(c, project, steps, untimed)
+        out["project_phone"] = project.phone  # 联系电话 of the paper form's header line
         out["deadlines"] = [_step_dict(s, as_of, c.voided_at, untimed) for s in steps]
         out["attachments"] = attachments(session, c.number)
         out["revisits"] = [

@@ -83,14 +83,19 @@ def overdue(ledger: engine.Ledger, as_of: dt.date | None = None, within: int = 0
     ``days_late`` stays calendar days)."""
     within = whole_number(within, "--within", *AHEAD)
     with reading(ledger) as ctx:
-        as_of = as_of or ctx.now().date()
-        horizon = as_of - dt.timedelta(days=1)
-        if within:
-            horizon = rules.add_working_days(as_of, within, ctx.calendar)
-        items = late(ctx.session, as_of=as_of, due_to=horizon)
-        overdue_days = [dt.date.fromisoformat(i["due"]) for i in items if i["late"]]
-        count = rules.working_day_counter(min(overdue_days), as_of, ctx.calendar) if overdue_days else None
-        for item in items:
-            del item["done_at"]
-            item["working_days_late"] = count(dt.date.fromisoformat(item["due"]), as_of) if item["late"] else 0
+        return overdue_in(ctx, as_of or ctx.now().date(), within)
+
+
+def overdue_in(ctx, as_of: dt.date, within: int = 0) -> list[dict]:
+    """:func:`overdue` inside an open reading (the workbook's 超期清单 reads it in the same
+    snapshot as its other sheets)."""
+    horizon = as_of - dt.timedelta(days=1)
+    if within:
+        horizon = rules.add_working_days(as_of, within, ctx.calendar)
+    items = late(ctx.session, as_of=as_of, due_to=horizon)
+    overdue_days = [dt.date.fromisoformat(i["due"]) for i in items if i["late"]]
+    count = rules.working_day_counter(min(overdue_days), as_of, ctx.calendar) if overdue_days else None
+    for item in items:
+        del item["done_at"]
+        item["working_days_late"] = count(dt.date.fromisoformat(item["due"]), as_of) if item["late"] else 0
     return items

@@ -37,12 +37,13 @@ from tsms.errors import TsmsError
 from tsms.fields import BY_KEY, LEDGER_SHEET
 from tsms.queries.obligations import late as late_items
 from tsms.store import changes, engine
-from tsms.store.tables import Claim, Complaint, Event, Obligation, PlanItem, Project, Revisit
+from tsms.store.tables import (Claim, Complaint, Event, Obligation, PlanItem, Project, QualityRevisit, Rectification,
+                               Revisit)
 from tsms.store.unit import reading
 from tsms.vocab import Category, Channel, Urgency, t
 
-# the complaint's fields (tsms.fields) that the workbook's 投诉台账 shows
-LEDGER_KEYS = tuple(dict.fromkeys(key for keys, _ in LEDGER_SHEET for key in keys))
+# the complaint's fields (tsms.fields) that the workbook's 投诉台账 and 投诉台账(续) show, and the project's code
+LEDGER_KEYS = tuple(dict.fromkeys(("project", *(key for keys, _ in LEDGER_SHEET for key in keys))))
 LEDGER_COLUMNS = tuple(getattr(Project if BY_KEY[k].source == "project" else Complaint, BY_KEY[k].column)
                        for k in LEDGER_KEYS)
 
@@ -273,6 +274,7 @@ class Rows:
     def __enter__(self):
         self._cm = reading(self.ledger)
         ctx = self._cm.__enter__()
+        self.ctx = ctx
         self.session = ctx.session
         self.scope = ctx.project(self.project) if self.project else None
         self.in_scope = _scope(self.scope)
@@ -282,22 +284,37 @@ class Rows:
         return self._cm.__exit__(*exc)
 
     def complaints(self):
-        """The ledger sheet's rows: the LEDGER_KEYS, and for each moment among them
-        ``<key minus _at>_time_known`` — false when it was given as a date alone (the
-        workbook writes that day as a date-only cell, never 00:00)."""
+        """The ledger sheet's rows for complaints received in the period: the LEDGER_KEYS, and
+        for each moment among them ``<key minus _at>_time_known`` — false when it was given as
+        a date alone (the workbook writes that day as a date-only cell, never 00:00)."""
         p = self.period
-        in_period = (Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at)
+        yield from self._ledger_rows((Complaint.received_at >= p.start_at, Complaint.received_at < p.end_at))
+
+    def carried(self):
+        """Complaints received before the period that a measure of the period counts: their
+        resolve or revisit deadline falls in it, or they were resolved or revisited in it
+        (the workbook lists them after the period's own, so every counted one is on a sheet).
+        The same rows as ``complaints``, time-known flags included."""
+        p = self.period
+        due = (select(Obligation.complaint_id)
+               .where(Obligation.kind.in_(("resolve", "revisit")), Obligation.due >= p.start, Obligation.due <= p.end))
+        resolved = select(Complaint.id).where(Complaint.resolved_at >= p.start_at, Complaint.resolved_at < p.end_at)
+        visited = select(Revisit.complaint_id).where(Revisit.at >= p.start_at, Revisit.at < p.end_at)
+        ids = due.union(resolved, visited).subquery()
+        yield from self._ledger_rows((Complaint.id.in_(select(ids.c[0])), Complaint.received_at < p.start_at))
+
+    def _ledger_rows(self, where: tuple):
         untimed: dict[int, set] = {}
         for complaint_id, at, details in self.session.connection().execute(self.in_scope(
                 select(Event.complaint_id, Event.at, Event.details).join(Complaint, Complaint.id == Event.complaint_id)
-                .where(*in_period, Event.details.like('%"untimed"%')))):
+                .where(*where, Event.details.like('%"untimed"%')))):
             for field in json.loads(details).get("untimed") or []:
                 untimed.setdefault(complaint_id, set()).add((field, at))
         moments = [k for k in LEDGER_KEYS if BY_KEY[k].kind == "time" and BY_KEY[k].source != "project"]
         result = self.session.connection().execute(self.in_scope(
             select(*LEDGER_COLUMNS, Complaint.id, Complaint.received_time_known, Complaint.occurred_time_known)
             .join(Project, Project.id == Complaint.project_id)
-            .where(*in_period)
+            .where(*where)
             .order_by(Complaint.received_at, Complaint.id)
         ).execution_options(yield_per=1000))
         n = len(LEDGER_KEYS)
@@ -310,6 +327,59 @@ class Rows:
                 out[f"{key[:-3]}_time_known"] = out[key] is None or (field, out[key]) not in marks
             out["received_time_known"], out["occurred_time_known"] = bool(received_known), bool(occurred_known)
             yield out
+
+    def overdue(self, as_of: dt.date) -> list[dict]:
+        """What ``tsms overdue --as-of`` lists on the report day (the same query), for the
+        report's project when it has one."""
+        from tsms.queries.obligations import overdue_in
+
+        items = overdue_in(self.ctx, as_of)
+        if self.scope is not None:
+            items = [i for i in items if i["project"] == self.scope.code]
+        return items
+
+    def rectifications(self) -> list[dict]:
+        """Rectifications open at some time in the period: found before its end and not
+        closed before its start."""
+        p = self.period
+        query = (select(Rectification.number, Project.code, Rectification.content, Rectification.owner,
+                        Rectification.created_at, Obligation.due, Rectification.closed_at, Rectification.result,
+                        Rectification.verified_by)
+                 .join(Project, Project.id == Rectification.project_id)
+                 .outerjoin(Obligation, and_(Obligation.rectification_id == Rectification.id,
+                                             Obligation.kind == "rectification"))
+                 .where(Rectification.created_at < p.end_at,
+                        or_(Rectification.closed_at.is_(None), Rectification.closed_at >= p.start_at))
+                 .order_by(Rectification.created_at, Rectification.id))
+        if self.scope is not None:
+            query = query.where(Rectification.project_id == self.scope.id)
+        keys = ("number", "project", "content", "owner", "found_at", "due", "closed_at", "result", "verified_by")
+        return [dict(zip(keys, row)) for row in _core(self.session, query)]
+
+    def quality_revisits(self) -> list[dict]:
+        """Planned (quality) revisits made in the period, with their scores, what was found
+        and the rectifications it became."""
+        import json
+
+        p = self.period
+        found = (select(func.group_concat(Rectification.number))
+                 .where(Rectification.revisit_id == QualityRevisit.id).scalar_subquery())
+        q = QualityRevisit
+        query = (select(q.at, Project.code, Project.name, q.plan_item_id, PlanItem.kind, q.method, q.visitors,
+                        q.person_met, q.satisfaction, q.scores, q.found, found, q.signed_by, q.note)
+                 .join(Project, Project.id == q.project_id)
+                 .outerjoin(PlanItem, PlanItem.id == q.plan_item_id)
+                 .where(q.at >= p.start_at, q.at < p.end_at).order_by(q.at, q.id))
+        if self.scope is not None:
+            query = query.where(q.project_id == self.scope.id)
+        keys = ("at", "project", "project_name", "plan_item", "kind", "method", "visitors", "person_met",
+                "satisfaction", "scores", "found", "rectifications", "signed_by", "note")
+        out = []
+        for row in _core(self.session, query):
+            item = dict(zip(keys, row))
+            item["scores"] = json.loads(item["scores"]) if item["scores"] else {}
+            out.append(item)
+        return out
 
     def claims(self):
         """(claim, project code, inspection due date) for the claims received in the period."""
