@@ -480,6 +480,17 @@ def test_head_office_refusals_are_one_line(hq, monkeypatch, tmp_path):
     notzip.write_text("hello")
     r = tsms("hq", "import", notzip, ok=False)
     assert r.exit_code == 3 and "note.tsms" in r.stderr
+    if hq.startswith("sqlite"):  # the workbook never goes over the store itself
+        r = tsms("hq", "report", "--xlsx", hq.removeprefix("sqlite:///"), "--force", ok=False)
+        assert r.exit_code == 2 and "账本本身" in r.stderr, r.stderr
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(hq)
+    with engine.begin() as conn:  # a store a newer tsms has migrated
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    r = tsms("hq", "status", ok=False)
+    assert r.exit_code == 3 and "9999" in r.stderr and "升级" in r.stderr
 
 
 def test_bundles_with_attachments(hq, demo_sites, tmp_path, monkeypatch):

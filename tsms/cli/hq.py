@@ -220,7 +220,8 @@ def hq_report(
     if xlsx:
         from tsms.store import output
 
-        out = output.target(xlsx, ledger=None, force=force, option="--xlsx", suffixes=(".xlsx",))
+        # never over the HQ store's own file (an embedded SQLite store) or its companions
+        out = output.target(xlsx, ledger=h.path, force=force, option="--xlsx", suffixes=(".xlsx",))
     with h.read() as conn:
         views.known_site(conn, site)
         r = views.report(conn, p, day, site, stale_days)
