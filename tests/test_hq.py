@@ -191,6 +191,8 @@ def test_init_runs_the_migrations_and_names_the_company(hq):
         for name, table in tables.metadata.tables.items():  # Alembic's history builds tables.py's tables
             assert {c["name"] for c in found.get_columns(name)} == set(table.columns.keys()), name
             assert set(found.get_pk_constraint(name)["constrained_columns"]) == {c.name for c in table.primary_key}
+            assert {(i["name"], tuple(i["column_names"])) for i in found.get_indexes(name)} == \
+                   {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}, name
     finally:
         engine.dispose()
 

@@ -56,10 +56,11 @@ rectification, plan, plan_item, event = (MIRRORS[n] for n in ("rectification", "
 
 Index("ix_site_complaint_received", complaint.c.received_at)
 Index("ix_site_complaint_resolved", complaint.c.resolved_at)
-Index("ix_site_obligation_due", obligation.c.kind, obligation.c.due)
+# a period's deadlines (the report), the open ones (overdue), a complaint's (its latest revisit)
+Index("ix_site_obligation_due", obligation.c.due)
 Index("ix_site_obligation_open", obligation.c.due, sqlite_where=literal_column("met_at IS NULL"),
       postgresql_where=literal_column("met_at IS NULL"))
-Index("ix_site_obligation_met", obligation.c.met_at)
+Index("ix_site_obligation_complaint", obligation.c.site, obligation.c.complaint_id)
 Index("ix_site_revisit_at", revisit.c.at)
 Index("ix_site_claim_received", claim.c.received_at)
 Index("ix_site_plan_item_date", plan_item.c.date)
