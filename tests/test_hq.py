@@ -410,6 +410,16 @@ def test_a_site_that_restored_an_old_backup_and_carried_on_is_refused_then_accep
 def test_status_flags_a_site_not_heard_from(hq, demo_sites):
     init()
     tsms("hq", "import", *demo_sites["bundles"].values())
+    if hq.startswith("sqlite"):  # reading commands never write: they work on a read-only store
+        store_file = Path(hq.removeprefix("sqlite:///"))
+        before = store_file.read_bytes()
+        store_file.chmod(0o444)
+        try:
+            for command in (["status"], ["overdue"], ["report", "--month", "2026-11"]):
+                assert tsms("hq", *command, ok=False).exit_code in (0, 1), command
+        finally:
+            store_file.chmod(0o644)
+        assert store_file.read_bytes() == before
     rows = tsms_json("hq", "status", "--as-of", "2026-12-20")
     assert [r["site"] for r in rows] == sorted(SITES) and not any(r["stale"] for r in rows)
     assert rows[0]["head"].count(":") == 1 and rows[0]["bundled_at"].startswith("2026-11-23")

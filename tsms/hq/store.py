@@ -90,7 +90,6 @@ class Hq:
                 dbapi_connection.isolation_level = None
                 cur = dbapi_connection.cursor()
                 cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                cur.execute("PRAGMA journal_mode = WAL")
                 cur.execute("PRAGMA synchronous = FULL")
                 cur.close()
 
@@ -186,6 +185,8 @@ def upgrade(hq: Hq) -> tuple[str | None, str]:
     if hq.path is not None:
         hq.path.parent.mkdir(parents=True, exist_ok=True)
     with hq.errors(), hq.engine.connect() as conn:
+        if hq.dialect == "sqlite":  # set once, kept by the file: reading commands never write
+            conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")  # outside any transaction
         if hq.dialect == "postgresql":  # one `hq init` at a time
             with conn.begin():
                 conn.exec_driver_sql("SELECT pg_advisory_lock(hashtext('tsms-hq-migrate'))")
