@@ -570,3 +570,82 @@ def test_an_import_in_progress_does_not_hold_up_another_site(hq, demo_sites):
         engine.dispose()
     out, err = same.communicate(timeout=60)
     assert same.returncode == 0 and "相同" in out, err
+
+
+# --------------------------------------------------------------------------- hostile input
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(st.text(max_size=30), st.integers(-10**20, 10**20).map(str),
+                    st.sampled_from(["2026-11", "2026-13", "2026", "0", "-1", "today", "SH01", "1e9", "", " ",
+                                     "99999-01-01", "2026-11-31", "../x", "x.tsms", "=HYPERLINK(1)"]))
+_OPTIONS = {"status": ["--stale-days", "--as-of", "--site"],
+            "overdue": ["--as-of", "--site"],
+            "report": ["--month", "--year", "--from", "--to", "--as-of", "--site", "--stale-days"],
+            "import": ["--reason"]}
+
+
+@st.composite
+def _hq_command(draw):
+    command = draw(st.sampled_from(sorted(_OPTIONS)))
+    args = ["hq", command]
+    for option in draw(st.lists(st.sampled_from(_OPTIONS[command]), max_size=3)):
+        args += [option, draw(_VALUES)]
+    if command == "import":
+        args += draw(st.lists(_VALUES, min_size=1, max_size=2))
+        if draw(st.booleans()):
+            args.append("--accept-divergence")
+    if draw(st.booleans()):
+        args.append("--json")
+    return args
+
+
+@pytest.fixture
+def hostile_hq(tmp_path, monkeypatch, demo_sites):
+    url = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    monkeypatch.setenv("TSMS_HQ", url)
+    monkeypatch.setenv("TSMS_NOW", NOW)
+    monkeypatch.chdir(tmp_path)
+    init()
+    tsms("hq", "import", *demo_sites["bundles"].values())
+    return url
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(args=_hq_command())
+def test_random_hq_commands_never_crash_and_refusals_change_nothing(hostile_hq, args):
+    before = hq_dump(hostile_hq)
+    r = tsms(*args, ok=False)
+    text = r.stdout + r.stderr
+    assert "Traceback" not in text and "内部错误" not in text, (args, text)
+    assert r.exit_code in (0, 1, 2, 3), (args, r.exit_code, text)
+    if r.exit_code in (2, 3):
+        lines = r.stderr.strip().splitlines()
+        assert lines and all(x.startswith("tsms: ") for x in lines), (args, r.stderr)
+        assert hq_dump(hostile_hq) == before, args
+
+
+_JSONISH = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
+                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                     max_size=3), max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(field=st.sampled_from(["format", "format_version", "site_code", "schema_version", "events", "head", "sha256",
+                              "made_at", None]), value=_JSONISH, whole=_JSONISH)
+def test_hostile_manifests_are_refused_in_one_line(hostile_hq, demo_sites, field, value, whole):
+    with zipfile.ZipFile(demo_sites["bundles"]["GZ03"]) as zf:
+        manifest, snapshot = json.loads(zf.read("manifest.json")), zf.read("ledger.sqlite3")
+    manifest = {**manifest, field: value} if field else whole
+    path = Path("hostile.tsms")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("ledger.sqlite3", snapshot)
+    before = hq_dump(hostile_hq)
+    r = tsms("hq", "import", path, ok=False)
+    assert "Traceback" not in r.stdout + r.stderr and r.exit_code in (0, 3), (manifest, r.exit_code, r.stderr)
+    if r.exit_code == 3:
+        assert len(r.stderr.strip().splitlines()) == 1 and hq_dump(hostile_hq) == before, r.stderr

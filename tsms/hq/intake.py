@@ -142,10 +142,10 @@ def _extract(zf: zipfile.ZipFile, member: str, target: Path) -> str:
     return h.hexdigest()
 
 
-def _short(head: str | None) -> str:
+def _short(head) -> str:
     if not head:
         return "-"
-    n, _, h = head.partition(":")
+    n, _, h = shown(head, 200).partition(":")
     return f"{n}:{h[:8]}"
 
 

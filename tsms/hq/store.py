@@ -181,9 +181,13 @@ def upgrade(hq: Hq) -> tuple[str | None, str]:
     """Run the migrations the store lacks (each in its own transaction). Returns (before, after)."""
     from alembic import command
 
+    if hq.path is not None:  # as `tsms init` makes the ledger's folder
+        try:
+            hq.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TsmsError(t("无法建立总部库的目录 {d}:{e}", "cannot make the HQ store's folder {d}: {e}",
+                              d=hq.path.parent, e=exc.strerror or exc), BAD_INPUT) from None
     before = revision(hq)
-    if hq.path is not None:
-        hq.path.parent.mkdir(parents=True, exist_ok=True)
     with hq.errors(), hq.engine.connect() as conn:
         if hq.dialect == "sqlite":  # set once, kept by the file: reading commands never write
             conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")  # outside any transaction
