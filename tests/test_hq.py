@@ -4,6 +4,7 @@ on PostgreSQL too: every test that takes ``hq`` runs on both."""
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -649,3 +650,36 @@ def test_hostile_manifests_are_refused_in_one_line(hostile_hq, demo_sites, field
     assert "Traceback" not in r.stdout + r.stderr and r.exit_code in (0, 3), (manifest, r.exit_code, r.stderr)
     if r.exit_code == 3:
         assert len(r.stderr.strip().splitlines()) == 1 and hq_dump(hostile_hq) == before, r.stderr
+
+
+def test_a_site_on_an_older_tsms_is_imported_and_its_upgrade_extends_it(hq, tmp_path):
+    """A bundle made by an older tsms (schema v5, the test ledger kept from that release) is
+    checked at this schema in head office's temporary copy; head office keeps the site's head,
+    and the site's next bundle — after its own upgrade, the migrations' events following
+    that head — extends it."""
+    from tsms.store.bundle import sha256_of
+
+    init()
+    old = tmp_path / "v5.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v5.sqlite3", old)
+    con = sqlite3.connect(old)
+    n, digest = con.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    code = con.execute("SELECT value FROM setting WHERE key = 'site_code'").fetchone()[0]
+    con.close()
+    bundle = tmp_path / f"{code}-{n:06d}-{digest[:8]}.tsms"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("manifest.json", json.dumps({
+            "format": "tsms-bundle", "format_version": 1, "site_code": code, "site_name": "旧版本工地",
+            "schema_version": version, "tsms_version": "0.0.9", "events": n, "head": f"{n}:{digest}",
+            "sha256": sha256_of(old), "made_at": "2026-11-01T08:00:00"}))
+        zf.write(old, "ledger.sqlite3")
+    r = tsms("hq", "import", bundle)
+    assert "已导入" in r.stdout, r.stdout
+    status = tsms_json("hq", "status")[0]
+    assert status["head"] == f"{n}:{digest}" and status["schema_version"] == version
+    assert max(row[1] for row in hq_dump(hq)["site_event"]) == n  # the site's events, not head office's migration
+    tsms("--db", old, "list")  # the site upgrades tsms: its ledger is migrated on first use
+    newer = bundle_of(old, tmp_path / "out")
+    assert "已导入" in tsms("hq", "import", newer).stdout
+    assert tsms_json("hq", "status")[0]["head"] == tsms_json("--db", old, "check")["head"]

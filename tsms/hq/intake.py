@@ -1,9 +1,10 @@
 """``tsms hq import BUNDLE``: a site's bundle verified, then loaded in one transaction.
 
 Verified before anything is written: the file is a whole zip with its manifest; the
-snapshot's sha256 is the manifest's; the snapshot passes the site's own ``check`` (SQLite's
-integrity, the state re-derived from the events, the hash chain); the manifest's head is the
-snapshot's last event and its site the snapshot's. Then, against what head office already
+snapshot's sha256 is the manifest's; the manifest's head is the snapshot's last event and its
+site the snapshot's; the snapshot passes the site's own ``check`` (SQLite's integrity, the
+state re-derived from the events, the hash chain) — a site's ledger from an older tsms is
+brought to this schema in the temporary copy first, as the site's own tsms would on upgrade. Then, against what head office already
 holds for the site (head N:H): the snapshot's event N must still have hash H. A bundle that
 does not extend it (a site that restored an old backup and carried on, or rewrote its
 history) is refused naming the first event that differs — unless ``--accept-divergence
@@ -102,6 +103,7 @@ class Snapshot:
                 version = con.execute("PRAGMA user_version").fetchone()[0]
                 site = con.execute("SELECT value FROM setting WHERE key = 'site_code'").fetchone()
                 name = con.execute("SELECT value FROM setting WHERE key = 'site_name'").fetchone()
+                last = con.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
             finally:
                 con.close()
         except sqlite3.DatabaseError as exc:
@@ -113,6 +115,22 @@ class Snapshot:
         if site is None or site[0] != m["site_code"]:
             raise _refused(self.name, "清单的工地 {m} 不是快照的工地 {s}", "the manifest's site {m} is not the snapshot's {s}",
                            m=m["site_code"], s=site[0] if site else "-")
+        if last is None:
+            raise _refused(self.name, "快照没有任何事件", "the snapshot holds no event")
+        head = f"{last[0]}:{last[1]}"
+        if head != m["head"]:
+            raise _refused(self.name, "清单的事件链末尾 {m} 不是快照的最后一个事件 {s}",
+                           "the manifest's head {m} is not the snapshot's last event {s}", m=_short(m["head"]),
+                           s=_short(head))
+        if version < SCHEMA_VERSION:
+            # a site still on an older tsms: the temporary copy is brought to this schema (the
+            # migrations append their own events after the site's head) and checked as such;
+            # head office keeps the site's events up to its head only
+            try:
+                site_engine.migrate(self.ledger)
+            except TsmsError as exc:
+                raise _refused(self.name, "旧版本账本无法升级:{e}", "the older ledger cannot be upgraded: {e}",
+                               e=exc.message) from None
         ledger = site_engine.Ledger(self.ledger)
         try:
             result = integrity.check(ledger, attachments=self.with_files)
@@ -122,13 +140,8 @@ class Snapshot:
             more = len(result["problems"]) - 1
             raise _refused(self.name, "快照未通过检查:{p}{m}", "the snapshot fails check: {p}{m}",
                            p=result["problems"][0], m=t("(另有 {n} 处)", " (and {n} more)", n=more) if more else "")
-        if result["head"] != m["head"]:
-            raise _refused(self.name, "清单的事件链末尾 {m} 不是快照的最后一个事件 {s}",
-                           "the manifest's head {m} is not the snapshot's last event {s}", m=_short(m["head"]),
-                           s=_short(result["head"]))
-        events, head_hash = result["head"].split(":")
-        return {"site": m["site_code"], "name": name[0] if name else m.get("site_name"), "events": int(events),
-                "hash": head_hash, "schema_version": version, "complaints": result["counts"]["complaint"]}
+        return {"site": m["site_code"], "name": name[0] if name else m.get("site_name"), "events": last[0],
+                "hash": last[1], "schema_version": version, "complaints": result["counts"]["complaint"]}
 
 
 def _extract(zf: zipfile.ZipFile, member: str, target: Path) -> str:
@@ -218,7 +231,7 @@ def run(hq: Hq, path: str, *, accept_divergence: bool = False, reason: str | Non
                         "site restored an older backup and carried on, or rewrote its history; to accept it on purpose "
                         "add --accept-divergence --reason WHY", s=site, i=diverged, h=_short(answer["previous_head"]),
                         k=_short(head))
-            _replace(hq, conn, site, snap.ledger)
+            _replace(hq, conn, site, snap.ledger, facts["events"])
             conn.execute(delete(s).where(s.c.site == site))
             conn.execute(insert(s).values(
                 site=site, name=facts["name"], events=facts["events"], head_hash=facts["hash"],
@@ -233,10 +246,10 @@ def run(hq: Hq, path: str, *, accept_divergence: bool = False, reason: str | Non
                 "complaints": facts["complaints"]}
 
 
-def _replace(hq: Hq, conn, site: str, ledger: Path) -> None:
+def _replace(hq: Hq, conn, site: str, ledger: Path, events: int) -> None:
     """The site's rows replaced by the snapshot's: deleted by site, then copied in bulk
-    (PostgreSQL: COPY; SQLite: executemany) — the columns both have (an older site schema
-    leaves the newer columns empty)."""
+    (PostgreSQL: COPY; SQLite: executemany); the events up to the site's head (an older
+    site's snapshot, upgraded here, has the migrations' events after it)."""
     con = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
     try:
         for name, table in tables.MIRRORS.items():
@@ -245,7 +258,8 @@ def _replace(hq: Hq, conn, site: str, ledger: Path) -> None:
             if not theirs:
                 continue
             cols = [c.name for c in table.columns if c.name != "site" and c.name in theirs]
-            rows = con.execute(f"SELECT {', '.join(cols)} FROM {name}")
+            upto = f" WHERE id <= {int(events)}" if name == "event" else ""
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {name}{upto}")
             target = ", ".join(["site", *cols])
             if hq.dialect == "postgresql":
                 raw = conn.connection.driver_connection
