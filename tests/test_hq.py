@@ -170,6 +170,8 @@ def test_a_database_url_as_a_site_ledger_is_refused(tmp_path, monkeypatch):
         r = tsms("list", ok=False)
         assert r.exit_code == 2 and "TSMS_DB" in r.stderr
         monkeypatch.delenv("TSMS_DB")
+    r = tsms("demo", "--db", "postgresql://tsms@db.example.internal/tsms", ok=False)
+    assert r.exit_code == 2 and "SQLite 文件" in r.stderr
     assert list(tmp_path.iterdir()) == []  # no file named after the URL
 
 

@@ -40,7 +40,7 @@ def build(path: str | None, as_of: dt.date, site_code: str = "SH01",
     if as_of > now.date():
         raise TsmsError(t("演示的 --as-of {d} 在将来;演示只记录已经发生的事", "the demo's --as-of {d} is in the future; "
                           "the demo records only what has happened", d=as_of))
-    target = Path(path).expanduser() if path else demo_path()
+    target = db.resolve_path(path) if path else demo_path()  # a database URL refused as for any ledger
     real = db.resolve_path(None)
     if target.resolve() == real.resolve() and target.exists():
         raise TsmsError(t("演示不会覆盖正式账本 {p}", "the demo does not overwrite the real ledger {p}", p=real))
