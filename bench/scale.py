@@ -45,7 +45,7 @@ def _ts(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.000000")
 
 
-def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> None:
+def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000, site: str = "SH01") -> None:
     rng = random.Random(seed)
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
@@ -56,8 +56,9 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA synchronous = OFF")  # a bulk build, not a clerk's write
     con.execute("BEGIN")
+    floor = changes.high_water(con.execute)  # the images the migrations' own events hold
     now = _ts(dt.datetime(2026, 11, 20, 8, 0))
-    con.execute("INSERT INTO setting VALUES ('site_code', 'SH01'), ('site_name', '基准工地')")
+    con.execute("INSERT INTO setting VALUES (?, ?), ('site_name', ?)", ("site_code", site, f"基准工地 {site}"))
     con.executemany("INSERT INTO project (id, code, name, kind, created_at, design_life) VALUES (?, ?, ?, 'building', ?, 50)",
                     [(i, f"P{i:02d}", f"工程{i}", now) for i in range(1, 21)])
     con.executemany("INSERT INTO staff (name, dept, role, created_at) VALUES (?, '工程部', 'member', ?)",
@@ -92,7 +93,7 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
     for cid, received in enumerate(moments, 1):
         received = received.replace(microsecond=0)
         seq = seqs[received.year] = seqs.get(received.year, 0) + 1
-        number = f"SH01-{received.year}-{seq:05d}"
+        number = f"{site}-{received.year}-{seq:05d}"
         urgency = rng.choice(URGENCY)
         channel = rng.choice(CHANNELS)
         category = rng.choice(CATEGORIES)
@@ -166,7 +167,7 @@ def build(path: Path, size: int, seed: int = 1, busy_month: int = 10_000) -> Non
     moment = dt.datetime(2026, 11, 20, 8, 0)
     changes.seal(con.execute, [{"at": moment, "recorded_at": moment, "actor": "bench", "action": "migrate",
                                 "complaint_id": None, "details": {"migration": "bench build"}, "upto": None}],
-                 0, moment)
+                 floor, moment)
     con.execute("COMMIT")
     con.execute("ANALYZE")
     con.close()

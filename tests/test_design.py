@@ -20,7 +20,9 @@ ALLOWED = {
     "queries": {"queries", "store", "rules", "base"},
     "render": {"render", "base"},
     "deliver": {"deliver", "base"},
-    "cli": {"cli", "operations", "queries", "store", "rules", "render", "deliver", "base"},
+    # head office: its own store over the site's store, the site's rules and queries' labels
+    "hq": {"hq", "queries", "store", "rules", "base"},
+    "cli": {"cli", "operations", "queries", "store", "rules", "render", "deliver", "hq", "base"},
 }
 RULES_MAY_IMPORT = {"tsms.errors", "tsms.vocab"}
 

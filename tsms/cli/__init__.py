@@ -9,7 +9,7 @@ import gc
 import sys
 from typing import List
 
-from tsms.cli import admin, aftersales, complaints, office  # noqa: F401  (each registers its commands)
+from tsms.cli import admin, aftersales, complaints, hq, office  # noqa: F401  (each registers its commands)
 from tsms.cli.app import STATE, app
 
 __all__ = ["app", "main"]

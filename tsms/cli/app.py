@@ -145,6 +145,9 @@ def _close_ledgers() -> None:
     engine = sys.modules.get("tsms.store.engine")
     if engine is not None:
         engine.close_all()
+    hq = sys.modules.get("tsms.hq.store")  # head office's store, likewise
+    if hq is not None:
+        hq.close_all()
 
 
 def _fail(message: str, code: int):

@@ -33,7 +33,7 @@ METAVARS = {
     "YEAR": ("year",),
     "FILE": ("db", "xlsx", "rejects", "against", "file", "source"),
     "NAME": ("by", "to", "complainant", "client", "manager", "met", "owner", "signed_by", "staff", "verified_by",
-             "name"),
+             "name", "company"),
     "NAMES": ("visitors",),
     "CODE": ("project", "region", "site", "code"),
     "NUMBER": ("number",),
@@ -43,6 +43,10 @@ METAVARS = {
     "CHANNELS": ("notify",),
     "KEY=N,…": ("scores",),
     "DEST": ("dest",),
+    "URL": ("hq",),
+    "BUNDLE": ("bundles",),
+    "WHY": ("reason",),
+    "DAYS": ("stale_days",),
 }
 BY_NAME = {name: word for word, names in METAVARS.items() for name in names}
 WORDS = ("category", "channel", "urgency", "status", "method", "satisfaction", "kind", "role", "part", "cause",
@@ -100,6 +104,15 @@ EXAMPLES = {
     "claim list": ("tsms claim list --project P02",),
     "claim show": ("tsms claim show P02-2026-W001",),
     "completion": ("tsms completion bash >> ~/.bashrc",),
+    "bundle": ("tsms bundle ~/outbox/", "tsms bundle /mnt/usb/ --with-files"),
+    "hq": ('tsms hq init --company "某建设工程有限公司"', "tsms hq import inbox/*.tsms"),
+    "hq init": ('tsms hq init --company "某建设工程有限公司"',
+                'TSMS_HQ=postgresql+psycopg://tsms@db.example.internal/tsms tsms hq init --company "某建设工程有限公司"'),
+    "hq import": ("tsms hq import inbox/*.tsms",
+                  'tsms hq import SH01-000460-9c01d2aa.tsms --accept-divergence --reason "工地从备份恢复"'),
+    "hq status": ("tsms hq status", "tsms hq status --stale-days 40 --json"),
+    "hq overdue": ("tsms hq overdue", "tsms hq overdue --site SH01 --json"),
+    "hq report": ("tsms hq report --month 2026-11", "tsms hq report --month 2026-11 --xlsx 2026-11全公司.xlsx"),
 }
 
 

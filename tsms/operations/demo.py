@@ -27,8 +27,10 @@ def demo_moment(as_of: dt.date, now: dt.datetime) -> dt.datetime:
     return moment if moment <= now else moment - dt.timedelta(days=1)
 
 
-def build(path: str | None, as_of: dt.date) -> db.Ledger:
-    """Build the demo ledger with its own clock (:func:`demo_moment`)."""
+def build(path: str | None, as_of: dt.date, site_code: str = "SH01",
+          site_name: str = "上海某新建工程项目部") -> db.Ledger:
+    """Build the demo ledger with its own clock (:func:`demo_moment`); another site code
+    and name make another site's demo (head office's tests consolidate several)."""
     earliest = dt.date(clock.FIRST_YEAR, 2, 1)  # its complaints came in the weeks before
     if as_of < earliest:
         raise TsmsError(t("演示的 --as-of 最早为 {d}(演示的投诉在此前几周)",
@@ -38,7 +40,7 @@ def build(path: str | None, as_of: dt.date) -> db.Ledger:
     if as_of > now.date():
         raise TsmsError(t("演示的 --as-of {d} 在将来;演示只记录已经发生的事", "the demo's --as-of {d} is in the future; "
                           "the demo records only what has happened", d=as_of))
-    target = Path(path).expanduser() if path else demo_path()
+    target = db.resolve_path(path) if path else demo_path()  # a database URL refused as for any ledger
     real = db.resolve_path(None)
     if target.resolve() == real.resolve() and target.exists():
         raise TsmsError(t("演示不会覆盖正式账本 {p}", "the demo does not overwrite the real ledger {p}", p=real))
@@ -48,7 +50,7 @@ def build(path: str | None, as_of: dt.date) -> db.Ledger:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
     moment = demo_moment(as_of, now)
-    _fill(target, moment.date(), lambda: moment)
+    _fill(target, moment.date(), lambda: moment, site_code, site_name)
     return db.open_existing(str(target))
 
 
@@ -66,7 +68,7 @@ def _is_demo(path: Path) -> bool:
         return False
 
 
-def _fill(path: Path, as_of: dt.date, now) -> None:
+def _fill(path: Path, as_of: dt.date, now, site_code: str = "SH01", site_name: str = "上海某新建工程项目部") -> None:
     from tsms.store import calendar_source
 
     cal = rules.WorkCalendar(calendar_source.year_from_package)
@@ -80,7 +82,7 @@ def _fill(path: Path, as_of: dt.date, now) -> None:
                 back -= 1
         return f"{d.isoformat()} {hm}"
 
-    site.init(path, "SH01", "上海某新建工程项目部", by="资料员小周", now=now)
+    site.init(path, site_code, site_name, by="资料员小周", now=now)
     lg = db.open_existing(str(path), now)
     site.mark_demo(lg)
     clerk = "资料员小周"

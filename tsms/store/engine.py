@@ -44,11 +44,21 @@ def default_path() -> Path:
 
 def resolve_path(db: str | None) -> Path:
     """The ledger file: --db, else TSMS_DB, else the user data directory (a name the system
-    cannot look up is refused in one line, checks.usable_path)."""
+    cannot look up is refused in one line, checks.usable_path). A site ledger is a SQLite
+    file: a database URL here is refused (it would otherwise become a file of that name)."""
     if db:
-        return usable_path(db, "--db")
+        return usable_path(_not_a_url(db, "--db"), "--db")
     env = os.environ.get("TSMS_DB")
-    return usable_path(env, "TSMS_DB") if env else default_path()
+    return usable_path(_not_a_url(env, "TSMS_DB"), "TSMS_DB") if env else default_path()
+
+
+def _not_a_url(value: str, option: str) -> str:
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        raise TsmsError(t("{o} {v}:工地账本是一个 SQLite 文件,请给出文件路径;总部库(PostgreSQL 等)用 tsms hq --hq 或 TSMS_HQ",
+                          "{o} {v}: a site ledger is a SQLite file, give its path; the head-office store (PostgreSQL "
+                          "…) is given to tsms hq with --hq or TSMS_HQ", o=option, v=scheme + "://…"))
+    return value
 
 
 def _unusable(message: str) -> TsmsError:

@@ -76,11 +76,13 @@ INVARIANTS = [
 ]
 
 
-def check(ledger: engine.Ledger, anchor: str | None = None, files_of: Path | None = None) -> dict:
+def check(ledger: engine.Ledger, anchor: str | None = None, files_of: Path | None = None,
+          attachments: bool = True) -> dict:
     """All problems found, as messages; an empty list means the ledger is sound. ``anchor``
     (``N:HASH``, a backup or a monthly workbook) is a head recorded outside the file: the
     ledger must still extend it. ``files_of``: the ledger whose attachment store to look in
-    (a backup being verified before restore: its own files)."""
+    (a backup being verified before restore: its own files); ``attachments`` False leaves the
+    files out (a head-office bundle made without them)."""
     known = read_anchor(anchor) if anchor else None
     problems: list[str] = []
     try:
@@ -103,7 +105,8 @@ def check(ledger: engine.Ledger, anchor: str | None = None, files_of: Path | Non
         except sqlite3.DatabaseError as exc:  # damage integrity_check did not reach
             problems.append(t("SQLite 读取账本时出错:{e}", "SQLite failed reading the ledger: {e}", e=exc))
             return _result(con, problems)
-        _attachments(con, files_of or ledger.path, problems)
+        if attachments:
+            _attachments(con, files_of or ledger.path, problems)
         return {**_result(con, problems), "head": head}
     finally:
         raw.close()
