@@ -48,7 +48,12 @@ def demo_sites(tmp_path_factory):
         tsms(*db, "assign", n, "--to", "张三", "--at", "2026-11-16 10:00")
         tsms(*db, "resolve", n, "--result", "洒水降尘", "--at", "2026-11-17 10:00")
         tsms(*db, "revisit", n, "--method", "phone", "--satisfaction", "unsatisfied", "--at", "2026-11-18 10:00")
+        # BJ02: 马先生 rings again (a repeat complainant within the site)
+        tsms(*db, "log", "--project", "P01", "--channel", "phone", "--category", "dust", "--from", "马先生",
+             "--contact", "13911112222", "--content", "又起扬尘", "--at", "2026-11-19 09:00")
         db = ["--db", folder / "GZ03.sqlite3"]
+        # GZ03: a Saturday made a working day in its own calendar (head office counts its days with it)
+        tsms(*db, "calendar", "set", "2026-11-14", "workday", "--note", "测试调休")
         n = tsms(*db, "log", "--project", "P02", "--channel", "visit", "--category", "other", "--from", "林女士",
                  "--content", "与本工地无关", "--at", "2026-11-20 09:00").stdout.strip()
         tsms(*db, "reject", n, "--reason", "不属本工地", "--at", "2026-11-20 09:30")
@@ -255,6 +260,12 @@ def test_three_sites_imported_and_the_company_report_is_the_sum_of_theirs(hq, de
                 assert mine[key] == own[key]
             assert mine["warranty_claims"] == own["warranty_claims"]
             assert mine["plan_execution"] == own["plan_execution"]
+            # counted in working days with the site's own calendar, and the repeat callers within it
+            assert mine["days_to_resolve"] == own["days_to_resolve"], code
+            assert [{k: v for k, v in x.items() if k != "site"} for x in mine["repeat_complainants"]] == \
+                   own["repeat_complainants"], code
+            totals["resolved"] = totals.get("resolved", 0) + own["days_to_resolve"]["count"]
+            totals["repeats"] = totals.get("repeats", 0) + len(own["repeat_complainants"])
             totals["received"] = totals.get("received", 0) + own["complaints"]["received"]
             totals["late"] = totals.get("late", 0) + own["late_steps"]
         for key in ("handling_rate", "revisit_rate", "on_time_revisit_rate", "satisfaction_rate"):
@@ -262,6 +273,25 @@ def test_three_sites_imported_and_the_company_report_is_the_sum_of_theirs(hq, de
             assert (got["numerator"], got["denominator"]) == totals[key], key
         assert company["company"]["complaints"]["received"] == totals["received"]
         assert company["company"]["late_steps"] == totals["late"]
+        assert company["company"]["days_to_resolve"]["count"] == totals["resolved"] > 0
+        assert len(company["company"]["repeat_complainants"]) == totals["repeats"] > 0
+        assert all("****" in x.get("contact") or "" for x in company["company"]["repeat_complainants"]
+                   if x["by"] == "person" and x.get("contact"))
+    # each site's calendar went with its bundle: GZ03's make-up Saturday is a working day there only
+    import datetime as dt
+
+    from sqlalchemy import create_engine
+
+    from tsms.hq import views
+
+    engine = create_engine(hq)
+    try:
+        with engine.connect() as conn:
+            saturday = dt.date(2026, 11, 14)
+            assert views.site_calendar(conn, "GZ03").is_working_day(saturday)
+            assert not views.site_calendar(conn, "BJ02").is_working_day(saturday)
+    finally:
+        engine.dispose()
     # the sites differ, so a sum that took one site three times would fail
     rates = {code: by_site[code]["satisfaction_rate"]["denominator"] for code in SITES}
     assert len(set(rates.values())) > 1 or len({by_site[c]["complaints"]["rejected"] for c in SITES}) > 1

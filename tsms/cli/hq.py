@@ -224,7 +224,7 @@ def hq_report(
         out = output.target(xlsx, ledger=h.path, force=force, option="--xlsx", suffixes=(".xlsx",))
     with h.read() as conn:
         views.known_site(conn, site)
-        r = views.report(conn, p, day, site, stale_days)
+        r = masked(views.report(conn, p, day, site, stale_days), with_contacts)  # repeat complainants
         r["company_name"] = store.company(conn)
         late = views.late(conn, as_of=day, due_from=p.start, due_to=p.end, met_late=True, site=site) if out else None
     if out:

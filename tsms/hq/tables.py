@@ -20,7 +20,9 @@ metadata = MetaData()
 # the site tables head office copies (SPEC §9: complaints, obligations, revisits, claims,
 # rectifications, plan, warranty, retention — on the project row — and the events)
 MIRRORED = ("project", "complaint", "obligation", "revisit", "claim", "rectification", "quality_revisit", "plan",
-            "plan_item", "plan_amendment", "warranty_item", "event")
+            "plan_item", "plan_amendment", "warranty_item", "event",
+            # and the site's calendar: working days are counted at head office as the site counts them
+            "calendarday", "calendaryear")
 
 
 def _column_type(column):

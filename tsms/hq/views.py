@@ -20,7 +20,7 @@ from sqlalchemy import String, and_, func, or_, select
 from tsms import rules
 from tsms.hq import tables as T
 from tsms.queries.obligations import STATES
-from tsms.queries.reports import Period
+from tsms.queries.reports import Period, _median, _nearest_rank
 from tsms.vocab import Category, Channel, Urgency
 
 STALE_DAYS = 35
@@ -135,7 +135,7 @@ def _rate(numerator: int, denominator: int) -> dict:
 def _blank() -> dict:
     return {"counts": {k: Counter() for k in ("category", "channel", "urgency", "status", "night_time", "serious")},
             "handled": {}, "revisit": [0, 0, 0], "on_time": [0, 0], "answers": Counter(), "late": 0,
-            "plan": [0, 0], "claims": [0, 0, 0, 0, 0]}
+            "plan": [0, 0], "claims": [0, 0, 0, 0, 0], "spans": [], "days": [], "repeats": []}
 
 
 def report(conn, p: Period, as_of: dt.date, site: str | None = None, stale_days: int = STALE_DAYS) -> dict:
@@ -167,10 +167,12 @@ def report(conn, p: Period, as_of: dt.date, site: str | None = None, stale_days:
     # revisit rate: valid complaints resolved in the period
     latest_due = (select(o.c.due).where(o.c.site == c.c.site, o.c.complaint_id == c.c.id, o.c.kind == "revisit")
                   .order_by(o.c.id.desc()).limit(1).scalar_subquery())
-    for site_code, resolved_at, revisited_at, due in conn.execute(one(
-            select(c.c.site, c.c.resolved_at, c.c.revisited_at, latest_due)
+    for site_code, resolved_at, revisited_at, due, accepted_at in conn.execute(one(
+            select(c.c.site, c.c.resolved_at, c.c.revisited_at, latest_due, c.c.accepted_at)
             .where(c.c.resolved_at >= p.start_at, c.c.resolved_at < p.end_at, c.c.status != "rejected", live),
             c.c.site)):
+        if accepted_at is not None:  # days to resolve, counted below with the site's calendar
+            acc[site_code]["spans"].append((accepted_at.date(), resolved_at.date()))
         counts = acc[site_code]["revisit"]  # done, due, not yet due
         if revisited_at is not None and revisited_at >= resolved_at:
             counts[0] += 1
@@ -215,6 +217,15 @@ def report(conn, p: Period, as_of: dt.date, site: str | None = None, stale_days:
             counts[4] += 1
             counts[3] += inspected_at is not None and not rules.is_late(due, inspected_at.date())
 
+    for site_code, part in acc.items():
+        spans = part.pop("spans")
+        if spans:
+            count = rules.working_day_counter(min(a for a, _ in spans), max(b for _, b in spans),
+                                              site_calendar(conn, site_code))
+            part["days"] = [count(a, b) for a, b in spans]
+    for item in _repeats(conn, p, site):
+        acc[item["site"]]["repeats"].append(item)
+
     sites = []
     for row in _sites(conn, site):
         m = _measures(acc[row["site"]])
@@ -239,6 +250,8 @@ def _sum(parts) -> dict:
             total[key] = [a + b for a, b in zip(total[key], part[key])]
         total["answers"].update(part["answers"])
         total["late"] += part["late"]
+        total["days"] += part["days"]
+        total["repeats"] += part["repeats"]
     total["handled"] = {(i, k): v for i, h in enumerate(handled) for k, v in h.items()}
     return total
 
@@ -263,8 +276,62 @@ def _measures(a: dict) -> dict:
         "by_category": {x.value: counts["category"][x.value] for x in Category},
         "by_channel": {x.value: counts["channel"][x.value] for x in Channel},
         "by_urgency": {x.value: counts["urgency"][x.value] for x in Urgency},
+        # working days from acceptance to resolution of the complaints resolved in the period,
+        # each counted with its site's calendar; the company's median and 90th percentile are
+        # those of all the sites' complaints together
+        "days_to_resolve": {"count": len(a["days"]), "median": _median(a["days"]),
+                            "p90": _nearest_rank(a["days"], 0.9)},
+        # within a site (the same person or address at two sites is not the same complainant)
+        "repeat_complainants": sorted(a["repeats"], key=lambda x: (-x["count"], x["site"], x["numbers"][0])),
         "late_steps": a["late"],
         "plan_execution": _rate(plan_done, plan_due) if plan_due else None,
         "warranty_claims": {"count": n, "in_warranty": in_warranty, "paid": paid,
                             "inspection_on_time": _rate(on_time, inspections)} if n else None,
     }
+
+
+def site_calendar(conn, site: str) -> rules.WorkCalendar:
+    """The site's working calendar as its ledger held it when bundled: the package years it
+    had cached (else this installation's package), the days it recorded and the years it
+    confirmed (tsms.store.unit's calendar, over the copied rows)."""
+    import json
+
+    from tsms.store import calendar_source as source
+
+    d, y = T.MIRRORS["calendarday"], T.MIRRORS["calendaryear"]
+    local = {day: rules.LocalDay(bool(working), note or "")
+             for day, working, note in conn.execute(select(d.c.day, d.c.working, d.c.note).where(d.c.site == site))}
+    years = {year: (note, data) for year, note, data in conn.execute(
+        select(y.c.year, y.c.confirmed_note, y.c.data).where(y.c.site == site))}
+
+    def load(year: int) -> rules.YearCalendar:
+        cached = years.get(year)
+        if cached is not None and cached[1]:
+            return source.decode_year(json.loads(cached[1]))
+        return source.year_from_package(year)
+
+    return rules.WorkCalendar(load, local, {year for year, (note, _) in years.items() if note})
+
+
+def _repeats(conn, p: Period, site: str | None) -> list[dict]:
+    """The same person (name and contact) or the same address more than once in the period,
+    within a site (tsms.queries.reports._repeats, over the copied rows)."""
+    c = T.complaint
+    where = [c.c.received_at >= p.start_at, c.c.received_at < p.end_at, c.c.status != "void"]
+    if site is not None:
+        where.append(c.c.site == site)
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for site_code, name, contact, address, number in conn.execute(
+            select(c.c.site, c.c.complainant, c.c.contact, c.c.address, c.c.number).where(*where)):
+        if name is not None or contact is not None:
+            groups[(site_code, "person", name, contact)].append(number)
+        if address is not None:
+            groups[(site_code, "address", address, None)].append(number)
+    out = []
+    for (site_code, by, first, second), numbers in groups.items():
+        if len(numbers) < 2:
+            continue
+        item = {"site": site_code, "by": by}
+        item.update({"complainant": first, "contact": second} if by == "person" else {"address": first})
+        out.append({**item, "count": len(numbers), "numbers": sorted(numbers)})
+    return out

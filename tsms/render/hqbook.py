@@ -53,6 +53,9 @@ def workbook(report: dict, late: list[dict], out: BinaryIO) -> None:
     for label, value in (("收到投诉", c["complaints"]["received"]), ("有效投诉", c["complaints"]["valid"]),
                          ("不予受理", c["complaints"]["rejected"]), ("夜间投诉", c["complaints"]["night_time"]),
                          ("重大投诉", c["complaints"]["serious"]), ("期内超期环节", c["late_steps"]),
+                         ("处理用时中位数(工作日)", c["days_to_resolve"]["median"]),
+                         ("处理用时90%分位(工作日)", c["days_to_resolve"]["p90"]),
+                         ("重复投诉(人或地址)", len(c["repeat_complainants"])),
                          ("工地数", report["sites_count"]), ("超期未报送的工地", report["stale_sites"])):
         summary.append([label, value, None, None])
     summary.ws.append([])
