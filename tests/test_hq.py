@@ -497,9 +497,18 @@ def test_overdue_across_sites_is_each_sites_own(hq, demo_sites):
         own = json.loads(tsms("--db", demo_sites["folder"] / f"{code}.sqlite3", "overdue", "--as-of", AS_OF, "--json",
                               ok=False).stdout)
         mine = [i for i in items if i["site"] == code]
-        keys = ("kind", "number", "project", "due", "days_late", "late", "assignee", "status", "contact")
+        keys = ("kind", "number", "project", "due", "days_late", "working_days_late", "late", "assignee", "status",
+                "contact")
         assert [{k: i[k] for k in keys} for i in mine] == [{k: i[k] for k in keys} for i in own], code
         assert all("****" in i["contact"] for i in mine if i["contact"])
+    # --within N: what falls due in each site's next N working days too, as the site's own overdue says
+    ahead = json.loads(tsms("hq", "overdue", "--as-of", AS_OF, "--within", "3", "--json", ok=False).stdout)
+    for code in SITES:
+        own = json.loads(tsms("--db", demo_sites["folder"] / f"{code}.sqlite3", "overdue", "--as-of", AS_OF,
+                              "--within", "3", "--json", ok=False).stdout)
+        assert [(i["number"], i["kind"], i["working_days_late"]) for i in ahead if i["site"] == code] == \
+               [(i["number"], i["kind"], i["working_days_late"]) for i in own], code
+    assert len(ahead) > len(items)
     only = json.loads(tsms("hq", "overdue", "--as-of", AS_OF, "--json", "--site", "GZ03", ok=False).stdout)
     assert {i["site"] for i in only} == {"GZ03"}
     full = json.loads(tsms("hq", "overdue", "--as-of", AS_OF, "--json", "--with-contacts", ok=False).stdout)

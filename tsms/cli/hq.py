@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 from typing_extensions import Annotated
 
-from tsms import render
+from tsms import checks, render
 from tsms.cli.app import By, Db, Force, Json, Lang, NoColor, app, file_name, open_ledger, whole
 from tsms.errors import BAD_INPUT, TsmsError
 from tsms.vocab import set_lang, t
@@ -174,7 +174,9 @@ def hq_status(
 
 @hq_app.command("overdue")
 def hq_overdue(
-    site: Site = None, as_of: AsOf = None, with_contacts: WithContacts = False,
+    site: Site = None, as_of: AsOf = None,
+    within: Annotated[int, typer.Option("--within", parser=whole("--within", checks.AHEAD), help="并列出 N 个工作日内到期的(按各工地的日历) / also what falls due in N working days (each site's calendar)")] = 0,
+    with_contacts: WithContacts = False,
     hq: HqUrl = None, lang: Lang = None, json_out: Json = False, no_color: NoColor = False,
 ):
     """各工地的逾期事项(按工地);有逾期时退出码为 1 / what is late across sites, by site: exit 1 when anything is."""
@@ -186,7 +188,7 @@ def hq_overdue(
     day = _as_of(as_of)
     with h.read() as conn:
         views.known_site(conn, site)
-        items = views.overdue(conn, day, site)
+        items = views.overdue(conn, day, site, within)
     if json_out:
         render.print_json(masked(items, with_contacts))
     else:

@@ -122,9 +122,28 @@ def late(conn, *, as_of: dt.date, due_to: dt.date, due_from: dt.date | None = No
     return sorted(out, key=lambda i: (i["site"], i["due"], i["number"], i["kind"]))
 
 
-def overdue(conn, as_of: dt.date, site: str | None = None) -> list[dict]:
-    """Every open obligation past its deadline on ``as_of``, across sites, by site."""
-    return late(conn, as_of=as_of, due_to=as_of - dt.timedelta(days=1), site=site)
+def overdue(conn, as_of: dt.date, site: str | None = None, within: int = 0) -> list[dict]:
+    """Every open obligation past its deadline on ``as_of``, across sites, by site — and with
+    ``within`` = N those due in the site's next N working days — each late one with its
+    ``working_days_late``, counted with its site's calendar (tsms.queries.obligations.overdue_in,
+    site by site)."""
+    codes = [row["site"] for row in _sites(conn, site)]
+    calendars = {code: site_calendar(conn, code) for code in codes}
+    horizons = {code: (rules.add_working_days(as_of, within, calendars[code]) if within
+                       else as_of - dt.timedelta(days=1)) for code in codes}
+    if not codes:
+        return []
+    items = [i for i in late(conn, as_of=as_of, due_to=max(horizons.values()), site=site)
+             if i["site"] in horizons and dt.date.fromisoformat(i["due"]) <= horizons[i["site"]]]
+    counters = {}
+    for code in codes:
+        days = [dt.date.fromisoformat(i["due"]) for i in items if i["site"] == code and i["late"]]
+        if days:
+            counters[code] = rules.working_day_counter(min(days), as_of, calendars[code])
+    for item in items:
+        item["working_days_late"] = counters[item["site"]](dt.date.fromisoformat(item["due"]), as_of) \
+            if item["late"] else 0
+    return items
 
 
 def _rate(numerator: int, denominator: int) -> dict:
