@@ -79,7 +79,8 @@ def test_reimport_adds_nothing_twice(site, tmp_path):
     assert len(tsms_json("list", "--limit", "0")) == 3
     # the same rows, saved by another program as GBK CSV, are the same rows
     write_csv(tmp_path / "gbk.csv", GOOD, encoding="gb18030")
-    assert tsms_json("import", tmp_path / "gbk.csv", "--project", "P01")["already_imported"] == 3
+    gbk = tsms_json("import", tmp_path / "gbk.csv", "--project", "P01")
+    assert gbk["already_imported"] == 3 and [k["source"] for k in gbk["known"]] == ["t.csv"] * 3
 
 
 def test_english_headers(site, tmp_path):

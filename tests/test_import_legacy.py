@@ -288,3 +288,60 @@ def test_the_same_file_name_in_another_project_is_another_source(site, tmp_path)
                                    rows), "--project", "P02", "--year", "2025")
     assert r["imported"] == 4 and r["updated"] == 0
     assert tsms_json("show", first[0])["content"] == ROWS[1][5]
+
+
+def _plain(path, rows, header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型")):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_renumbered_rows_follow_their_complaints(site, tmp_path):
+    """Issue 12.5 review 1: a row inserted and the rows renumbered — 序号 2 is now another
+    person's complaint; it is new, and 乙's complaint follows its row to 序号 3."""
+    jia = [1, "2025-03-01 10:00", "甲", "13800000001", "围挡破损", "安全"]
+    yi = [2, "2025-03-02 10:00", "乙", "13800000002", "夜间打桩", "噪音"]
+    path = _plain(tmp_path / "renum.xlsx", [jia, yi])
+    first = tsms_json("import", path, "--project", "P01")["numbers"]
+    bing = [2, "2025-03-03 10:00", "丙", "13800000003", "道路积水", "排水"]
+    _plain(path, [jia, bing, [3, *yi[1:]]])
+    dry = tsms("import", path, "--project", "P01", "--dry-run").stdout
+    assert f"第 4 行 → {first[1]}:序号 2 → 3" in dry or f"第 4 行 → {first[1]}:" in dry
+    r = tsms_json("import", path, "--project", "P01")
+    assert (r["imported"], r["updated"], r["unchanged"]) == (1, 1, 1)
+    assert [c["changes"] for c in r["changes"]] == [{"source_ref": {"from": "2", "to": "3"}}]
+    yi_now = tsms_json("show", first[1])
+    assert (yi_now["complainant"], yi_now["content"]) == ("乙", "夜间打桩")
+    assert sorted(c["complainant"] for c in tsms_json("list")) == sorted(["丙", "甲", "乙"])
+    again = tsms_json("import", path, "--project", "P01")
+    assert (again["imported"], again["updated"], again["unchanged"]) == (0, 0, 3)
+
+
+def test_a_correction_never_changes_who_when_and_what_at_once(site, tmp_path):
+    path = _plain(tmp_path / "台账.xlsx", [[1, "2025-03-01 10:00", "甲", "138", "围挡破损", "安全"]])
+    first = tsms_json("import", path, "--project", "P01")["numbers"][0]
+    _plain(path, [[1, "2025-03-01 10:00", "甲", "138", "围挡破损严重", "安全"]])
+    dry = tsms("import", path, "--project", "P01", "--dry-run").stdout
+    assert f"第 2 行 → {first}:投诉内容详细说明 围挡破损 → 围挡破损严重" in dry
+    _plain(path, [[1, "2025-04-01 10:00", "丁", "139", "扬尘", "扬尘"]])
+    r = tsms_json("import", path, "--project", "P01")
+    assert (r["imported"], r["updated"]) == (1, 0) and tsms_json("show", first)["complainant"] == "甲"
+
+
+def test_a_stale_copy_under_another_name_is_recognised(site, tmp_path):
+    """Review 11: the same complaints in a copy of the file: already in the ledger, named so,
+    neither added again nor said to be unchanged when they differ."""
+    rows = [[1, "2025-03-01 10:00", "甲", "138", "围挡破损", "安全"], [2, "2025-03-02 10:00", "乙", "139", "扬尘", "扬尘"]]
+    first = tsms_json("import", _plain(tmp_path / "台账.xlsx", rows), "--project", "P01")["numbers"]
+    rows[0][3] = "137"
+    r = tsms_json("import", _plain(tmp_path / "台账(旧).xlsx", rows), "--project", "P01")
+    assert (r["imported"], r["updated"], r["unchanged"]) == (0, 0, 0)
+    assert r["known"] == [{"row": 2, "number": first[0], "source": "台账.xlsx"},
+                          {"row": 3, "number": first[1], "source": "台账.xlsx"}]
+    out = tsms("import", tmp_path / "台账(旧).xlsx", "--project", "P01").stdout
+    assert f"第 2 行:已在账本中(来自 台账.xlsx),即 {first[0]},未更新" in out
+    assert tsms_json("show", first[0])["contact"] == "138"

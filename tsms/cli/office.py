@@ -194,6 +194,13 @@ def import_(
                          [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
         if not (r["errors"] and not skip_invalid) or dry_run:
             render.line(_summary(r))
+        for change in r["changes"]:
+            render.line(t("第 {r} 行 → {n}:{c}", "row {r} → {n}: {c}", r=change["row"], n=change["number"],
+                          c=t(";", "; ").join(_change(f, ch) for f, ch in change["changes"].items())
+                          or t("行号改变", "row number changed")))
+        for known in r["known"]:
+            render.line(t("第 {r} 行:已在账本中(来自 {s}),即 {n},未更新", "row {r}: already in the ledger (from {s}) "
+                          "as {n}, not updated", r=known["row"], s=known["source"], n=known["number"]))
         for kept in r["kept"]:
             render.line(t("第 {r} 行:{n} 导入后已在 tsms 中办理,以账本为准,未更新", "row {r}: {n} was handled in tsms since "
                           "it was imported; the ledger's record stands, not updated", r=kept["row"], n=kept["number"]))
@@ -210,6 +217,8 @@ def _summary(r: dict) -> str:
                      n=r["imported"], u=r["updated"], k=r["unchanged"], b=r["invalid"])
     if r["not_updated"]:
         text += t(",改动未更新 {x} 件(--no-update)", ", changed but not updated {x} (--no-update)", x=r["not_updated"])
+    if r["known"]:
+        text += t(",已在账本中(来自别的文件){x} 件", ", already in the ledger from another file {x}", x=len(r["known"]))
     if r["kept"]:
         text += t(",已在 tsms 办理未更新 {x} 件", ", handled in tsms, not updated {x}", x=len(r["kept"]))
     if r["totals"]:
@@ -217,6 +226,14 @@ def _summary(r: dict) -> str:
     if r["rejects"]:
         text += t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"])
     return text
+
+
+def _change(name: str, change: dict) -> str:
+    """「投诉人 乙 → 丙」: a field a re-import changes, before and after."""
+    def shown(value):
+        return render.value_text(name, value) or "—"
+
+    return f"{render.label(name)} {shown(change['from'])} → {shown(change['to'])}"
 
 
 def _mapping(table) -> None:

@@ -69,6 +69,7 @@ class Row:
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)  # (column header, value, reason)
     failed: set = field(default_factory=set)  # the fields with an error
+    changes: dict = field(default_factory=dict)  # what re-importing it changes in its complaint
 
 
 def read_table(path: Path, progress=None) -> Table:
@@ -260,6 +261,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     result = {"file": str(path), "sheet": table.sheet, "header_rows": table.header_lines, "mapping": table.mapping(),
               "rows": len(rows), "totals": len(table.totals), "total_rows": table.totals, "invalid": len(bad),
               "errors": errors, "imported": 0, "updated": 0, "unchanged": 0, "already_imported": 0, "kept": [],
+              "known": [], "changes": [],
               "not_updated": 0, "numbers": [], "updated_numbers": [], "rejects": None, "dry_run": dry_run}
     good = [r for r in rows if not r.errors]
     if dry_run or (bad and not skip_invalid):
@@ -310,17 +312,40 @@ def _count(result: dict, sorted_rows: list) -> None:
             result["not_updated"] += 1
         elif kind == "kept":
             result["kept"].append({"row": r.line, "number": c.number})
-    result["already_imported"] = result["unchanged"]
+        elif kind == "known":
+            result["known"].append({"row": r.line, "number": c.number,
+                                    "source": c.import_source or t("在 tsms 中登记", "logged in tsms")})
+        if kind == "update":
+            result["changes"].append({"row": r.line, "number": c.number, "changes": {
+                k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in r.changes.items()}})
+    result["already_imported"] = result["unchanged"] + len(result["known"])
     if result["dry_run"]:  # what would be
         result["would"] = {k: result[k] for k in ("imported", "updated", "unchanged", "not_updated")}
 
 
+def _identity(v) -> tuple:
+    """Who complained, when and about what: what a complaint is, whatever its row's number."""
+    received = v.get("received_at")
+    return (v.get("content") or "", v.get("complainant") or "", received.replace(tzinfo=None) if received else None)
+
+
+def _agrees(c: Complaint, v: dict) -> bool:
+    """A complaint found by its row's key is that row's only when the row still names its
+    complainant, its time or its content: a renumbered file puts another person's complaint
+    under the same 序号, and a correction never changes who, when and what all at once."""
+    content, complainant, received = _identity(v)
+    return ((c.content or "") == content or (c.complainant or "") == complainant
+            or (c.received_at and c.received_at.replace(tzinfo=None) == received))
+
+
 def _sort(ctx: Context, good: list[Row], source: str, update: bool,
           project_id: int) -> list[tuple[str, Row, Complaint | None]]:
-    """Each good row with what importing it does: ``new``; ``update`` (a complaint of the
-    project from the same source row — a file of that name, a row of that key — whose fields
-    the row corrects); ``unchanged`` (that complaint holds the
-    row already, or the same row came from another file); ``not_updated`` (--no-update);
+    """Each good row with what importing it does: ``new``; ``update`` (the complaint of the
+    project from the same source — a file of that name — that the row is: the same
+    complainant, time and content, or the same row key with at least one of these
+    unchanged — whose fields the row corrects); ``unchanged`` (that complaint holds the row
+    already); ``known`` (a complaint of the same complainant, time and content came from
+    another file or was logged in tsms: not updated); ``not_updated`` (--no-update);
     ``kept`` (the complaint was handled in tsms since: the ledger's record wins)."""
     session = ctx.session
     by_row: dict[str, Complaint] = {}
@@ -330,31 +355,56 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool,
                                                       Complaint.project_id == project_id,
                                                       Complaint.import_row.in_(row_keys[chunk:chunk + 500]))):
             by_row.setdefault(c.import_row, c)
+    by_identity: dict[tuple, list[Complaint]] = {}
+    contents = sorted({r.values["content"] for r in good})
+    for chunk in range(0, len(contents), 500):
+        for c in session.exec(select(Complaint).where(Complaint.project_id == project_id,
+                                                      Complaint.content.in_(contents[chunk:chunk + 500]))
+                              .order_by(Complaint.id)):
+            by_identity.setdefault(_identity({"content": c.content, "complainant": c.complainant,
+                                              "received_at": c.received_at}), []).append(c)
     hashes = [r.values["import_key"] for r in good]
     known: set[str] = set()
     for chunk in range(0, len(hashes), 500):
         known |= set(session.exec(select(Complaint.import_key).where(
             Complaint.import_key.in_(hashes[chunk:chunk + 500]))).all())
-    touched = _handled_in_tsms(ctx, [c.id for c in by_row.values()])
+    # first the rows that are a complaint of the ledger by who, when and what; then by row key
+    claimed: set[int] = set()
+    match: dict[int, Complaint] = {}
+    for i, r in enumerate(good):
+        for c in by_identity.get(_identity(r.values), ()):
+            if c.id not in claimed:
+                claimed.add(c.id)
+                match[i] = c
+                break
+    for i, r in enumerate(good):
+        c = by_row.get(r.values["row_key"])
+        if i not in match and c is not None and c.id not in claimed and _agrees(c, r.values):
+            claimed.add(c.id)
+            match[i] = c
+    touched = _handled_in_tsms(ctx, [c.id for c in match.values()])
     out, seen = [], set()
-    for r in good:
+    for i, r in enumerate(good):
         v = r.values
-        c = by_row.get(v["row_key"])
-        if c is not None:
-            if not _differences(c, _columns(ctx, v, c.project_id)):
+        c = match.get(i)
+        if c is not None and c.import_source != source:
+            out.append(("known", r, c))
+        elif c is not None:
+            changes = _differences(c, _columns(ctx, v, c.project_id))
+            if not changes and c.import_row == v["row_key"]:
                 out.append(("unchanged", r, c))
             elif c.id in touched:
                 out.append(("kept", r, c))
             elif not update:
                 out.append(("not_updated", r, c))
             else:
+                r.changes = changes
                 out.append(("update", r, c))
-            continue
-        if v["import_key"] in known or v["import_key"] in seen:
+        elif v["import_key"] in known or v["import_key"] in seen:
             out.append(("unchanged", r, None))
-            continue
-        seen.add(v["import_key"])
-        out.append(("new", r, None))
+        else:
+            seen.add(v["import_key"])
+            out.append(("new", r, None))
     return out
 
 
@@ -519,6 +569,7 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
     changes = _differences(c, _columns(ctx, v, c.project_id))
     for name, change in changes.items():
         setattr(c, name, change["to"])
+    c.import_row = v["row_key"]  # a renumbered row: its complaint follows it
     taken = session.exec(select(Complaint.id).where(Complaint.import_key == v["import_key"],
                                                     Complaint.id != c.id)).first()
     if taken is None:  # the same content under another complaint (another file's row) keeps its own
