@@ -144,7 +144,7 @@ REFERRED_CHANNELS = (Channel.hotline, Channel.referral)
 
 class Category(Vocab):
     __zh_name__, __en_name__ = "投诉类型", "category"
-    noise = "noise", "噪声", "噪音", "噪声扰民", "噪音扰民"
+    noise = "noise", "噪声", "噪音", "噪声扰民", "噪音扰民", "扰民"
     dust = "dust", "扬尘", "灰尘", "粉尘", "灰大"
     night_work = "night_work", "夜间施工", "夜间作业", "夜施", "夜间", "夜间扰民"
     traffic = "traffic", "交通/占道", "交通", "占道", "堵路", "占道施工", "交通拥堵"

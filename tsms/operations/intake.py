@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,8 +31,11 @@ from tsms.operations.intake_table import (  # noqa: F401 (ROW_LIMIT etc.: patche
     COLUMN_LIMIT,
     HEADER_ROWS,
     NoYear,
+    REJECTS_MARK,
     ROW_LIMIT,
+    Book,
     Table,
+    Uncached,
     field_label,
     parse_time,
     read_table as _read_table,
@@ -70,11 +74,12 @@ class Row:
     errors: list = field(default_factory=list)  # (column header, value, reason)
     failed: set = field(default_factory=set)  # the fields with an error
     changes: dict = field(default_factory=dict)  # what re-importing it changes in its complaint
+    sheet: str | None = None  # the workbook's sheet it is on
 
 
-def read_table(path: Path, progress=None) -> Table:
-    """The file's table, at most ROW_LIMIT rows (read here, so that a test may lower it)."""
-    return _read_table(path, ROW_LIMIT, progress)
+def read_table(path: Path, progress=None, sheet: str | None = None) -> Book:
+    """The file's tables, at most ROW_LIMIT rows each (read here, so that a test may lower it)."""
+    return _read_table(path, ROW_LIMIT, progress, sheet)
 
 
 def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: set[str] | None = None,
@@ -88,12 +93,19 @@ def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: 
     keys: dict[str, int] = {}
     out = []
     for line, raw in table.rows:
-        row = Row(line, raw)
+        row = Row(line, raw, sheet=table.sheet)
         cells = {name: raw[i] if i < len(raw) else None for i, name in columns.items()}
 
         def bad(name, reason, value=None):
             row.failed.add(name)
             row.errors.append((head.get(name, field_label(name)), cells.get(name) if value is None else value, reason))
+
+        for name, value in cells.items():
+            if isinstance(value, Uncached):
+                bad(name, t("是公式,文件里没有它的计算结果(多见于程序生成的文件);请在 Excel/WPS 中打开并保存后再导入,"
+                            "或填入数值", "a formula whose result the file does not hold (a file a program wrote): "
+                            "open and save it in Excel/WPS, or type the value"))
+                cells[name] = None
 
         _times(row, cells, now, year, bad)
         _vocabs(row, cells, bad)
@@ -139,9 +151,10 @@ def _times(row: Row, cells: dict, now: dt.datetime, year: int | None, bad) -> No
             continue
         try:
             moment, known = parse_time(value, year)
-        except NoYear:
-            bad(name, t("没有年份;加 --year YYYY 指定这些日期的年份,或写成 2025-04-25",
-                        "has no year: give --year YYYY for such dates, or write it as 2025-04-25"))
+        except NoYear as exc:
+            bad(name, t("没有年份;加 --year YYYY 指定这些日期的年份,或写成 YYYY-{d}(如 {y}-{d})",
+                        "has no year: give --year YYYY for such dates, or write it as YYYY-{d} (e.g. {y}-{d})",
+                        d=exc.args[0], y=now.year))
             continue
         except (ValueError, TypeError):
             bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
@@ -156,7 +169,7 @@ def _times(row: Row, cells: dict, now: dt.datetime, year: int | None, bad) -> No
         row.values[f"{name}_known"] = known
 
 
-_PARSED: dict = {}  # (vocabulary, word) → member, or None when refused: a ledger repeats its words
+_PARSED: dict = {}  # (vocabulary, word) → member, or the refusal: a ledger repeats its words
 
 
 def _vocabs(row: Row, cells: dict, bad) -> None:
@@ -168,17 +181,41 @@ def _vocabs(row: Row, cells: dict, bad) -> None:
         if (vocab, text) not in _PARSED:
             try:
                 _PARSED[vocab, text] = vocab.parse(text)
-            except TsmsError:
-                _PARSED[vocab, text] = None
-        if _PARSED[vocab, text] is None:
-            bad(name, t("可用:{c}", "accepted: {c}", c=vocab.choices()))
+            except TsmsError as exc:  # the refusal `log` gives: 「不认识的投诉类型「扰民」;是不是 …」
+                _PARSED[vocab, text] = (str(exc),)
+        if isinstance(_PARSED[vocab, text], tuple):
+            bad(name, _PARSED[vocab, text][0])
         else:
             row.values[name] = _PARSED[vocab, text]
+
+
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+
+
+def _phone(text: str | None, bad) -> str | None:
+    """A phone number as Excel writes a long number to CSV (1.3812340001E+10): its digits
+    when it is a whole number of 7 to 15 digits of which at least 7 are written; else refused
+    (1.38E+10) — digits lost cannot be guessed."""
+    if text is None or not _SCIENTIFIC.match(text):
+        return text
+    from decimal import Decimal
+
+    number, kept = Decimal(text), len(text.lower().split("e")[0].replace(".", ""))
+    if number == number.to_integral_value() and 7 <= len(str(int(number))) <= 15 and kept >= 7:
+        return str(int(number))
+    bad("contact", t("是科学计数法,位数已丢失;请把这一列设为「文本」后重新输入号码",
+                     "is in scientific notation and its digits are lost: format the column as text and type "
+                     "the number again"))
+    return None
 
 
 def _texts(row: Row, cells: dict, bad) -> None:
     for name in TEXTS:
         text = text_of(cells.get(name))
+        if name == "contact":
+            text = _phone(text, bad)
+            if "contact" in row.failed:
+                continue
         limit = LONG if name in LONG_TEXTS else SHORT
         if text is not None and len(text) > limit:
             bad(name, t("太长(最多 {m} 字)", "too long (at most {m} characters)", m=limit))
@@ -188,6 +225,14 @@ def _texts(row: Row, cells: dict, bad) -> None:
             row.values[name] = text
     if not row.values.get("content") and "content" not in row.failed:
         bad("content", t("不能为空", "must not be empty"))
+
+
+def _before(later: dt.datetime, later_known, earlier: dt.datetime, earlier_known) -> bool:
+    """A step before the one it follows: a bare date (time not known) is the day alone, on or
+    after the earlier step's day — 处理时间 2025.3.5 follows 投诉时间 2025.3.5 23:10."""
+    if later_known is False or earlier_known is False:
+        return later.date() < earlier.date()
+    return later < earlier
 
 
 def _state(row: Row, staff: set[str] | None, bad) -> None:
@@ -212,9 +257,9 @@ def _state(row: Row, staff: set[str] | None, bad) -> None:
             bad("satisfaction", t("有回访时间时须填满意度", "a revisit needs its satisfaction"), value="")
         if not revisited and "revisited_at" not in row.failed:
             bad("revisited_at", t("有回访记录却没有回访时间", "a revisit without its time"), value="")
-    if resolved and received and resolved < received:
+    if resolved and received and _before(resolved, v.get("resolved_at_known"), received, v.get("received_at_known")):
         bad("resolved_at", t("早于投诉时间", "before the complaint was received"))
-    if revisited and resolved and revisited < resolved:
+    if revisited and resolved and _before(revisited, v.get("revisited_at_known"), resolved, v.get("resolved_at_known")):
         bad("revisited_at", t("早于处理完成时间", "before the complaint was resolved"))
     holder = v.get("assignee")
     if holder and staff is not None and holder not in staff and not v.get("result"):
@@ -229,7 +274,7 @@ def _state(row: Row, staff: set[str] | None, bad) -> None:
 def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
         rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None,
         year: int | None = None, dry_run: bool = False, update: bool = True, on_table=None,
-        progress=None) -> dict:
+        progress=None, sheet: str | None = None) -> dict:
     """Import ``file``. ``on_table(table)`` is told the columns found and mapped before
     anything is written. With ``--skip-invalid`` the bad rows go to a rejects file
     (``rejects``, else ``<file>-rejects.xlsx``), checked before the file is read, written by
@@ -238,45 +283,69 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     counted, nothing written (no rejects file either). ``progress(label, total)``: a context
     manager giving a function to call per row (a bar on a terminal), or None."""
     path = Path(file).expanduser()
+    if path.is_dir():
+        raise TsmsError(t("{p} 是文件夹,不是文件;请给出要导入的 .xlsx 或 .csv 文件",
+                          "{p} is a folder, not a file: name the .xlsx or .csv file to import", p=file))
     if not path.is_file():
         raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
+    with reading(ledger) as ctx:  # the project first: a wrong one is refused before the file is read
+        project_id = ctx.project(project).id
+        staff = set(ctx.session.exec(select(Staff.name)).all())
     out = None
     if (skip_invalid or rejects) and not dry_run:
         out = output.target(rejects or path.with_name(f"{path.stem}-rejects.xlsx"), ledger=ledger.path, force=force,
                             option="--rejects", suffixes=(".xlsx", ".csv"))
         if _same_file(out.path, path):
             raise TsmsError(t("--rejects 不能是要导入的文件 {p}", "--rejects cannot be the file being imported, {p}", p=file))
-    table = read_table(path, progress)
+    book = read_table(path, progress, sheet)
     if on_table is not None:
-        on_table(table)
-    with reading(ledger) as ctx:
-        staff = set(ctx.session.exec(select(Staff.name)).all())
+        on_table(book)
+    several = len(book.tables) > 1
     bar = progress or (lambda label, total: contextlib.nullcontext(None))
-    with bar(t("检查", "checking"), len(table.rows)) as tick:
-        rows = validate(table, ledger.now(), year=year, staff=staff, tick=tick)
+    rows: list[Row] = []
+    with bar(t("检查", "checking"), sum(len(table.rows) for table in book.tables)) as tick:
+        for table in book.tables:
+            rows += validate(table, ledger.now(), year=year, staff=staff, tick=tick)
+    if not several:
+        for r in rows:
+            r.sheet = None  # one table: its rows are named by number alone
     bad = [r for r in rows if r.errors]
-    errors = [{"row": r.line, "column": col, "value": None if val is None else shown(text_of(val) or "", SHORT),
+    errors = [{"row": r.line, **_sheet(r), "column": col,
+               "value": None if val is None else shown(text_of(val) or "", SHORT),
                "reason": reason} for r in bad for col, val, reason in r.errors]
-    source = path.name
-    result = {"file": str(path), "sheet": table.sheet, "header_rows": table.header_lines, "mapping": table.mapping(),
-              "rows": len(rows), "totals": len(table.totals), "total_rows": table.totals, "invalid": len(bad),
+    source = book.origin or path.name  # a rejects file's rows are its own file's rows
+    first = book.tables[0]
+    totals = [n for table in book.tables for n in table.totals]
+    result = {"file": str(path), "sheet": first.sheet, "header_rows": first.header_lines, "mapping": first.mapping(),
+              "defaults": first.defaults(), "source": source,
+              "sheets": [{"sheet": table.sheet, "header_rows": table.header_lines, "rows": len(table.rows),
+                          "totals": len(table.totals), "total_rows": table.totals, "mapping": table.mapping(),
+                          "defaults": table.defaults()} for table in book.tables],
+              "skipped_sheets": [{"sheet": name, "why": why} for name, why in book.skipped],
+              "rows": len(rows), "totals": len(totals), "total_rows": totals, "invalid": len(bad),
               "errors": errors, "imported": 0, "updated": 0, "unchanged": 0, "already_imported": 0, "kept": [],
               "known": [], "changes": [],
               "not_updated": 0, "numbers": [], "updated_numbers": [], "rejects": None, "dry_run": dry_run}
     good = [r for r in rows if not r.errors]
-    if dry_run or (bad and not skip_invalid):
+    if dry_run or (bad and not skip_invalid) or not rows:
         if dry_run:
             with reading(ledger) as ctx:
-                _count(result, _sort(ctx, good, source, update, ctx.project(project).id))
+                _count(result, _sort(ctx, good, source, update, project_id))
         return result
+    if bad and out.path.suffix.lower() == ".csv" and len({r.sheet for r in bad}) > 1:
+        raise TsmsError(t("几个工作表都有未导入的行,表头各不相同,放不进一个 CSV;请用 --rejects 某文件.xlsx",
+                          "rows of several sheets, each with its own header, do not fit one CSV file: give "
+                          "--rejects FILE.xlsx"))
     placed = []
     try:
         with writing(ledger, by) as ctx:
             proj = ctx.project(project)
             if bad:  # the rejects first: a rejects file that cannot be written stops the import
                 with output.writing(out) as fh:
-                    save_rejects(fh, out.path.suffix, {"header": table.labels,
-                                                       "rows": [(r.line, r.raw, _reasons(r)) for r in bad]})
+                    save_rejects(fh, out.path.suffix, {"title": REJECTS_MARK + source, "sheets": [
+                        {"sheet": table.sheet, "header": table.labels,
+                         "rows": [(r.line, [str(x) if isinstance(x, Uncached) else x for x in r.raw], _reasons(r)) for r in bad if r.sheet in (None, table.sheet)]}
+                        for table in book.tables if any(r.sheet in (None, table.sheet) for r in bad)]})
                 placed.append(out.path)
                 result["rejects"] = out.shown
             sorted_rows = _sort(ctx, good, source, update, proj.id)
@@ -293,7 +362,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
                 ctx.event("import", ctx.now(), details={"file": source, "project": proj.code,
                                                           "imported": result["imported"], "updated": result["updated"],
                                                           "already_imported": result["unchanged"],
-                                                          "invalid": len(bad), "totals": len(table.totals)})
+                                                          "invalid": len(bad), "totals": len(totals)})
     except BaseException:
         output.discard(placed)  # the import did not happen: neither does its rejects file
         raise
@@ -311,12 +380,12 @@ def _count(result: dict, sorted_rows: list) -> None:
         elif kind == "not_updated":
             result["not_updated"] += 1
         elif kind == "kept":
-            result["kept"].append({"row": r.line, "number": c.number})
+            result["kept"].append({"row": r.line, **_sheet(r), "number": c.number})
         elif kind == "known":
-            result["known"].append({"row": r.line, "number": c.number,
+            result["known"].append({"row": r.line, **_sheet(r), "number": c.number,
                                     "source": c.import_source or t("在 tsms 中登记", "logged in tsms")})
         if kind == "update":
-            result["changes"].append({"row": r.line, "number": c.number, "changes": {
+            result["changes"].append({"row": r.line, **_sheet(r), "number": c.number, "changes": {
                 k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in r.changes.items()}})
     result["already_imported"] = result["unchanged"] + len(result["known"])
     if result["dry_run"]:  # what would be
@@ -511,7 +580,7 @@ def _insert_all(ctx: Context, proj: Project, rows: list[Row], source: str, tick)
     if visits:
         connection.execute(insert(Revisit.__table__), visits)
     ctx.events("log", [(record["received_at"], ids[record["number"]], {
-        "number": record["number"], "imported_from": source, "row": r.line,
+        "number": record["number"], "imported_from": source, "row": r.line, **_sheet(r),
         "source_number": r.values.get("number") or r.values.get("serial")}) for record, r in zip(records, rows)])
     return [record["number"] for record in records]
 
@@ -592,9 +661,20 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
                  for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
     shown_changes = {k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in changes.items()}
     ctx.event("edit", ctx.now(), c.id, details={
-        "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line,
-        "reason": t("重新导入 {f} 第 {n} 行", "re-imported from {f}, row {n}", f=source, n=r.line)})
+        "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line, **_sheet(r),
+        "reason": t("重新导入 {f} {w}", "re-imported from {f}, {w}", f=source, w=where(r.line, r.sheet))})
     return c.number
+
+
+def _sheet(r: Row) -> dict:
+    return {"sheet": r.sheet} if r.sheet else {}
+
+
+def where(line: int, sheet: str | None = None) -> str:
+    """「第 5 行」, or on one of several sheets 「工作表「二期」第 5 行」."""
+    if sheet:
+        return t("工作表「{s}」第 {n} 行", "sheet {s!r} row {n}", s=sheet, n=line)
+    return t("第 {n} 行", "row {n}", n=line)
 
 
 def _plain(value):
