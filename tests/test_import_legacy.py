@@ -561,3 +561,28 @@ def test_defaults_are_announced_in_the_mapping(site, tmp_path):
     assert "投诉渠道:按 电话" in out and "投诉类型:按 其他" in out
     assert {d["field"] for d in tsms_json("import", path, "--project", "P01", "--dry-run")["defaults"]} == {
         "channel", "category", "urgency"}
+
+
+def test_imported_facts_are_only_those_the_old_ledger_records(site, tmp_path):
+    """Review 12: a handled 12345 row has its reply to the referring department met when it
+    was handled (the old ledger records no reply apart), an open one has it open — both
+    alike; how and by whom a revisit was made, and who accepted, are not made up."""
+    header = ("序号", "投诉时间", "投诉人", "投诉内容", "投诉渠道", "处理结果", "处理时间", "回访时间", "满意度")
+    path = _plain(tmp_path / "t.xlsx", [[1, "2025-03-01 10:00", "甲", "扬尘", "12345", "已洒水", "2025-03-03",
+                                         "2025-03-05", "满意"],
+                                        [2, "2026-11-20 10:00", "乙", "噪声", "12345", None, None, None, None]],
+                  header=header)
+    closed, open_ = tsms_json("import", path, "--project", "P01")["numbers"]
+    steps = {s["kind"]: s for s in tsms_json("show", closed)["deadlines"]}
+    assert steps["reply"]["done_at"].startswith("2025-03-03")
+    assert {s["kind"]: s["done_at"] for s in tsms_json("show", open_)["deadlines"]}["reply"] is None
+    late = json.loads(tsms("overdue", "--json", ok=False).stdout)
+    assert closed not in {i["number"] for i in late}
+    c = tsms_json("show", closed)
+    assert c["accept_person"] is None
+    visit = c["revisits"][0]
+    assert (visit["method"], visit["visitor"], visit["person_met"]) == ("unrecorded", "旧台账未记录", None)
+    assert "旧台账未记录" in tsms("show", closed).stdout
+    r = tsms("revisit", open_, "--method", "unrecorded", "--satisfaction", "满意", ok=False)
+    assert r.exit_code == 2 and "回访方式" in r.stderr
+    assert tsms("check").exit_code == 0

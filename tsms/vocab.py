@@ -215,6 +215,11 @@ class RevisitMethod(Vocab):
     email = "email", "电子邮件", "邮件", "邮件回访", "电邮", "e_mail", "mail"
     questionnaire = "questionnaire", "问卷", "问卷调查", "调查问卷", "问卷回访"
     meeting = "meeting", "座谈会", "座谈", "会议"
+    unrecorded = "unrecorded", "旧台账未记录"  # an imported revisit whose old ledger does not say how
+
+    @classmethod
+    def choices(cls) -> str:  # what a clerk may record: never 「未记录」 for a revisit made in tsms
+        return ", ".join(f"{m.value}/{m.zh}" for m in cls if m.value != "unrecorded")
 
 
 class ProjectKind(Vocab):

@@ -46,6 +46,7 @@ from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
 from tsms.store.unit import Context, reading, writing
 from tsms.vocab import REFERRED_CHANNELS, Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
 
+UNRECORDED = "旧台账未记录"  # a fact the old ledger never recorded (who made a revisit)
 TIMES = ("received_at", "resolved_at", "revisited_at")
 TEXTS = ("complainant", "contact", "address", "org", "content", "number", "serial", "accept_dept", "accept_person",
          "accept_opinion", "department", "assignee", "handling_opinion", "result", "dept_head", "visitor",
@@ -557,7 +558,6 @@ def _insert_all(ctx: Context, proj: Project, rows: list[Row], source: str, tick)
             seqs[year] = ctx.next_seq(Complaint, Complaint.year == year) - 1
         seqs[year] += 1
         columns = _columns(ctx, v, proj.id)
-        columns["accept_person"] = columns["accept_person"] or who
         records.append({"number": f"{ctx.site}-{year}-{seqs[year]:05d}", "year": year, "seq": seqs[year],
                         "project_id": proj.id, "clerk": who, "filled_at": now, "serious": False,
                         "occurred_time_known": True, "import_key": v["import_key"], "import_source": source,
@@ -592,8 +592,9 @@ def _steps(c: dict) -> list[tuple[str, dt.datetime, dt.datetime | None]]:
     received, resolved, revisited = c["received_at"], c["resolved_at"], c["revisited_at"]
     referred = Channel(c["channel"]) in REFERRED_CHANNELS
     steps = [("accept", received, c["accepted_at"]), ("resolve", received, resolved)]
-    if referred and not resolved:  # still open: the referring department is owed its answer
-        steps.append(("reply", received, None))
+    if referred:  # the referring department's answer: open while the complaint is; an old ledger
+        # records no reply apart from the handling, so a handled row's is met when it was handled
+        steps.append(("reply", received, resolved))
     if resolved:
         steps.append(("revisit", resolved, revisited))
         if c["reopened"]:  # an unsatisfied revisit: handled again, from the revisit (SPEC §2)
@@ -620,10 +621,11 @@ def _derived(ctx: Context, c: dict, cid: int, v: dict) -> tuple[list[dict], dict
             visit_due = d.due
     visit = None
     if c["revisited_at"]:
+        # what the old ledger does not say is not made up: 「旧台账未记录」, or left empty
         visit = {"complaint_id": cid, "at": c["revisited_at"],
-                 "method": (v.get("revisit_method") or RevisitMethod.phone).value, "satisfaction": c["satisfaction"],
-                 "visitor": v.get("visitor") or ctx.who, "person_met": v.get("person_met") or c["complainant"],
-                 "note": v.get("revisit_note") or t("导入", "imported"), "due": visit_due}
+                 "method": (v.get("revisit_method") or RevisitMethod.unrecorded).value,
+                 "satisfaction": c["satisfaction"], "visitor": v.get("visitor") or UNRECORDED,
+                 "person_met": v.get("person_met"), "note": v.get("revisit_note"), "due": visit_due}
     return rows, visit
 
 
