@@ -344,8 +344,13 @@ def test_a_stale_copy_under_another_name_is_recognised(site, tmp_path):
     assert r["known"] == [{"row": 2, "number": first[0], "source": "台账.xlsx"},
                           {"row": 3, "number": first[1], "source": "台账.xlsx"}]
     out = tsms("import", tmp_path / "台账(旧).xlsx", "--project", "P01").stdout
-    assert f"第 2 行:已在账本中(来自 台账.xlsx),即 {first[0]},未更新" in out
+    assert f"第 2 行:已在账本中(来自 台账.xlsx),即 {first[0]},未更新" in out and "--update-others" in out
     assert tsms_json("show", first[0])["contact"] == "138"
+    # the user says so: the copy's rows update the complaints, which come from the copy since
+    r = tsms_json("import", tmp_path / "台账(旧).xlsx", "--project", "P01", "--update-others")
+    assert (r["updated"], r["known"]) == (2, []) and tsms_json("show", first[0])["contact"] == "137"
+    edit = [e for e in tsms_json("history", first[0]) if e["action"] == "edit"][-1]
+    assert edit["details"]["source_before"] == "台账.xlsx" and "台账(旧).xlsx" in edit["details"]["reason"]
 
 
 def test_every_sheet_with_a_header_is_imported_and_the_others_named(site, tmp_path):

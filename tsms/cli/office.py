@@ -164,6 +164,7 @@ def import_(
     year: Annotated[Optional[int], typer.Option("--year", parser=four_digit_year("--year"), help="没写年份的日期(4月25日)所属年份 / the year of dates written without one")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示结果,什么也不写 / check and count, write nothing")] = False,
     no_update: Annotated[bool, typer.Option("--no-update", help="已导入过的行改动了也不更新 / leave complaints imported before as they are")] = False,
+    update_others: Annotated[bool, typer.Option("--update-others", help="别的文件导入过的同一投诉(同投诉人、时间、内容)也按本文件更新 / update complaints imported from another file that this file's rows are (same complainant, time and content)")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件 / import the good rows, save the others")] = False,
     rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 / where the rows not imported go (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
@@ -188,7 +189,7 @@ def import_(
                 render.line(t("工作表「{s}」:不导入({w})", "sheet {s!r}: not imported ({w})", s=name, w=why))
 
     r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, force=force,
-                   save_rejects=save_rejects, by=by, year=year, dry_run=dry_run, update=not no_update,
+                   save_rejects=save_rejects, by=by, year=year, dry_run=dry_run, update=not no_update, adopt=update_others,
                    on_table=mapping, progress=_bar if render.is_terminal() and not json_out else None, sheet=sheet)
     if json_out:
         render.print_json(r)
@@ -209,6 +210,9 @@ def import_(
         for known in r["known"]:
             render.line(t("{r}:已在账本中(来自 {s}),即 {n},未更新", "{r}: already in the ledger (from {s}) "
                           "as {n}, not updated", r=_where(known), s=known["source"], n=known["number"]))
+        if r["known"]:
+            render.line(t("要按本文件更新别的文件导入的这些投诉,加 --update-others",
+                          "to update those imported from another file by this one, add --update-others"))
         for kept in r["kept"]:
             render.line(t("{r}:{n} 导入后已在 tsms 中办理,以账本为准,未更新", "{r}: {n} was handled in tsms since "
                           "it was imported; the ledger's record stands, not updated", r=_where(kept), n=kept["number"]))

@@ -274,7 +274,7 @@ def _state(row: Row, staff: set[str] | None, bad) -> None:
 
 def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
         rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None,
-        year: int | None = None, dry_run: bool = False, update: bool = True, on_table=None,
+        year: int | None = None, dry_run: bool = False, update: bool = True, adopt: bool = False, on_table=None,
         progress=None, sheet: str | None = None) -> dict:
     """Import ``file``. ``on_table(table)`` is told the columns found and mapped before
     anything is written. With ``--skip-invalid`` the bad rows go to a rejects file
@@ -331,7 +331,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     if dry_run or (bad and not skip_invalid) or not rows:
         if dry_run:
             with reading(ledger) as ctx:
-                _count(result, _sort(ctx, good, source, update, project_id))
+                _count(result, _sort(ctx, good, source, update, project_id, adopt))
         return result
     if bad and out.path.suffix.lower() == ".csv" and len({r.sheet for r in bad}) > 1:
         raise TsmsError(t("几个工作表都有未导入的行,表头各不相同,放不进一个 CSV;请用 --rejects 某文件.xlsx",
@@ -349,7 +349,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
                         for table in book.tables if any(r.sheet in (None, table.sheet) for r in bad)]})
                 placed.append(out.path)
                 result["rejects"] = out.shown
-            sorted_rows = _sort(ctx, good, source, update, proj.id)
+            sorted_rows = _sort(ctx, good, source, update, proj.id, adopt)
             _count(result, sorted_rows)
             new = [r for kind, r, c in sorted_rows if kind == "new"]
             updates = [(r, c) for kind, r, c in sorted_rows if kind == "update"]
@@ -408,14 +408,15 @@ def _agrees(c: Complaint, v: dict) -> bool:
             or (c.received_at and c.received_at.replace(tzinfo=None) == received))
 
 
-def _sort(ctx: Context, good: list[Row], source: str, update: bool,
-          project_id: int) -> list[tuple[str, Row, Complaint | None]]:
+def _sort(ctx: Context, good: list[Row], source: str, update: bool, project_id: int,
+          adopt: bool = False) -> list[tuple[str, Row, Complaint | None]]:
     """Each good row with what importing it does: ``new``; ``update`` (the complaint of the
     project from the same source — a file of that name — that the row is: the same
     complainant, time and content, or the same row key with at least one of these
     unchanged — whose fields the row corrects); ``unchanged`` (that complaint holds the row
     already); ``known`` (a complaint of the same complainant, time and content came from
-    another file or was logged in tsms: not updated); ``not_updated`` (--no-update);
+    another file or was logged in tsms: not updated — unless ``adopt`` (--update-others) and
+    it came from another file: then it is this file's row's); ``not_updated`` (--no-update);
     ``kept`` (the complaint was handled in tsms since: the ledger's record wins)."""
     session = ctx.session
     by_row: dict[str, Complaint] = {}
@@ -457,11 +458,11 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool,
     for i, r in enumerate(good):
         v = r.values
         c = match.get(i)
-        if c is not None and c.import_source != source:
+        if c is not None and c.import_source != source and not (adopt and c.import_source):
             out.append(("known", r, c))
         elif c is not None:
             changes = _differences(c, _columns(ctx, v, c.project_id))
-            if not changes and c.import_row == v["row_key"]:
+            if not changes and c.import_row == v["row_key"] and c.import_source == source:
                 out.append(("unchanged", r, c))
             elif c.id in touched:
                 out.append(("kept", r, c))
@@ -637,10 +638,12 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
 
     v = r.values
     session = ctx.session
+    _source_before = c.import_source
     changes = _differences(c, _columns(ctx, v, c.project_id))
     for name, change in changes.items():
         setattr(c, name, change["to"])
-    c.import_row = v["row_key"]  # a renumbered row: its complaint follows it
+    adopted = c.import_source != source
+    c.import_row, c.import_source = v["row_key"], source  # a renumbered row (or --update-others): it follows
     taken = session.exec(select(Complaint.id).where(Complaint.import_key == v["import_key"],
                                                     Complaint.id != c.id)).first()
     if taken is None:  # the same content under another complaint (another file's row) keeps its own
@@ -664,6 +667,7 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
     shown_changes = {k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in changes.items()}
     ctx.event("edit", ctx.now(), c.id, details={
         "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line, **_sheet(r),
+        **({"source_before": _source_before} if adopted else {}),
         "reason": t("重新导入 {f} {w}", "re-imported from {f}, {w}", f=source, w=where(r.line, r.sheet))})
     return c.number
 
