@@ -256,7 +256,9 @@ def _change(name: str, change: dict) -> str:
     def shown(value):
         return render.value_text(name, value) or "—"
 
-    return f"{render.label(name)} {shown(change['from'])} → {shown(change['to'])}"
+    own = {"source_ref": t("原编号/序号", "old number/serial"),
+           "received_time_known": t("投诉时间含时刻", "time of receipt known")}
+    return f"{own.get(name) or render.label(name)} {shown(change['from'])} → {shown(change['to'])}"
 
 
 def _mapping(table) -> None:

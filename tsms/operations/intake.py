@@ -384,7 +384,7 @@ def _count(result: dict, sorted_rows: list) -> None:
             result["kept"].append({"row": r.line, **_sheet(r), "number": c.number})
         elif kind == "known":
             result["known"].append({"row": r.line, **_sheet(r), "number": c.number,
-                                    "source": c.import_source or t("在 tsms 中登记", "logged in tsms")})
+                                    "source": c.import_source or t("tsms 登记", "logged in tsms")})
         if kind == "update":
             result["changes"].append({"row": r.line, **_sheet(r), "number": c.number, "changes": {
                 k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in r.changes.items()}})
