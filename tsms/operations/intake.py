@@ -426,14 +426,16 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool, project_id: 
                                                       Complaint.project_id == project_id,
                                                       Complaint.import_row.in_(row_keys[chunk:chunk + 500]))):
             by_row.setdefault(c.import_row, c)
-    by_identity: dict[tuple, list[Complaint]] = {}
+    # who, when and what of the project's complaints of these contents: columns, not objects
+    by_identity: dict[tuple, list[int]] = {}
     contents = sorted({r.values["content"] for r in good})
     for chunk in range(0, len(contents), 500):
-        for c in session.exec(select(Complaint).where(Complaint.project_id == project_id,
-                                                      Complaint.content.in_(contents[chunk:chunk + 500]))
-                              .order_by(Complaint.id)):
-            by_identity.setdefault(_identity({"content": c.content, "complainant": c.complainant,
-                                              "received_at": c.received_at}), []).append(c)
+        for cid, content, complainant, received in session.exec(
+                select(Complaint.id, Complaint.content, Complaint.complainant, Complaint.received_at)
+                .where(Complaint.project_id == project_id, Complaint.content.in_(contents[chunk:chunk + 500]))
+                .order_by(Complaint.id)):
+            by_identity.setdefault(_identity({"content": content, "complainant": complainant,
+                                              "received_at": received}), []).append(cid)
     hashes = [r.values["import_key"] for r in good]
     known: set[str] = set()
     for chunk in range(0, len(hashes), 500):
@@ -441,18 +443,24 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool, project_id: 
             Complaint.import_key.in_(hashes[chunk:chunk + 500]))).all())
     # first the rows that are a complaint of the ledger by who, when and what; then by row key
     claimed: set[int] = set()
-    match: dict[int, Complaint] = {}
+    match: dict[int, int] = {}
     for i, r in enumerate(good):
-        for c in by_identity.get(_identity(r.values), ()):
-            if c.id not in claimed:
-                claimed.add(c.id)
-                match[i] = c
+        for cid in by_identity.get(_identity(r.values), ()):
+            if cid not in claimed:
+                claimed.add(cid)
+                match[i] = cid
                 break
     for i, r in enumerate(good):
         c = by_row.get(r.values["row_key"])
         if i not in match and c is not None and c.id not in claimed and _agrees(c, r.values):
             claimed.add(c.id)
-            match[i] = c
+            match[i] = c.id
+    objects = {c.id: c for c in by_row.values()}
+    missing = sorted(set(match.values()) - set(objects))
+    for chunk in range(0, len(missing), 500):
+        objects.update({c.id: c for c in session.exec(select(Complaint).where(
+            Complaint.id.in_(missing[chunk:chunk + 500])))})
+    match = {i: objects[cid] for i, cid in match.items()}
     touched = _handled_in_tsms(ctx, [c.id for c in match.values()])
     out, seen = [], set()
     for i, r in enumerate(good):
