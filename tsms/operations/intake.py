@@ -219,14 +219,16 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool, project_id: 
             by_row.setdefault(c.import_row, c)
     # who, when and what of the project's complaints of these contents: columns, not objects
     by_identity: dict[tuple, list[int]] = {}
-    contents = sorted({r.values["content"] for r in good})
-    for chunk in range(0, len(contents), 500):
-        for cid, content, complainant, received in session.exec(
-                select(Complaint.id, Complaint.content, Complaint.complainant, Complaint.received_at)
-                .where(Complaint.project_id == project_id, Complaint.content.in_(contents[chunk:chunk + 500]))
-                .order_by(Complaint.id)):
-            by_identity.setdefault(_identity({"content": content, "complainant": complainant,
-                                              "received_at": received}), []).append(cid)
+    contents = {r.values["content"] for r in good}
+    columns = select(Complaint.id, Complaint.content, Complaint.complainant, Complaint.received_at).where(
+        Complaint.project_id == project_id).order_by(Complaint.id)
+    # content has no index: a long file reads the project's complaints once, a short one asks for its own
+    queries = [columns] if len(contents) > 500 else [columns.where(Complaint.content.in_(sorted(contents)))]
+    for query in queries:
+        for cid, content, complainant, received in session.exec(query):
+            if content in contents:
+                by_identity.setdefault(_identity({"content": content, "complainant": complainant,
+                                                  "received_at": received}), []).append(cid)
     hashes = [r.values["import_key"] for r in good]
     known: set[str] = set()
     for chunk in range(0, len(hashes), 500):
