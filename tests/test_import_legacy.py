@@ -462,7 +462,9 @@ def test_a_bare_date_follows_a_timed_one_on_the_same_day(site, tmp_path):
     path = _plain(tmp_path / "t.xlsx", [[1, "2025.3.5 23:10", "甲", "138", "夜间噪声", "噪音", "已停工", "2025.3.5"]],
                   header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型", "处理结果", "处理时间"))
     r = tsms_json("import", path, "--project", "P01")
-    assert r["imported"] == 1 and tsms_json("show", r["numbers"][0])["status"] == "resolved"
+    c = tsms_json("show", r["numbers"][0])
+    assert c["status"] == "resolved" and c["resolved_at"] == "2025-03-05T23:10:00+08:00"  # the day: that step's moment
+    assert tsms("check").exit_code == 0
     _plain(path, [[1, "2025.3.5 23:10", "甲", "138", "夜间噪声", "噪音", "已停工", "2025.3.4"]],
            header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型", "处理结果", "处理时间"))
     r = tsms("import", path, "--project", "P01", ok=False)

@@ -67,6 +67,7 @@ def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: 
         _vocabs(row, cells, bad)
         _texts(row, cells, bad)
         _state(row, staff, bad)
+        _same_day(row, bad)
         v = row.values
         row_key = v.get("number") or v.get("serial")
         if row_key is None and v.get("received_at"):
@@ -189,6 +190,26 @@ def _before(later: dt.datetime, later_known, earlier: dt.datetime, earlier_known
     if later_known is False or earlier_known is False:
         return later.date() < earlier.date()
     return later < earlier
+
+
+def _same_day(row: Row, bad) -> None:
+    """A bare date on the previous step's day is that step's moment (as ``--at`` reads one):
+    处理时间 2025.3.5 after 投诉时间 2025.3.5 23:10 is 23:10, never midnight before it."""
+    v = row.values
+    if row.errors:
+        return
+    previous = v.get("received_at")
+    for name in ("resolved_at", "revisited_at"):
+        moment = v.get(name)
+        if moment is None or previous is None:
+            continue
+        if moment < previous:
+            if v.get(f"{name}_known") is False and moment.date() == previous.date():
+                v[name] = moment = previous
+            else:
+                bad(name, t("早于上一环节的时间 {p}", "before the previous step, {p}", p=f"{previous:%Y-%m-%d %H:%M}"))
+                return
+        previous = moment
 
 
 def _state(row: Row, staff: set[str] | None, bad) -> None:
