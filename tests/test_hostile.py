@@ -291,6 +291,8 @@ def test_hostile_reports(hostile_ledger, args):
 @example(args=["import", LONG + ".csv"])
 @example(args=["import", "old.csv", "--project", "P01", "--skip-invalid", "--rejects", "no-such-folder/r.csv"])
 @example(args=["show", "SH01-2026-00001", "--xlsx", LONG + ".xlsx"])
+@example(args=["backup", "?", "--force"])  # a ? in a file name is part of it, not an SQLite URI query
+@example(args=["backup", "a#b%20.sqlite3", "--force"])
 @given(args=_files())
 def test_hostile_file_names(hostile_ledger, args):
     _assert_refusal_or_success(hostile_ledger, args)

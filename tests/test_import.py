@@ -26,6 +26,9 @@ def write_xlsx(path, rows, title="台账"):
     ws.append(HEADER)
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # typed as text (a formula typed so would show its own text)
     wb.save(path)
 
 
@@ -67,8 +70,9 @@ def test_skip_invalid_writes_good_rows_and_rejects(site, tmp_path):
     assert r["errors"] == [{"row": 5, "column": "投诉时间", "value": "2025-02-30",
                             "reason": "不是日期时间(如 2026-10-08 14:30)"}]
     rejects = openpyxl.load_workbook(tmp_path / "rejects.xlsx").active
-    assert [c.value for c in rejects[1]][:3] == ["行号", "编号", "投诉时间"]
-    assert rejects["A2"].value == 5 and "2025-02-30" in rejects.cell(2, len(HEADER) + 2).value
+    assert rejects["A1"].value == "tsms 未导入的行 · 来源:t.csv"
+    assert [c.value for c in rejects[2]][:3] == ["行号", "编号", "投诉时间"]
+    assert rejects["A3"].value == 5 and "2025-02-30" in rejects.cell(3, len(HEADER) + 2).value
 
 
 def test_reimport_adds_nothing_twice(site, tmp_path):
@@ -79,7 +83,8 @@ def test_reimport_adds_nothing_twice(site, tmp_path):
     assert len(tsms_json("list", "--limit", "0")) == 3
     # the same rows, saved by another program as GBK CSV, are the same rows
     write_csv(tmp_path / "gbk.csv", GOOD, encoding="gb18030")
-    assert tsms_json("import", tmp_path / "gbk.csv", "--project", "P01")["already_imported"] == 3
+    gbk = tsms_json("import", tmp_path / "gbk.csv", "--project", "P01")
+    assert gbk["already_imported"] == 3 and [k["source"] for k in gbk["known"]] == ["t.csv"] * 3
 
 
 def test_english_headers(site, tmp_path):
@@ -181,7 +186,7 @@ def test_a_cell_longer_than_its_field_is_a_rejected_row(site, tmp_path):
     assert r["errors"][0]["row"] == 6 and "4000" in r["errors"][0]["reason"]
     assert len(r["errors"][0]["value"]) < 300  # the value is quoted cut short, the rejects file keeps it whole
     rejects = openpyxl.load_workbook(tmp_path / "r.xlsx").active
-    assert rejects.cell(2, 1 + 1 + HEADER.index("投诉内容")).value == long
+    assert rejects.cell(3, 1 + 1 + HEADER.index("投诉内容")).value == long
 
 
 def test_imported_years_stay_in_range(site, tmp_path):
@@ -275,8 +280,9 @@ def test_rejects_csv_neutralises_formula_like_cells(site, tmp_path):
     assert r["invalid"] == len(INJECTED)
     with open(tmp_path / "r.csv", newline="", encoding="utf-8-sig") as fh:
         written = list(csv.reader(fh))
-    assert written[0][-2] == "'=cmd|' /C calc'!A0" and written[0][1] == "编号"
-    for value, row in zip(INJECTED, written[1:]):
+    assert written[0] == ["tsms 未导入的行 · 来源:t.csv"]  # the title row: the rows' own file
+    assert written[1][-2] == "'=cmd|' /C calc'!A0" and written[1][1] == "编号"
+    for value, row in zip(INJECTED, written[2:]):
         shown = "'" + value if value[0] in "=+-@\t\r" else value
         assert row[3] == shown and row[6] == shown and row[-2] == shown, (value, row)
         assert row[-1][:1] not in ("=", "+", "-", "@", "\t", "\r")
@@ -294,9 +300,9 @@ def test_rejects_workbook_keeps_text_and_control_characters(site, tmp_path):
     r = tsms("import", tmp_path / "t.csv", "--project", "P01", "--skip-invalid", "--rejects", tmp_path / "r.xlsx")
     assert r.exit_code == 0 and "1" in r.stdout
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
-    assert sheet.cell(1, len(header) + 1).value == "=1+1" and sheet.cell(1, len(header) + 1).data_type == "s"
-    assert sheet.cell(2, 4).value == "a\\x01b" and sheet.cell(2, 7).value == "x\\x0bz"
-    assert sheet.cell(2, len(header) + 1).value == "=2+2" and sheet.cell(2, len(header) + 1).data_type == "s"
+    assert sheet.cell(2, len(header) + 1).value == "=1+1" and sheet.cell(2, len(header) + 1).data_type == "s"
+    assert sheet.cell(3, 4).value == "a\\x01b" and sheet.cell(3, 7).value == "x\\x0bz"
+    assert sheet.cell(3, len(header) + 1).value == "=2+2" and sheet.cell(3, len(header) + 1).data_type == "s"
     assert len(tsms_json("list")) == 1
 
 

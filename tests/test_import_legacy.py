@@ -9,7 +9,7 @@ import json
 import openpyxl
 import pytest
 
-from conftest import dump, tsms, tsms_json
+from conftest import dump, refused, tsms, tsms_json
 
 TOP = ["序号", "投诉时间", "投诉人", "联系电话", "地址", "投诉内容", "投诉类型", "处理情况", None, None, None,
        "回访情况", None, "备注"]
@@ -179,8 +179,9 @@ def test_a_row_lacking_what_its_state_needs_is_a_reject(site, tmp_path):
     reasons = {e["row"]: e["reason"] for e in r["errors"]}
     assert "处理结果" in reasons[4] and "staff add" in reasons[7]
     rejected = openpyxl.load_workbook(tmp_path / "台账-rejects.xlsx").active
-    assert [c.value for c in rejected[1]][:3] == ["行号", "序号", "投诉时间"]
-    assert rejected.cell(1, 10).value == "处理情况/处理人"
+    assert rejected["A1"].value == "tsms 未导入的行 · 来源:台账.xlsx"
+    assert [c.value for c in rejected[2]][:3] == ["行号", "序号", "投诉时间"]
+    assert rejected.cell(2, 10).value == "处理情况/处理人"
 
 
 @pytest.mark.parametrize("name", ["旧台账.xls", "旧台账.et"])
@@ -288,3 +289,307 @@ def test_the_same_file_name_in_another_project_is_another_source(site, tmp_path)
                                    rows), "--project", "P02", "--year", "2025")
     assert r["imported"] == 4 and r["updated"] == 0
     assert tsms_json("show", first[0])["content"] == ROWS[1][5]
+
+
+def _plain(path, rows, header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型")):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_renumbered_rows_follow_their_complaints(site, tmp_path):
+    """Issue 12.5 review 1: a row inserted and the rows renumbered — 序号 2 is now another
+    person's complaint; it is new, and 乙's complaint follows its row to 序号 3."""
+    jia = [1, "2025-03-01 10:00", "甲", "13800000001", "围挡破损", "安全"]
+    yi = [2, "2025-03-02 10:00", "乙", "13800000002", "夜间打桩", "噪音"]
+    path = _plain(tmp_path / "renum.xlsx", [jia, yi])
+    first = tsms_json("import", path, "--project", "P01")["numbers"]
+    bing = [2, "2025-03-03 10:00", "丙", "13800000003", "道路积水", "排水"]
+    _plain(path, [jia, bing, [3, *yi[1:]]])
+    dry = tsms("import", path, "--project", "P01", "--dry-run").stdout
+    assert f"第 4 行 → {first[1]}:原编号/序号 2 → 3" in dry
+    r = tsms_json("import", path, "--project", "P01")
+    assert (r["imported"], r["updated"], r["unchanged"]) == (1, 1, 1)
+    assert [c["changes"] for c in r["changes"]] == [{"source_ref": {"from": "2", "to": "3"}}]
+    yi_now = tsms_json("show", first[1])
+    assert (yi_now["complainant"], yi_now["content"]) == ("乙", "夜间打桩")
+    assert sorted(c["complainant"] for c in tsms_json("list")) == sorted(["丙", "甲", "乙"])
+    again = tsms_json("import", path, "--project", "P01")
+    assert (again["imported"], again["updated"], again["unchanged"]) == (0, 0, 3)
+
+
+def test_a_correction_never_changes_who_when_and_what_at_once(site, tmp_path):
+    path = _plain(tmp_path / "台账.xlsx", [[1, "2025-03-01 10:00", "甲", "138", "围挡破损", "安全"]])
+    first = tsms_json("import", path, "--project", "P01")["numbers"][0]
+    _plain(path, [[1, "2025-03-01 10:00", "甲", "138", "围挡破损严重", "安全"]])
+    dry = tsms("import", path, "--project", "P01", "--dry-run").stdout
+    assert f"第 2 行 → {first}:投诉内容详细说明 围挡破损 → 围挡破损严重" in dry
+    _plain(path, [[1, "2025-04-01 10:00", "丁", "139", "扬尘", "扬尘"]])
+    r = tsms_json("import", path, "--project", "P01")
+    assert (r["imported"], r["updated"]) == (1, 0) and tsms_json("show", first)["complainant"] == "甲"
+
+
+def test_a_stale_copy_under_another_name_is_recognised(site, tmp_path):
+    """Review 11: the same complaints in a copy of the file: already in the ledger, named so,
+    neither added again nor said to be unchanged when they differ."""
+    rows = [[1, "2025-03-01 10:00", "甲", "138", "围挡破损", "安全"], [2, "2025-03-02 10:00", "乙", "139", "扬尘", "扬尘"]]
+    first = tsms_json("import", _plain(tmp_path / "台账.xlsx", rows), "--project", "P01")["numbers"]
+    rows[0][3] = "137"
+    r = tsms_json("import", _plain(tmp_path / "台账(旧).xlsx", rows), "--project", "P01")
+    assert (r["imported"], r["updated"], r["unchanged"]) == (0, 0, 0)
+    assert r["known"] == [{"row": 2, "number": first[0], "source": "台账.xlsx"},
+                          {"row": 3, "number": first[1], "source": "台账.xlsx"}]
+    out = tsms("import", tmp_path / "台账(旧).xlsx", "--project", "P01").stdout
+    assert f"第 2 行:已在账本中(来自 台账.xlsx),即 {first[0]},未更新" in out and "--update-others" in out
+    assert tsms_json("show", first[0])["contact"] == "138"
+    # the user says so: the copy's rows update the complaints, which come from the copy since
+    r = tsms_json("import", tmp_path / "台账(旧).xlsx", "--project", "P01", "--update-others")
+    assert (r["updated"], r["known"]) == (2, []) and tsms_json("show", first[0])["contact"] == "137"
+    edit = [e for e in tsms_json("history", first[0]) if e["action"] == "edit"][-1]
+    assert edit["details"]["source_before"] == "台账.xlsx" and "台账(旧).xlsx" in edit["details"]["reason"]
+
+
+def test_every_sheet_with_a_header_is_imported_and_the_others_named(site, tmp_path):
+    """Review 2: a workbook of several sheets — each with a header imported (the mapping of
+    each shown), a sheet without one named as not imported; --sheet picks one."""
+    wb = openpyxl.Workbook()
+    one = wb.active
+    one.title = "一期"
+    one.append(["序号", "投诉时间", "投诉人", "投诉内容"])
+    one.append([1, "2025-03-01 10:00", "甲", "围挡破损"])
+    two = wb.create_sheet("二期")
+    two.append(["序号", "投诉时间", "投诉人", "投诉内容"])
+    two.append([1, "2025-03-02 10:00", "乙", "扬尘"])
+    two.append([2, "2025-03-02 11:00", "丙", "2025-02-30"])
+    notes = wb.create_sheet("说明")
+    notes.append(["本台账由资料员维护"])
+    wb.save(tmp_path / "book.xlsx")
+    r = tsms("import", tmp_path / "book.xlsx", "--project", "P01", "--dry-run")
+    assert "工作表「一期」:表头在第 1 行" in r.stdout and "工作表「二期」:表头在第 1 行" in r.stdout
+    assert "工作表「说明」:不导入(" in r.stdout and "新导入 3 件" in r.stdout
+    r = tsms_json("import", tmp_path / "book.xlsx", "--project", "P01")
+    assert (r["imported"], [s["sheet"] for s in r["sheets"]]) == (3, ["一期", "二期"])
+    assert r["skipped_sheets"][0]["sheet"] == "说明"
+    assert sorted(c["complainant"] for c in tsms_json("list")) == sorted(["甲", "乙", "丙"])
+    only = tsms_json("import", tmp_path / "book.xlsx", "--project", "P01", "--sheet", "二期", "--dry-run")
+    assert [s["sheet"] for s in only["sheets"]] == ["二期"] and only["would"]["unchanged"] == 2
+    refused(site, "import", tmp_path / "book.xlsx", "--project", "P01", "--sheet", "三期", naming=("三期", "一期、二期、说明"))
+
+
+def test_rows_of_several_sheets_are_named_with_their_sheet(site, tmp_path):
+    wb = openpyxl.Workbook()
+    for title, time in (("一期", "2025-03-01"), ("二期", "2025-02-30")):
+        ws = wb.create_sheet(title)
+        ws.append(["投诉时间", "投诉内容"])
+        ws.append([time, "扬尘"])
+    del wb["Sheet"]
+    wb.save(tmp_path / "book.xlsx")
+    r = tsms("import", tmp_path / "book.xlsx", "--project", "P01", ok=False)
+    assert r.exit_code == 2 and "二期!2\t投诉时间\t2025-02-30" in r.stdout
+
+
+def test_a_total_word_inside_a_complaint_row_is_not_a_total(site, tmp_path):
+    """Review 3: a 备注 「共计投诉3次」 and a complainant named 小计 are complaints; the 合计 row
+    (its first cell the word, no time, a count for content) is skipped and named."""
+    path = _plain(tmp_path / "t.xlsx", [[1, "2025-03-01 10:00", "甲", "138", "噪声", "噪音", "共计投诉3次"],
+                                        [2, "2025-03-02 10:00", "小计", "139", "扬尘", "扬尘", None],
+                                        ["合计", None, None, None, "2件", None, None]],
+                  header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型", "备注"))
+    r = tsms_json("import", path, "--project", "P01")
+    assert (r["imported"], r["totals"], r["total_rows"]) == (2, 1, [4])
+    assert "跳过合计行 1 行(第 4 行)" in tsms("import", path, "--project", "P01", "--dry-run").stdout
+
+
+@pytest.mark.parametrize("row,total", [
+    (["合计", None, "4件"], True), ([None, None, None, "总 计:"], True), (["小计"], True), (["共计12件"], True),
+    ([1, "2025-03-01", "合计三次在夜间打桩施工,噪声很大"], False), ([1, "小计", "噪声"], False),
+    ([1, "张先生", "共计投诉3次"], False), (["合计", "2025-03-01", "扬尘"], False),
+])
+def test_total_rows_by_their_leading_label(row, total):
+    from tsms.operations.intake_table import is_total
+
+    assert is_total(row, [1, 2]) is total
+
+
+def test_formulas_are_read_as_excel_shows_them(site, tmp_path):
+    """Review 4: 序号 =ROW()-1 and a =HYPERLINK are the values Excel shows (the values Excel
+    saved with the file); a formula without its saved value is named for its cell."""
+    from openpyxl.cell.cell import Cell  # noqa: F401
+
+    path = _plain(tmp_path / "t.xlsx", [["=ROW()-1", "2025-03-01 10:00", "甲", "138", "=HYPERLINK(\"http://x\",\"围挡\")", "安全"],
+                                        ["=ROW()-1", "2025-03-02 10:00", "乙", "139", "扬尘", "扬尘"]])
+    r = tsms("import", path, "--project", "P01", "--json", ok=False)
+    errors = json.loads(r.stdout)["errors"]
+    assert r.exit_code == 2 and {(e["row"], e["column"]) for e in errors} == {(2, "序号"), (2, "投诉内容"), (3, "序号")}
+    assert all("计算结果" in e["reason"] for e in errors)
+    # as Excel saves it: the formula and the value it shows (<v>), which is what is imported
+    _cache(path, {"A2": 1, "A3": 2, "E2": "围挡"})
+    r = tsms_json("import", path, "--project", "P01")
+    assert r["imported"] == 2
+    shown = {c["complainant"]: c for c in tsms_json("list")}
+    assert tsms_json("show", r["numbers"][0])["content"] == "围挡" and len(shown) == 2
+
+
+def _cache(path, values):
+    """Write the cached values Excel would have saved beside the formulas."""
+    import re
+    import shutil
+    import zipfile
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, value in values.items():
+                    kind = ' t="str"' if isinstance(value, str) else ""
+                    text = re.sub(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
+                                  lambda m: f'<c r="{ref}"{m.group(1)}{kind}><f>{m.group(2)}</f><v>{value}</v>', text)
+                    text = re.sub(rf'<c r="{ref}"([^>]*)><f>(.*?)</f></c>',
+                                  lambda m: f'<c r="{ref}"{m.group(1)}{kind}><f>{m.group(2)}</f><v>{value}</v></c>', text)
+                data = text.encode()
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
+
+
+def test_a_bare_date_follows_a_timed_one_on_the_same_day(site, tmp_path):
+    """Review 5: 处理时间 2025.3.5 (the day alone) after 投诉时间 2025.3.5 23:10 is accepted."""
+    path = _plain(tmp_path / "t.xlsx", [[1, "2025.3.5 23:10", "甲", "138", "夜间噪声", "噪音", "已停工", "2025.3.5"]],
+                  header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型", "处理结果", "处理时间"))
+    r = tsms_json("import", path, "--project", "P01")
+    c = tsms_json("show", r["numbers"][0])
+    assert c["status"] == "resolved" and c["resolved_at"] == "2025-03-05T23:10:00+08:00"  # the day: that step's moment
+    assert tsms("check").exit_code == 0
+    _plain(path, [[1, "2025.3.5 23:10", "甲", "138", "夜间噪声", "噪音", "已停工", "2025.3.4"]],
+           header=("序号", "投诉时间", "投诉人", "联系电话", "投诉内容", "投诉类型", "处理结果", "处理时间"))
+    r = tsms("import", path, "--project", "P01", ok=False)
+    assert r.exit_code == 2 and "早于投诉时间" in r.stdout
+
+
+@pytest.mark.parametrize("cell,stored", [("1.3812340001E+10", "13812340001"), ("1.38E+10", None)])
+def test_a_phone_in_scientific_notation(site, tmp_path, cell, stored):
+    """Review 7: Excel writes a long number to CSV as 1.3812340001E+10: its digits, when they
+    are all there; else the row is refused naming the cell."""
+    import csv
+
+    with open(tmp_path / "t.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["投诉时间", "联系电话", "投诉内容"], ["2025-03-01 10:00", cell, "扬尘"]])
+    r = tsms("import", tmp_path / "t.csv", "--project", "P01", "--json", ok=stored is not None)
+    if stored:
+        assert tsms_json("show", json.loads(r.stdout)["numbers"][0])["contact"] == stored
+    else:
+        assert r.exit_code == 2 and "科学计数法" in json.loads(r.stdout)["errors"][0]["reason"]
+
+
+def test_a_corrected_rejects_file_counts_as_the_rows_of_its_own_file(site, tmp_path):
+    """Review 8: the rejects CSV's protecting ' is taken off, and its rows are the original
+    file's rows: importing the corrected original afterwards adds nothing twice."""
+    import csv
+
+    rows = [["序号", "投诉时间", "投诉人", "投诉内容"], ["1", "2025-03-01 10:00", "甲", "扬尘"],
+            ["2", "2025-02-30", "乙", "-5度仍在浇筑"]]
+    with open(tmp_path / "t.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    tsms("import", tmp_path / "t.csv", "--project", "P01", "--skip-invalid", "--rejects", tmp_path / "r.csv")
+    with open(tmp_path / "r.csv", newline="", encoding="utf-8-sig") as fh:
+        rejected = list(csv.reader(fh))
+    assert rejected[2][4] == "'-5度仍在浇筑"
+    rejected[2][2] = "2025-03-02 10:00"
+    with open(tmp_path / "r.csv", "w", newline="", encoding="utf-8-sig") as fh:
+        csv.writer(fh).writerows(rejected)
+    r = tsms_json("import", tmp_path / "r.csv", "--project", "P01")
+    assert r["imported"] == 1 and r["source"] == "t.csv"
+    assert tsms_json("show", r["numbers"][0])["content"] == "-5度仍在浇筑"
+    rows[2][1] = "2025-03-02 10:00"
+    with open(tmp_path / "t.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    again = tsms_json("import", tmp_path / "t.csv", "--project", "P01")
+    assert (again["imported"], again["unchanged"]) == (0, 2) and len(tsms_json("list")) == 2
+
+
+def test_annotated_labels_and_a_header_not_found(site, tmp_path):
+    """Review 9: 「投诉内容摘要」「投诉时间(年月日)」 are recognised; without a content column
+    the refusal names the likeliest header row, its labels and what it lacks."""
+    path = _plain(tmp_path / "t.xlsx", [["2025-03-01 10:00", "甲", "扬尘"]], header=("投诉时间(年月日)", "投诉人", "投诉内容摘要"))
+    r = tsms_json("import", path, "--project", "P01", "--dry-run")
+    assert {m["label"]: m["field"] for m in r["mapping"]} == {"投诉时间(年月日)": "received_at", "投诉人": "complainant",
+                                                               "投诉内容摘要": "content"}
+    _plain(path, [["2025-03-01 10:00", "甲", "扬尘"]], header=("投诉时间", "投诉人", "事由"))
+    refused(site, "import", path, "--project", "P01", naming=("第 1 行", "投诉时间、投诉人、事由", "缺少「投诉内容」"))
+
+
+def test_the_exact_label_wins_a_field_and_equal_ones_are_refused(site, tmp_path):
+    """Review 10: 投诉类型 beats 类别, 投诉渠道 beats 来源; two equally good columns are refused."""
+    path = _plain(tmp_path / "t.xlsx", [["2025-03-01 10:00", "扬尘", "安全", "噪音", "居委会", "12345"]],
+                  header=("投诉时间", "投诉内容", "类别", "投诉类型", "来源", "投诉渠道"))
+    r = tsms_json("import", path, "--project", "P01")
+    c = tsms_json("show", r["numbers"][0])
+    assert (c["category"], c["channel"]) == ("noise", "hotline")
+    ignored = {m["label"]: m["ignored"] for m in r["mapping"]}
+    assert "投诉类型" in ignored["类别"] and "投诉渠道" in ignored["来源"]
+    _plain(path, [["2025-03-01 10:00", "扬尘", "安全", "噪音"]], header=("投诉时间", "投诉内容", "类别", "类型"))
+    refused(site, "import", path, "--project", "P01", naming=("类别", "类型", "C 列", "D 列"))
+
+
+def test_vocabulary_refusals_suggest_as_log_does(site, tmp_path):
+    """Review 13: 扰民 is noise; an unknown word gets log's 「是不是 …」; a date without its
+    year is hinted with its own month and day."""
+    path = _plain(tmp_path / "t.xlsx", [["9月3日", "甲", "扬尘", "噪声扰"], ["2025-03-01", "乙", "噪声", "扰民"]],
+                  header=("投诉时间", "投诉人", "投诉内容", "投诉类型"))
+    r = tsms("import", path, "--project", "P01", "--json", ok=False)
+    reasons = {(e["row"], e["column"]): e["reason"] for e in json.loads(r.stdout)["errors"]}
+    assert set(reasons) == {(2, "投诉时间"), (2, "投诉类型")}  # 扰民 (row 3) is 噪声
+    assert "YYYY-09-03" in reasons[2, "投诉时间"] and "2025-04-25" not in reasons[2, "投诉时间"]
+    cat = tsms("import", _plain(tmp_path / "u.xlsx", [["2025-03-01", "甲", "扬尘", "噪声扰"]],
+                                header=("投诉时间", "投诉人", "投诉内容", "投诉类型")), "--project", "P01", ok=False)
+    assert "不认识的投诉类型「噪声扰」;是不是" in cat.stdout
+
+
+def test_refused_before_reading_and_said_plainly(site, tmp_path):
+    """Review 14: a wrong project is refused before the mapping; a folder is named as one; a
+    file of a header alone says it has no data rows."""
+    path = legacy(tmp_path / "台账.xlsx")
+    r = tsms("import", path, "--project", "P99", "--year", "2025", ok=False)
+    assert r.exit_code == 2 and "P99" in r.stderr and "列的对应" not in r.stdout
+    refused(site, "import", tmp_path, "--project", "P01", naming=("文件夹",))
+    empty = _plain(tmp_path / "empty.xlsx", [])
+    r = tsms("import", empty, "--project", "P01")
+    assert "没有数据行" in r.stdout and "新导入" not in r.stdout
+
+
+def test_defaults_are_announced_in_the_mapping(site, tmp_path):
+    path = _plain(tmp_path / "t.xlsx", [["2025-03-01 10:00", "扬尘"]], header=("投诉时间", "投诉内容"))
+    out = tsms("import", path, "--project", "P01", "--dry-run").stdout
+    assert "投诉渠道:按 电话" in out and "投诉类型:按 其他" in out
+    assert {d["field"] for d in tsms_json("import", path, "--project", "P01", "--dry-run")["defaults"]} == {
+        "channel", "category", "urgency"}
+
+
+def test_imported_facts_are_only_those_the_old_ledger_records(site, tmp_path):
+    """Review 12: a handled 12345 row has its reply to the referring department met when it
+    was handled (the old ledger records no reply apart), an open one has it open — both
+    alike; how and by whom a revisit was made, and who accepted, are not made up."""
+    header = ("序号", "投诉时间", "投诉人", "投诉内容", "投诉渠道", "处理结果", "处理时间", "回访时间", "满意度")
+    path = _plain(tmp_path / "t.xlsx", [[1, "2025-03-01 10:00", "甲", "扬尘", "12345", "已洒水", "2025-03-03",
+                                         "2025-03-05", "满意"],
+                                        [2, "2026-11-20 10:00", "乙", "噪声", "12345", None, None, None, None]],
+                  header=header)
+    closed, open_ = tsms_json("import", path, "--project", "P01")["numbers"]
+    steps = {s["kind"]: s for s in tsms_json("show", closed)["deadlines"]}
+    assert steps["reply"]["done_at"].startswith("2025-03-03")
+    assert {s["kind"]: s["done_at"] for s in tsms_json("show", open_)["deadlines"]}["reply"] is None
+    late = json.loads(tsms("overdue", "--json", ok=False).stdout)
+    assert closed not in {i["number"] for i in late}
+    c = tsms_json("show", closed)
+    assert c["accept_person"] is None
+    visit = c["revisits"][0]
+    assert (visit["method"], visit["visitor"], visit["person_met"]) == ("unrecorded", "旧台账未记录", None)
+    assert "旧台账未记录" in tsms("show", closed).stdout
+    r = tsms("revisit", open_, "--method", "unrecorded", "--satisfaction", "满意", ok=False)
+    assert r.exit_code == 2 and "回访方式" in r.stderr
+    assert tsms("check").exit_code == 0

@@ -182,7 +182,7 @@ def test_the_default_rejects_file_is_not_overwritten(ledger):
     assert dump(ledger) == before and (ledger / "old-rejects.xlsx").read_bytes() == b"last time's"
     r = tsms_json("import", rows, "--project", "P01", "--skip-invalid", "--force")
     assert r["imported"] == 1 and r["rejects"].endswith("old-rejects.xlsx")
-    assert openpyxl.load_workbook(ledger / "old-rejects.xlsx").active["A2"].value == 3
+    assert openpyxl.load_workbook(ledger / "old-rejects.xlsx").active["A3"].value == 3
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))

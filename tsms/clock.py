@@ -2,7 +2,8 @@
 throughout. Every one of them lies in the years FIRST_YEAR–LAST_YEAR: a complaint's number
 keeps its four-digit year, and date arithmetic near the ends of the calendar cannot overflow.
 
-``TSMS_NOW`` (``2026-11-23 09:00``) pins the clock: for tests and for replaying a day.
+``TSMS_NOW`` (``2026-11-23 09:00``, or ISO 8601 with an offset as tsms's JSON writes
+``2026-11-23T09:00:00+08:00``) pins the clock: for tests and for replaying a day.
 """
 
 from __future__ import annotations
@@ -24,6 +25,21 @@ _DATETIME = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})�
 
 ACCEPTED_TIMES = "2026-11-23 14:30, 11月23日 9:30, 11/23 9:30, 昨天 15:00, 前天 9:00, 9:30, 2026-11-23, 昨天, now"
 ACCEPTED_DATES = "2026-11-23, 2026年11月23日, 11月23日, 11/23, today, yesterday, 昨天, 前天"
+
+# ISO 8601 with its offset, as tsms's own JSON gives times: 2026-11-27T10:00:00+08:00, …Z
+_ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.I)
+
+
+def _from_iso(value: str) -> dt.datetime | None:
+    """A moment written as ISO 8601 with an offset, in China Standard Time; None if it is not one."""
+    if not _ISO_OFFSET.match(value):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(CST).replace(tzinfo=None, microsecond=0)
+
 
 # the years a date, time, month or year may fall in, wherever it is typed or imported
 FIRST_YEAR, LAST_YEAR = 1950, 2100
@@ -121,6 +137,9 @@ def parse_moment(
     Full-width digits, colons and spaces are read as their plain forms. In
     FIRST_YEAR–LAST_YEAR."""
     value = fold(text)
+    moment = _from_iso(value)
+    if moment is not None:
+        return _in_years(moment, option, text), True
     ref = reference or now()
     low = value.lower()
     if low in ("now", "today", "今天", "现在"):
@@ -154,6 +173,9 @@ def parse_date(text: str, option: str = "--as-of") -> dt.date:
     (a day of the current year: an as-of date or a plan date may lie ahead), ``today``,
     ``yesterday``, ``昨天``, ``前天``, full-width digits too; in FIRST_YEAR–LAST_YEAR."""
     value = fold(text)
+    moment = _from_iso(value)
+    if moment is not None:  # tsms's own JSON time: its day in China
+        return _in_years(moment.date(), option, text)
     low = value.lower()
     if low in _DAYS_AGO:
         return _in_years(today() - dt.timedelta(days=_DAYS_AGO[low]), option, text)

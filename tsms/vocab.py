@@ -145,7 +145,7 @@ REFERRED_CHANNELS = (Channel.hotline, Channel.referral)
 
 class Category(Vocab):
     __zh_name__, __en_name__ = "投诉类型", "category"
-    noise = "noise", "噪声", "噪音", "噪声扰民", "噪音扰民"
+    noise = "noise", "噪声", "噪音", "噪声扰民", "噪音扰民", "扰民"
     dust = "dust", "扬尘", "灰尘", "粉尘", "灰大"
     night_work = "night_work", "夜间施工", "夜间作业", "夜施", "夜间", "夜间扰民"
     traffic = "traffic", "交通/占道", "交通", "占道", "堵路", "占道施工", "交通拥堵"
@@ -216,6 +216,11 @@ class RevisitMethod(Vocab):
     email = "email", "电子邮件", "邮件", "邮件回访", "电邮", "e_mail", "mail"
     questionnaire = "questionnaire", "问卷", "问卷调查", "调查问卷", "问卷回访"
     meeting = "meeting", "座谈会", "座谈", "会议"
+    unrecorded = "unrecorded", "旧台账未记录"  # an imported revisit whose old ledger does not say how
+
+    @classmethod
+    def choices(cls) -> str:  # what a clerk may record: never 「未记录」 for a revisit made in tsms
+        return ", ".join(f"{m.value}/{m.zh}" for m in cls if m.value != "unrecorded")
 
 
 class ProjectKind(Vocab):

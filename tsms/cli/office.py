@@ -2,6 +2,7 @@
 
 import contextlib
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -163,9 +164,11 @@ def import_(
     year: Annotated[Optional[int], typer.Option("--year", parser=four_digit_year("--year"), help="没写年份的日期(4月25日)所属年份 / the year of dates written without one")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并显示结果,什么也不写 / check and count, write nothing")] = False,
     no_update: Annotated[bool, typer.Option("--no-update", help="已导入过的行改动了也不更新 / leave complaints imported before as they are")] = False,
+    update_others: Annotated[bool, typer.Option("--update-others", help="别的文件导入过的同一投诉(同投诉人、时间、内容)也按本文件更新 / update complaints imported from another file that this file's rows are (same complainant, time and content)")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入合格的行,其余存入 rejects 文件 / import the good rows, save the others")] = False,
     rejects: Annotated[Optional[str], typer.Option("--rejects", parser=file_name("--rejects"), help="未导入的行写到哪里 / where the rows not imported go (.xlsx/.csv)")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 rejects 文件 / overwrite an existing rejects file")] = False,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="只导入这个工作表(默认:每个有表头的工作表) / import this sheet only (default: every sheet with a header)")] = None,
     by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
     """导入原有的 Excel/CSV 台账:先显示列的对应,检查每一行,要么全部写入,要么都不写;再次导入改正后的文件会更新 /
@@ -178,25 +181,41 @@ def import_(
 
         xlsx_mod.rejects_file(fh, suffix, rejected)
 
-    def mapping(table) -> None:  # before anything is written
+    def mapping(book) -> None:  # before anything is written
         if not json_out:
-            _mapping(table)
+            for table in book.tables:
+                _mapping(table)
+            for name, why in book.skipped:
+                render.line(t("工作表「{s}」:不导入({w})", "sheet {s!r}: not imported ({w})", s=name, w=why))
 
     r = intake.run(open_ledger(db, lang), file, project, skip_invalid=skip_invalid, rejects=rejects, force=force,
-                   save_rejects=save_rejects, by=by, year=year, dry_run=dry_run, update=not no_update,
-                   on_table=mapping, progress=_bar if render.is_terminal() and not json_out else None)
+                   save_rejects=save_rejects, by=by, year=year, dry_run=dry_run, update=not no_update, adopt=update_others,
+                   on_table=mapping, progress=_bar if render.is_terminal() and not json_out else None, sheet=sheet)
     if json_out:
         render.print_json(r)
     else:
         if r["errors"] and not skip_invalid:
             render.table(t("有问题的行", "Rows with problems"), [t("行", "row"), t("列", "column"), t("值", "value"),
                                                              t("原因", "reason")],
-                         [[str(e["row"]), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
-        if not (r["errors"] and not skip_invalid) or dry_run:
+                         [[_row(e), e["column"], e["value"] or "", e["reason"]] for e in r["errors"]])
+        if r["rows"] and (not (r["errors"] and not skip_invalid) or dry_run):
             render.line(_summary(r))
+        if not r["rows"]:
+            render.line(t("{f} 的表头下没有数据行,什么也没有导入", "{f} has no data rows under its header; nothing was "
+                          "imported", f=Path(r["file"]).name))
+        for change in r["changes"]:
+            render.line(t("{r} → {n}:{c}", "{r} → {n}: {c}", r=_where(change), n=change["number"],
+                          c=t(";", "; ").join(_change(f, ch) for f, ch in change["changes"].items())
+                          or t("行号改变", "row number changed")))
+        for known in r["known"]:
+            render.line(t("{r}:已在账本中(来自 {s}),即 {n},未更新", "{r}: already in the ledger (from {s}) "
+                          "as {n}, not updated", r=_where(known), s=known["source"], n=known["number"]))
+        if r["known"]:
+            render.line(t("要按本文件更新别的文件导入的这些投诉,加 --update-others",
+                          "to update those imported from another file by this one, add --update-others"))
         for kept in r["kept"]:
-            render.line(t("第 {r} 行:{n} 导入后已在 tsms 中办理,以账本为准,未更新", "row {r}: {n} was handled in tsms since "
-                          "it was imported; the ledger's record stands, not updated", r=kept["row"], n=kept["number"]))
+            render.line(t("{r}:{n} 导入后已在 tsms 中办理,以账本为准,未更新", "{r}: {n} was handled in tsms since "
+                          "it was imported; the ledger's record stands, not updated", r=_where(kept), n=kept["number"]))
     if r["errors"] and not skip_invalid:
         raise TsmsError(t("{b} 行有问题,什么也没有写入;改正后重试,或加 --skip-invalid",
                           "{b} rows have problems; nothing was written: correct them, or add --skip-invalid",
@@ -210,13 +229,36 @@ def _summary(r: dict) -> str:
                      n=r["imported"], u=r["updated"], k=r["unchanged"], b=r["invalid"])
     if r["not_updated"]:
         text += t(",改动未更新 {x} 件(--no-update)", ", changed but not updated {x} (--no-update)", x=r["not_updated"])
+    if r["known"]:
+        text += t(",已在账本中(来自别的文件){x} 件", ", already in the ledger from another file {x}", x=len(r["known"]))
     if r["kept"]:
         text += t(",已在 tsms 办理未更新 {x} 件", ", handled in tsms, not updated {x}", x=len(r["kept"]))
     if r["totals"]:
-        text += t(",跳过合计行 {x} 行", ", total rows skipped {x}", x=r["totals"])
+        text += t(",跳过合计行 {x} 行(第 {n} 行)", ", total rows skipped {x} (row {n})", x=r["totals"],
+                  n=t("、", ", ").join(map(str, r["total_rows"])))
     if r["rejects"]:
         text += t(";未导入的行见 {p}", "; rejected rows in {p}", p=r["rejects"])
     return text
+
+
+def _where(item: dict) -> str:
+    from tsms.operations.intake import where
+
+    return where(item["row"], item.get("sheet"))
+
+
+def _row(error: dict) -> str:
+    return f"{error['sheet']}!{error['row']}" if error.get("sheet") else str(error["row"])
+
+
+def _change(name: str, change: dict) -> str:
+    """「投诉人 乙 → 丙」: a field a re-import changes, before and after."""
+    def shown(value):
+        return render.value_text(name, value) or "—"
+
+    own = {"source_ref": t("原编号/序号", "old number/serial"),
+           "received_time_known": t("投诉时间含时刻", "time of receipt known")}
+    return f"{own.get(name) or render.label(name)} {shown(change['from'])} → {shown(change['to'])}"
 
 
 def _mapping(table) -> None:
@@ -228,6 +270,8 @@ def _mapping(table) -> None:
     render.line(t("{w}表头在第 {h} 行,其下 {n} 行", "{w}header on row {h}, {n} rows below it",
                   w=t("工作表「{s}」:", "sheet {s!r}: ", s=table.sheet) if table.sheet else "",
                   h=t("、", ", ").join(str(n) for n in table.header_lines), n=len(table.rows) + len(table.totals)))
+    for d in table.defaults():
+        rows.append(["", t("(未给出)", "(not given)"), t("{f}:按 {v}", "{f}: taken as {v}", f=d["field_label"], v=d["value"])])
     render.table(t("列的对应", "Columns"), [t("列", "column"), t("表头", "header"), t("导入为", "imported as")], rows)
 
 

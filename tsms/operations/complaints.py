@@ -512,6 +512,9 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
             note: str | None = None, at: str | None = None, by: str | None = None) -> dict:
     """Record the follow-up visit; an unsatisfied answer reopens the complaint."""
     method_value = RevisitMethod.parse(method, "--method").value
+    if method_value == RevisitMethod.unrecorded.value:  # for imported revisits only
+        raise TsmsError(t("--method 要写明回访方式;可用:{c}", "--method must say how the revisit was made; accepted: {c}",
+                          c=RevisitMethod.choices()))
     answer = Satisfaction.parse(satisfaction, "--satisfaction")
     met, note = clean(met, "--met"), clean(note, "--note", limit=LONG, multiline=True)
     with _acting(ledger, number, "revisit", by) as (ctx, c):

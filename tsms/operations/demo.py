@@ -58,7 +58,7 @@ def _is_demo(path: Path) -> bool:
     import sqlite3
 
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(db.file_uri(path), uri=True)
         try:
             row = con.execute("SELECT value FROM setting WHERE key = 'demo'").fetchone()
         finally:

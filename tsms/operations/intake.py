@@ -1,56 +1,49 @@
 """``tsms import``: bring an existing Excel or CSV ledger (the paper-era 台账) into tsms.
 
-The table is read and its columns mapped (:mod:`tsms.operations.intake_table`) and every row
-is checked before anything is written; with errors nothing is written, unless
+The tables are read and their columns mapped (:mod:`tsms.operations.intake_table`) and every
+row is checked (:mod:`tsms.operations.intake_rows`) before anything is written; with errors nothing is written, unless
 ``--skip-invalid`` asks to write the good rows and save the bad ones to a rejects file. A
 row becomes a complaint in the state it shows — handled (处理结果 and its time): resolved;
 revisited (回访时间 and 满意度): closed, or reopened when unsatisfied — with the obligations
 ``log``, ``resolve`` and ``revisit`` would have left, met when the row says so: never a false
 open step. Each complaint remembers its source (the file's name) and its row's key (编号,
-else 序号, else time and complainant): importing the corrected file again updates it as a
-correction event naming the file, unless ``--no-update``; an unchanged row does nothing.
+else 序号, else time and complainant). A row is the complaint of the same complainant, time
+and content, else the one of its source and key while one of these still agrees: importing
+the corrected (or renumbered) file again updates it as a correction event naming the file,
+unless ``--no-update``; an unchanged row does nothing; a complaint from another file is
+reported, not updated, unless ``--update-others``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from sqlmodel import select
 
 from tsms import clock, rules
-from tsms.checks import LONG, SHORT
+from tsms.checks import SHORT
 from tsms.errors import TsmsError, shown
 from tsms.operations.complaints import _holder, step_basis
+from tsms.operations.intake_rows import Row, validate
 from tsms.operations.intake_table import (  # noqa: F401 (ROW_LIMIT etc.: patched by tests)
     COLUMN_LIMIT,
     HEADER_ROWS,
-    NoYear,
+    REJECTS_MARK,
     ROW_LIMIT,
-    Table,
-    field_label,
-    parse_time,
+    Book,
+    Uncached,
     read_table as _read_table,
     text_of,
 )
 from tsms.store import engine, output
 from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
 from tsms.store.unit import Context, reading, writing
-from tsms.vocab import REFERRED_CHANNELS, Category, Channel, RevisitMethod, Satisfaction, Status, Urgency, t
+from tsms.vocab import REFERRED_CHANNELS, Channel, RevisitMethod, Satisfaction, Status, t
 
-TIMES = ("received_at", "resolved_at", "revisited_at")
-TEXTS = ("complainant", "contact", "address", "org", "content", "number", "serial", "accept_dept", "accept_person",
-         "accept_opinion", "department", "assignee", "handling_opinion", "result", "dept_head", "visitor",
-         "person_met", "revisit_note", "note")
-LONG_TEXTS = ("content", "result", "note", "accept_opinion", "handling_opinion", "revisit_note")
-VOCABS = (("category", Category, Category.other), ("channel", Channel, Channel.phone),
-          ("urgency", Urgency, Urgency.normal), ("satisfaction", Satisfaction, None),
-          ("revisit_method", RevisitMethod, None))
-REVISIT_FIELDS = ("revisited_at", "satisfaction", "revisit_method", "visitor", "person_met", "revisit_note")
+UNRECORDED = "旧台账未记录"  # a fact the old ledger never recorded (who made a revisit)
 # the complaint's columns an import sets from a row (and a re-import may correct)
 IMPORTED = ("channel", "category", "urgency", "complainant", "complainant_org", "contact", "address", "content",
             "note", "received_at", "received_time_known", "night_time", "status", "accept_dept", "accept_person",
@@ -62,164 +55,9 @@ STATEFUL = ("channel", "urgency", "received_at", "status", "accept_person", "ass
             "satisfaction")
 
 
-@dataclass
-class Row:
-    line: int  # the row number in the file, as a spreadsheet shows it
-    raw: list
-    values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)  # (column header, value, reason)
-    failed: set = field(default_factory=set)  # the fields with an error
-
-
-def read_table(path: Path, progress=None) -> Table:
-    """The file's table, at most ROW_LIMIT rows (read here, so that a test may lower it)."""
-    return _read_table(path, ROW_LIMIT, progress)
-
-
-def validate(table: Table, now: dt.datetime, *, year: int | None = None, staff: set[str] | None = None,
-             tick=None) -> list[Row]:
-    """Every row checked as ``log``, ``resolve`` and ``revisit`` would check it, and for the
-    state it shows: what that state needs (a result has its time, a revisit its
-    satisfaction, and both follow a resolution), in order; a complaint still open is held by
-    someone on the staff list."""
-    columns = {c.index: c.field for c in table.columns if c.field}
-    head = {c.field: c.label for c in table.columns if c.field}
-    keys: dict[str, int] = {}
-    out = []
-    for line, raw in table.rows:
-        row = Row(line, raw)
-        cells = {name: raw[i] if i < len(raw) else None for i, name in columns.items()}
-
-        def bad(name, reason, value=None):
-            row.failed.add(name)
-            row.errors.append((head.get(name, field_label(name)), cells.get(name) if value is None else value, reason))
-
-        _times(row, cells, now, year, bad)
-        _vocabs(row, cells, bad)
-        _texts(row, cells, bad)
-        _state(row, staff, bad)
-        v = row.values
-        row_key = v.get("number") or v.get("serial")
-        if row_key is None and v.get("received_at"):
-            row_key = f"{v['received_at']:%Y-%m-%d %H:%M}|{v.get('complainant') or ''}"
-        if row_key is not None:
-            if row_key in keys and (v.get("number") or v.get("serial")):
-                name = "number" if v.get("number") else "serial"
-                bad(name, t("与第 {n} 行重复;每行的编号(或序号)应不同", "the same as row {n}; each row's number must differ",
-                            n=keys[row_key]))
-            elif row_key in keys:  # the same time and complainant twice: the second, third … of them
-                repeat = 2
-                while f"{row_key}#{repeat}" in keys:
-                    repeat += 1
-                row_key = f"{row_key}#{repeat}"
-            keys.setdefault(row_key, line)
-        if not row.errors:
-            v["row_key"] = row_key
-            hashed = "\x1f".join(str(v.get(k) or "") for k in ("received_at", "complainant", "contact", "address",
-                                                                "content")) + "\x1f" + str(row_key if (
-                v.get("number") or v.get("serial")) else "")
-            v["import_key"] = hashlib.sha256(hashed.encode()).hexdigest()
-        out.append(row)
-        if tick:
-            tick()
-    return out
-
-
-def _blank(value) -> bool:
-    return value in (None, "") or (isinstance(value, str) and not value.strip())
-
-
-def _times(row: Row, cells: dict, now: dt.datetime, year: int | None, bad) -> None:
-    for name in TIMES:
-        value = cells.get(name)
-        if _blank(value):
-            if name == "received_at":
-                bad(name, t("不能为空", "must not be empty"))
-            continue
-        try:
-            moment, known = parse_time(value, year)
-        except NoYear:
-            bad(name, t("没有年份;加 --year YYYY 指定这些日期的年份,或写成 2025-04-25",
-                        "has no year: give --year YYYY for such dates, or write it as 2025-04-25"))
-            continue
-        except (ValueError, TypeError):
-            bad(name, t("不是日期时间(如 2026-10-08 14:30)", "not a date or time (e.g. 2026-10-08 14:30)"))
-            continue
-        if moment > now + clock.FUTURE_TOLERANCE:
-            bad(name, t("在将来", "in the future"))
-            continue
-        if not clock.in_years(moment):
-            bad(name, t("年份应在 {a}–{b} 之间", "the year must be {a} to {b}", a=clock.FIRST_YEAR, b=clock.LAST_YEAR))
-            continue
-        row.values[name] = moment
-        row.values[f"{name}_known"] = known
-
-
-_PARSED: dict = {}  # (vocabulary, word) → member, or None when refused: a ledger repeats its words
-
-
-def _vocabs(row: Row, cells: dict, bad) -> None:
-    for name, vocab, default in VOCABS:
-        text = text_of(cells.get(name))
-        if text is None:
-            row.values[name] = default
-            continue
-        if (vocab, text) not in _PARSED:
-            try:
-                _PARSED[vocab, text] = vocab.parse(text)
-            except TsmsError:
-                _PARSED[vocab, text] = None
-        if _PARSED[vocab, text] is None:
-            bad(name, t("可用:{c}", "accepted: {c}", c=vocab.choices()))
-        else:
-            row.values[name] = _PARSED[vocab, text]
-
-
-def _texts(row: Row, cells: dict, bad) -> None:
-    for name in TEXTS:
-        text = text_of(cells.get(name))
-        limit = LONG if name in LONG_TEXTS else SHORT
-        if text is not None and len(text) > limit:
-            bad(name, t("太长(最多 {m} 字)", "too long (at most {m} characters)", m=limit))
-        elif text is not None and any(ord(ch) < 32 and ch not in "\n\t\r" for ch in text):
-            bad(name, t("含有控制字符", "contains control characters"))
-        else:
-            row.values[name] = text
-    if not row.values.get("content") and "content" not in row.failed:
-        bad("content", t("不能为空", "must not be empty"))
-
-
-def _state(row: Row, staff: set[str] | None, bad) -> None:
-    """What the row's state needs. Handled: a result and its time, together. Revisited: a
-    handled complaint, the revisit's time and the satisfaction, together."""
-    v = row.values
-    received, resolved, revisited = v.get("received_at"), v.get("resolved_at"), v.get("revisited_at")
-    # a value refused already (a date it could not read) counts as given: one error, not a cascade
-    handled = (resolved or "resolved_at" in row.failed) and (v.get("result") or "result" in row.failed)
-    if v.get("result") and not resolved and "resolved_at" not in row.failed:
-        bad("resolved_at", t("有处理结果却没有处理完成时间;两者都填(已处理),或都不填(未处理)",
-                             "a result without the time it was handled: give both (handled) or neither"), value="")
-    if resolved and not v.get("result"):
-        bad("result", t("有处理完成时间却没有处理结果;两者都填(已处理),或都不填(未处理)",
-                        "a handling time without its result: give both (handled) or neither"), value="")
-    revisit_given = [name for name in REVISIT_FIELDS if v.get(name) or name in row.failed]
-    if revisit_given and not handled:
-        bad(revisit_given[0], t("有回访记录却没有处理结果和处理完成时间;回访在处理完毕之后",
-                                "a revisit without a result and its time: a revisit follows the handling"))
-    elif revisit_given:
-        if revisited and not v.get("satisfaction") and "satisfaction" not in row.failed:
-            bad("satisfaction", t("有回访时间时须填满意度", "a revisit needs its satisfaction"), value="")
-        if not revisited and "revisited_at" not in row.failed:
-            bad("revisited_at", t("有回访记录却没有回访时间", "a revisit without its time"), value="")
-    if resolved and received and resolved < received:
-        bad("resolved_at", t("早于投诉时间", "before the complaint was received"))
-    if revisited and resolved and revisited < resolved:
-        bad("revisited_at", t("早于处理完成时间", "before the complaint was resolved"))
-    holder = v.get("assignee")
-    if holder and staff is not None and holder not in staff and not v.get("result"):
-        bad("assignee", t("不在人员名单上:未办结的投诉由在册人员处理(先 tsms staff add {n} --dept 部门)",
-                          "not on the staff list: a complaint still open is held by someone on it "
-                          "(tsms staff add {n} --dept DEPT first)", n=holder))
+def read_table(path: Path, progress=None, sheet: str | None = None) -> Book:
+    """The file's tables, at most ROW_LIMIT rows each (read here, so that a test may lower it)."""
+    return _read_table(path, ROW_LIMIT, progress, sheet)
 
 
 # --------------------------------------------------------------------------- importing
@@ -227,8 +65,8 @@ def _state(row: Row, staff: set[str] | None, bad) -> None:
 
 def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: bool = False,
         rejects: str | None = None, force: bool = False, save_rejects=None, by: str | None = None,
-        year: int | None = None, dry_run: bool = False, update: bool = True, on_table=None,
-        progress=None) -> dict:
+        year: int | None = None, dry_run: bool = False, update: bool = True, adopt: bool = False, on_table=None,
+        progress=None, sheet: str | None = None) -> dict:
     """Import ``file``. ``on_table(table)`` is told the columns found and mapped before
     anything is written. With ``--skip-invalid`` the bad rows go to a rejects file
     (``rejects``, else ``<file>-rejects.xlsx``), checked before the file is read, written by
@@ -237,47 +75,72 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
     counted, nothing written (no rejects file either). ``progress(label, total)``: a context
     manager giving a function to call per row (a bar on a terminal), or None."""
     path = Path(file).expanduser()
+    if path.is_dir():
+        raise TsmsError(t("{p} 是文件夹,不是文件;请给出要导入的 .xlsx 或 .csv 文件",
+                          "{p} is a folder, not a file: name the .xlsx or .csv file to import", p=file))
     if not path.is_file():
         raise TsmsError(t("找不到文件 {p}", "no such file: {p}", p=file))
+    with reading(ledger) as ctx:  # the project first: a wrong one is refused before the file is read
+        project_id = ctx.project(project).id
+        staff = set(ctx.session.exec(select(Staff.name)).all())
     out = None
     if (skip_invalid or rejects) and not dry_run:
         out = output.target(rejects or path.with_name(f"{path.stem}-rejects.xlsx"), ledger=ledger.path, force=force,
                             option="--rejects", suffixes=(".xlsx", ".csv"))
         if _same_file(out.path, path):
             raise TsmsError(t("--rejects 不能是要导入的文件 {p}", "--rejects cannot be the file being imported, {p}", p=file))
-    table = read_table(path, progress)
+    book = read_table(path, progress, sheet)
     if on_table is not None:
-        on_table(table)
-    with reading(ledger) as ctx:
-        staff = set(ctx.session.exec(select(Staff.name)).all())
+        on_table(book)
+    several = len(book.tables) > 1
     bar = progress or (lambda label, total: contextlib.nullcontext(None))
-    with bar(t("检查", "checking"), len(table.rows)) as tick:
-        rows = validate(table, ledger.now(), year=year, staff=staff, tick=tick)
+    rows: list[Row] = []
+    with bar(t("检查", "checking"), sum(len(table.rows) for table in book.tables)) as tick:
+        for table in book.tables:
+            rows += validate(table, ledger.now(), year=year, staff=staff, tick=tick)
+    if not several:
+        for r in rows:
+            r.sheet = None  # one table: its rows are named by number alone
     bad = [r for r in rows if r.errors]
-    errors = [{"row": r.line, "column": col, "value": None if val is None else shown(text_of(val) or "", SHORT),
+    errors = [{"row": r.line, **_sheet(r), "column": col,
+               "value": None if val is None else shown(text_of(val) or "", SHORT),
                "reason": reason} for r in bad for col, val, reason in r.errors]
-    source = path.name
-    result = {"file": str(path), "sheet": table.sheet, "header_rows": table.header_lines, "mapping": table.mapping(),
-              "rows": len(rows), "totals": len(table.totals), "total_rows": table.totals, "invalid": len(bad),
+    source = book.origin or path.name  # a rejects file's rows are its own file's rows
+    first = book.tables[0]
+    totals = [n for table in book.tables for n in table.totals]
+    result = {"file": str(path), "sheet": first.sheet, "header_rows": first.header_lines, "mapping": first.mapping(),
+              "defaults": first.defaults(), "source": source,
+              "sheets": [{"sheet": table.sheet, "header_rows": table.header_lines, "rows": len(table.rows),
+                          "totals": len(table.totals), "total_rows": table.totals, "mapping": table.mapping(),
+                          "defaults": table.defaults()} for table in book.tables],
+              "skipped_sheets": [{"sheet": name, "why": why} for name, why in book.skipped],
+              "rows": len(rows), "totals": len(totals), "total_rows": totals, "invalid": len(bad),
               "errors": errors, "imported": 0, "updated": 0, "unchanged": 0, "already_imported": 0, "kept": [],
+              "known": [], "changes": [],
               "not_updated": 0, "numbers": [], "updated_numbers": [], "rejects": None, "dry_run": dry_run}
     good = [r for r in rows if not r.errors]
-    if dry_run or (bad and not skip_invalid):
+    if dry_run or (bad and not skip_invalid) or not rows:
         if dry_run:
             with reading(ledger) as ctx:
-                _count(result, _sort(ctx, good, source, update, ctx.project(project).id))
+                _count(result, _sort(ctx, good, source, update, project_id, adopt))
         return result
+    if bad and out.path.suffix.lower() == ".csv" and len({r.sheet for r in bad}) > 1:
+        raise TsmsError(t("几个工作表都有未导入的行,表头各不相同,放不进一个 CSV;请用 --rejects 某文件.xlsx",
+                          "rows of several sheets, each with its own header, do not fit one CSV file: give "
+                          "--rejects FILE.xlsx"))
     placed = []
     try:
         with writing(ledger, by) as ctx:
             proj = ctx.project(project)
             if bad:  # the rejects first: a rejects file that cannot be written stops the import
                 with output.writing(out) as fh:
-                    save_rejects(fh, out.path.suffix, {"header": table.labels,
-                                                       "rows": [(r.line, r.raw, _reasons(r)) for r in bad]})
+                    save_rejects(fh, out.path.suffix, {"title": REJECTS_MARK + source, "sheets": [
+                        {"sheet": table.sheet, "header": table.labels,
+                         "rows": [(r.line, [str(x) if isinstance(x, Uncached) else x for x in r.raw], _reasons(r)) for r in bad if r.sheet in (None, table.sheet)]}
+                        for table in book.tables if any(r.sheet in (None, table.sheet) for r in bad)]})
                 placed.append(out.path)
                 result["rejects"] = out.shown
-            sorted_rows = _sort(ctx, good, source, update, proj.id)
+            sorted_rows = _sort(ctx, good, source, update, proj.id, adopt)
             _count(result, sorted_rows)
             new = [r for kind, r, c in sorted_rows if kind == "new"]
             updates = [(r, c) for kind, r, c in sorted_rows if kind == "update"]
@@ -291,7 +154,7 @@ def run(ledger: engine.Ledger, file: str, project: str | None, *, skip_invalid: 
                 ctx.event("import", ctx.now(), details={"file": source, "project": proj.code,
                                                           "imported": result["imported"], "updated": result["updated"],
                                                           "already_imported": result["unchanged"],
-                                                          "invalid": len(bad), "totals": len(table.totals)})
+                                                          "invalid": len(bad), "totals": len(totals)})
     except BaseException:
         output.discard(placed)  # the import did not happen: neither does its rejects file
         raise
@@ -309,18 +172,42 @@ def _count(result: dict, sorted_rows: list) -> None:
         elif kind == "not_updated":
             result["not_updated"] += 1
         elif kind == "kept":
-            result["kept"].append({"row": r.line, "number": c.number})
-    result["already_imported"] = result["unchanged"]
+            result["kept"].append({"row": r.line, **_sheet(r), "number": c.number})
+        elif kind == "known":
+            result["known"].append({"row": r.line, **_sheet(r), "number": c.number,
+                                    "source": c.import_source or t("tsms 登记", "logged in tsms")})
+        if kind == "update":
+            result["changes"].append({"row": r.line, **_sheet(r), "number": c.number, "changes": {
+                k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in r.changes.items()}})
+    result["already_imported"] = result["unchanged"] + len(result["known"])
     if result["dry_run"]:  # what would be
         result["would"] = {k: result[k] for k in ("imported", "updated", "unchanged", "not_updated")}
 
 
-def _sort(ctx: Context, good: list[Row], source: str, update: bool,
-          project_id: int) -> list[tuple[str, Row, Complaint | None]]:
-    """Each good row with what importing it does: ``new``; ``update`` (a complaint of the
-    project from the same source row — a file of that name, a row of that key — whose fields
-    the row corrects); ``unchanged`` (that complaint holds the
-    row already, or the same row came from another file); ``not_updated`` (--no-update);
+def _identity(v) -> tuple:
+    """Who complained, when and about what: what a complaint is, whatever its row's number."""
+    received = v.get("received_at")
+    return (v.get("content") or "", v.get("complainant") or "", received.replace(tzinfo=None) if received else None)
+
+
+def _agrees(c: Complaint, v: dict) -> bool:
+    """A complaint found by its row's key is that row's only when the row still names its
+    complainant, its time or its content: a renumbered file puts another person's complaint
+    under the same 序号, and a correction never changes who, when and what all at once."""
+    content, complainant, received = _identity(v)
+    return ((c.content or "") == content or (c.complainant or "") == complainant
+            or (c.received_at and c.received_at.replace(tzinfo=None) == received))
+
+
+def _sort(ctx: Context, good: list[Row], source: str, update: bool, project_id: int,
+          adopt: bool = False) -> list[tuple[str, Row, Complaint | None]]:
+    """Each good row with what importing it does: ``new``; ``update`` (the complaint of the
+    project from the same source — a file of that name — that the row is: the same
+    complainant, time and content, or the same row key with at least one of these
+    unchanged — whose fields the row corrects); ``unchanged`` (that complaint holds the row
+    already); ``known`` (a complaint of the same complainant, time and content came from
+    another file or was logged in tsms: not updated — unless ``adopt`` (--update-others) and
+    it came from another file: then it is this file's row's); ``not_updated`` (--no-update);
     ``kept`` (the complaint was handled in tsms since: the ledger's record wins)."""
     session = ctx.session
     by_row: dict[str, Complaint] = {}
@@ -330,31 +217,66 @@ def _sort(ctx: Context, good: list[Row], source: str, update: bool,
                                                       Complaint.project_id == project_id,
                                                       Complaint.import_row.in_(row_keys[chunk:chunk + 500]))):
             by_row.setdefault(c.import_row, c)
+    # who, when and what of the project's complaints of these contents: columns, not objects
+    by_identity: dict[tuple, list[int]] = {}
+    contents = {r.values["content"] for r in good}
+    columns = select(Complaint.id, Complaint.content, Complaint.complainant, Complaint.received_at).where(
+        Complaint.project_id == project_id).order_by(Complaint.id)
+    # content has no index: a long file reads the project's complaints once, a short one asks for its own
+    queries = [columns] if len(contents) > 500 else [columns.where(Complaint.content.in_(sorted(contents)))]
+    for query in queries:
+        for cid, content, complainant, received in session.exec(query):
+            if content in contents:
+                by_identity.setdefault(_identity({"content": content, "complainant": complainant,
+                                                  "received_at": received}), []).append(cid)
     hashes = [r.values["import_key"] for r in good]
     known: set[str] = set()
     for chunk in range(0, len(hashes), 500):
         known |= set(session.exec(select(Complaint.import_key).where(
             Complaint.import_key.in_(hashes[chunk:chunk + 500]))).all())
-    touched = _handled_in_tsms(ctx, [c.id for c in by_row.values()])
+    # first the rows that are a complaint of the ledger by who, when and what; then by row key
+    claimed: set[int] = set()
+    match: dict[int, int] = {}
+    for i, r in enumerate(good):
+        for cid in by_identity.get(_identity(r.values), ()):
+            if cid not in claimed:
+                claimed.add(cid)
+                match[i] = cid
+                break
+    for i, r in enumerate(good):
+        c = by_row.get(r.values["row_key"])
+        if i not in match and c is not None and c.id not in claimed and _agrees(c, r.values):
+            claimed.add(c.id)
+            match[i] = c.id
+    objects = {c.id: c for c in by_row.values()}
+    missing = sorted(set(match.values()) - set(objects))
+    for chunk in range(0, len(missing), 500):
+        objects.update({c.id: c for c in session.exec(select(Complaint).where(
+            Complaint.id.in_(missing[chunk:chunk + 500])))})
+    match = {i: objects[cid] for i, cid in match.items()}
+    touched = _handled_in_tsms(ctx, [c.id for c in match.values()])
     out, seen = [], set()
-    for r in good:
+    for i, r in enumerate(good):
         v = r.values
-        c = by_row.get(v["row_key"])
-        if c is not None:
-            if not _differences(c, _columns(ctx, v, c.project_id)):
+        c = match.get(i)
+        if c is not None and c.import_source != source and not (adopt and c.import_source):
+            out.append(("known", r, c))
+        elif c is not None:
+            changes = _differences(c, _columns(ctx, v, c.project_id))
+            if not changes and c.import_row == v["row_key"] and c.import_source == source:
                 out.append(("unchanged", r, c))
             elif c.id in touched:
                 out.append(("kept", r, c))
             elif not update:
                 out.append(("not_updated", r, c))
             else:
+                r.changes = changes
                 out.append(("update", r, c))
-            continue
-        if v["import_key"] in known or v["import_key"] in seen:
+        elif v["import_key"] in known or v["import_key"] in seen:
             out.append(("unchanged", r, None))
-            continue
-        seen.add(v["import_key"])
-        out.append(("new", r, None))
+        else:
+            seen.add(v["import_key"])
+            out.append(("new", r, None))
     return out
 
 
@@ -438,7 +360,6 @@ def _insert_all(ctx: Context, proj: Project, rows: list[Row], source: str, tick)
             seqs[year] = ctx.next_seq(Complaint, Complaint.year == year) - 1
         seqs[year] += 1
         columns = _columns(ctx, v, proj.id)
-        columns["accept_person"] = columns["accept_person"] or who
         records.append({"number": f"{ctx.site}-{year}-{seqs[year]:05d}", "year": year, "seq": seqs[year],
                         "project_id": proj.id, "clerk": who, "filled_at": now, "serious": False,
                         "occurred_time_known": True, "import_key": v["import_key"], "import_source": source,
@@ -461,7 +382,7 @@ def _insert_all(ctx: Context, proj: Project, rows: list[Row], source: str, tick)
     if visits:
         connection.execute(insert(Revisit.__table__), visits)
     ctx.events("log", [(record["received_at"], ids[record["number"]], {
-        "number": record["number"], "imported_from": source, "row": r.line,
+        "number": record["number"], "imported_from": source, "row": r.line, **_sheet(r),
         "source_number": r.values.get("number") or r.values.get("serial")}) for record, r in zip(records, rows)])
     return [record["number"] for record in records]
 
@@ -473,8 +394,9 @@ def _steps(c: dict) -> list[tuple[str, dt.datetime, dt.datetime | None]]:
     received, resolved, revisited = c["received_at"], c["resolved_at"], c["revisited_at"]
     referred = Channel(c["channel"]) in REFERRED_CHANNELS
     steps = [("accept", received, c["accepted_at"]), ("resolve", received, resolved)]
-    if referred and not resolved:  # still open: the referring department is owed its answer
-        steps.append(("reply", received, None))
+    if referred:  # the referring department's answer: open while the complaint is; an old ledger
+        # records no reply apart from the handling, so a handled row's is met when it was handled
+        steps.append(("reply", received, resolved))
     if resolved:
         steps.append(("revisit", resolved, revisited))
         if c["reopened"]:  # an unsatisfied revisit: handled again, from the revisit (SPEC §2)
@@ -501,10 +423,11 @@ def _derived(ctx: Context, c: dict, cid: int, v: dict) -> tuple[list[dict], dict
             visit_due = d.due
     visit = None
     if c["revisited_at"]:
+        # what the old ledger does not say is not made up: 「旧台账未记录」, or left empty
         visit = {"complaint_id": cid, "at": c["revisited_at"],
-                 "method": (v.get("revisit_method") or RevisitMethod.phone).value, "satisfaction": c["satisfaction"],
-                 "visitor": v.get("visitor") or ctx.who, "person_met": v.get("person_met") or c["complainant"],
-                 "note": v.get("revisit_note") or t("导入", "imported"), "due": visit_due}
+                 "method": (v.get("revisit_method") or RevisitMethod.unrecorded).value,
+                 "satisfaction": c["satisfaction"], "visitor": v.get("visitor") or UNRECORDED,
+                 "person_met": v.get("person_met"), "note": v.get("revisit_note"), "due": visit_due}
     return rows, visit
 
 
@@ -516,9 +439,12 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
 
     v = r.values
     session = ctx.session
+    _source_before = c.import_source
     changes = _differences(c, _columns(ctx, v, c.project_id))
     for name, change in changes.items():
         setattr(c, name, change["to"])
+    adopted = c.import_source != source
+    c.import_row, c.import_source = v["row_key"], source  # a renumbered row (or --update-others): it follows
     taken = session.exec(select(Complaint.id).where(Complaint.import_key == v["import_key"],
                                                     Complaint.id != c.id)).first()
     if taken is None:  # the same content under another complaint (another file's row) keeps its own
@@ -541,9 +467,21 @@ def _update(ctx: Context, c: Complaint, r: Row, source: str) -> str:
                  for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
     shown_changes = {k: {"from": _plain(ch["from"]), "to": _plain(ch["to"])} for k, ch in changes.items()}
     ctx.event("edit", ctx.now(), c.id, details={
-        "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line,
-        "reason": t("重新导入 {f} 第 {n} 行", "re-imported from {f}, row {n}", f=source, n=r.line)})
+        "changes": shown_changes, "obligations": moved, "reimport": source, "row": r.line, **_sheet(r),
+        **({"source_before": _source_before} if adopted else {}),
+        "reason": t("重新导入 {f} {w}", "re-imported from {f}, {w}", f=source, w=where(r.line, r.sheet))})
     return c.number
+
+
+def _sheet(r: Row) -> dict:
+    return {"sheet": r.sheet} if r.sheet else {}
+
+
+def where(line: int, sheet: str | None = None) -> str:
+    """「第 5 行」, or on one of several sheets 「工作表「二期」第 5 行」."""
+    if sheet:
+        return t("工作表「{s}」第 {n} 行", "sheet {s!r} row {n}", s=sheet, n=line)
+    return t("第 {n} 行", "row {n}", n=line)
 
 
 def _plain(value):

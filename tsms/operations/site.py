@@ -4,6 +4,8 @@ a setting or calendar change recomputes every open obligation."""
 
 from __future__ import annotations
 
+import contextlib
+
 import dataclasses
 import datetime as dt
 import re
@@ -34,11 +36,21 @@ def init(path: Path, site: str, name: str, by: str | None = None, now=None) -> d
     who = actor(by)
     if path.exists() and path.stat().st_size > 0:
         raise TsmsError(t("{p} 已存在,不会覆盖", "{p} exists already; it is not overwritten", p=path))
-    ledger = engine.create(path, now)
-    with writing(ledger, who) as ctx:
-        ctx.put_setting("site_code", site.upper())
-        ctx.put_setting("site_name", name)
-        ctx.event("init", ctx.now(), details={"site": site.upper(), "name": name})
+    existed = path.exists()
+    try:
+        ledger = engine.create(path, now)
+        with writing(ledger, who) as ctx:
+            ctx.put_setting("site_code", site.upper())
+            ctx.put_setting("site_name", name)
+            ctx.event("init", ctx.now(), details={"site": site.upper(), "name": name})
+    except BaseException:
+        # a failed init leaves nothing behind: no stub that a second init would refuse to
+        # overwrite and every other command would take for a ledger
+        if not existed:
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        raise
     return {"path": str(path), "site": site.upper(), "name": name}
 
 

@@ -11,6 +11,7 @@ module is where the command line finds them, and writes the rows an import left 
 
 from __future__ import annotations
 
+import re
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -22,27 +23,36 @@ from tsms.render.sheet import csv_text, formula_like, legible, os_errors, text_c
 from tsms.render.workbook import monthly_workbook  # noqa: F401
 
 
+INVALID_SHEET_CHARS = re.compile(r"[\\/?*\[\]:]")
+
+
 @os_errors
 def rejects_file(out: BinaryIO, suffix: str, rejected: dict) -> None:
     """The rows an import left out, with their reasons, as .xlsx or (``suffix`` .csv) .csv
-    (``tsms import --skip-invalid``), written to ``out``; every cell a user typed is text,
-    never a formula."""
+    (``tsms import --skip-invalid``), written to ``out``: a title row naming the file the rows
+    came from (so that importing the corrected rejects file counts them as that file's rows),
+    then each source sheet's header and rows; every cell a user typed is text, never a formula."""
     import csv
     import io
 
-    header, reason_header = rejected["header"], "错误原因"
+    title, reason_header = rejected["title"], "错误原因"
     if suffix.lower() == ".csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
-        writer.writerow(["行号", *map(csv_text, header), reason_header])
-        for line, raw, reasons in rejected["rows"]:
-            writer.writerow([line, *map(csv_text, raw), csv_text(reasons)])
+        writer.writerow([title])
+        for part in rejected["sheets"]:  # one, the caller makes sure
+            writer.writerow(["行号", *map(csv_text, part["header"]), reason_header])
+            for line, raw, reasons in part["rows"]:
+                writer.writerow([line, *map(csv_text, raw), csv_text(reasons)])
         text.flush()
         text.detach()  # the caller's file stays open
         return
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("未导入")
-    ws.append(["行号", *[text_cell(ws, legible(x)) for x in header], reason_header])
-    for line, raw, reasons in rejected["rows"]:
-        ws.append([line, *[text_cell(ws, legible(x)) for x in raw], text_cell(ws, legible(reasons))])
+    for part in rejected["sheets"]:
+        name = "未导入" if len(rejected["sheets"]) == 1 else f"未导入-{part['sheet']}"[:31]
+        ws = wb.create_sheet(INVALID_SHEET_CHARS.sub("_", name))
+        ws.append([text_cell(ws, legible(title))])
+        ws.append(["行号", *[text_cell(ws, legible(x)) for x in part["header"]], reason_header])
+        for line, raw, reasons in part["rows"]:
+            ws.append([line, *[text_cell(ws, legible(x)) for x in raw], text_cell(ws, legible(reasons))])
     wb.save(out)

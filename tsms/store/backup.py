@@ -32,7 +32,7 @@ def _copy_files(src_ledger: Path, dest_ledger: Path, code: int, created: list[Pa
 def _online_copy(src: Path, dest: Path, cannot_write) -> None:
     """SQLite's backup API from ``src`` (read only) into ``dest``. An error reading the
     ledger is the ledger's (exit 3); one writing ``dest`` is ``cannot_write(text, errno)``."""
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    source = sqlite3.connect(db.file_uri(src), uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
         target = sqlite3.connect(dest, timeout=db.BUSY_TIMEOUT_MS / 1000)
         try:
@@ -163,7 +163,7 @@ def _events(path: Path, last: bool = False) -> list[tuple]:
     backup just written, which nobody else has open: read as immutable, leaving no -wal or
     -shm beside it)."""
     mode = "immutable=1" if last else "mode=ro"
-    con = sqlite3.connect(f"file:{path}?{mode}", uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
+    con = sqlite3.connect(db.file_uri(path, mode), uri=True, timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
         if last:
             return con.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchall()
@@ -176,7 +176,7 @@ def _version_of(path: Path) -> int:
     """The schema version of a tsms ledger, 0 for anything else; a damaged SQLite file is
     refused here (exit 3): nothing can be verified or restored from it."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(db.file_uri(path), uri=True)
         try:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version and con.execute("SELECT value FROM setting WHERE key = 'site_code'").fetchone() is None:

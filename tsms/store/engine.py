@@ -42,6 +42,14 @@ def default_path() -> Path:
     return base / "tsms" / "ledger.sqlite3"
 
 
+def file_uri(path, query: str = "mode=ro") -> str:
+    """An SQLite URI for a file: its name escaped, so that a ? # or % in it (a backup named
+    「?」) is part of the name, not the query."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path), safe='/')}?{query}"
+
+
 def resolve_path(db: str | None) -> Path:
     """The ledger file: --db, else TSMS_DB, else the user data directory (a name the system
     cannot look up is refused in one line, checks.usable_path). A site ledger is a SQLite
@@ -67,7 +75,7 @@ def _unusable(message: str) -> TsmsError:
 
 def _schema_version(path: Path) -> int:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = sqlite3.connect(file_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             return con.execute("PRAGMA user_version").fetchone()[0]
         finally:

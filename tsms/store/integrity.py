@@ -229,7 +229,7 @@ def read_anchor(spec: str) -> list[tuple[int, str]]:
         magic = fh.read(16)
     if magic.startswith(b"SQLite format 3"):
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            con = sqlite3.connect(engine.file_uri(path), uri=True)
             try:
                 return con.execute("SELECT id, hash FROM event ORDER BY id").fetchall()
             finally:
