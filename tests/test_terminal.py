@@ -96,7 +96,7 @@ def test_late_items_are_coloured_on_a_terminal(demo_env):
 
 @pytest.mark.parametrize("how", ["NO_COLOR", "--no-color", "overdue --no-color"])
 def test_no_colour_when_asked(demo_env, how):
-    env = {**demo_env, "NO_COLOR": ""} if how == "NO_COLOR" else demo_env
+    env = {**demo_env, "NO_COLOR": "1"} if how == "NO_COLOR" else demo_env  # an empty NO_COLOR= is unset
     args = {"NO_COLOR": ["overdue"], "--no-color": ["--no-color", "overdue"]}.get(how, how.split())
     code, out = in_terminal(args, env)
     assert code == 1 and "SH01-2026-00006" in out

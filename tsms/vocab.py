@@ -92,6 +92,9 @@ class Vocab(str, Enum):
         if key in words:
             return words[key]
         near = suggest(key, list(words) + [cls.fold(w) for w in also])
+        # equally close words: the one whose value's Chinese label is nearer first (电活 → 电话, not 电邮)
+        score = lambda w: difflib.SequenceMatcher(None, key, w).ratio()  # noqa: E731
+        near.sort(key=lambda w: (-round(score(w), 6), -score(cls.fold(words[w].zh)) if w in words else 0))
         hint = ""
         if near:
             named = []

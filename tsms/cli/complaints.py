@@ -44,6 +44,9 @@ def log(
         render.line(t("已登记;受理期限 {d}", "logged; accept by {d}", d=result["accept_due"])
                     + (t("(暂定)", " (provisional)") if result["provisional"] else "")
                     + (t(";夜间投诉", "; night time") if result["night_time"] else ""))
+        if result.get("escalate_due"):
+            render.line(t("重大投诉:上报期限 {d},用 tsms escalate {n}", "serious: escalate by {d} with tsms escalate {n}",
+                          d=result["escalate_due"], n=result["number"]))
 
 
 @app.command()

@@ -149,10 +149,10 @@ def no_colour() -> None:
 
 
 def colour() -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (any value) or --no-color."""
+    """Colour only on a terminal, and never with NO_COLOR set to a non-empty value (no-color.org) or --no-color."""
     import os
 
-    return not _COLOUR["off"] and "NO_COLOR" not in os.environ and is_terminal()
+    return not _COLOUR["off"] and not os.environ.get("NO_COLOR") and is_terminal()
 
 
 def terminal_width() -> int:

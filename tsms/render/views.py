@@ -160,14 +160,28 @@ def history(number: str, events: list[dict]) -> None:
             details = t("作废,原因:{r}", "voided; reason: {r}", r=e["details"].get("reason"))
         else:
             details = sentence(e["action"], e["details"])
-        rows.append([_moment(e["at"], "untimed" not in (e.get("details") or {})), e["actor"], details])
+        rows.append([_moment(e["at"], e.get("time_known", "untimed" not in (e.get("details") or {}))), e["actor"],
+                     details])
     render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
+
+
+def late_by(item: dict) -> tuple[str, str]:
+    """How late an item is, as (working days, calendar days): a deadline in hours late by
+    less than a whole day shows its hours in both (``5 小时``)."""
+    if not item["late"]:
+        return "", ""
+    if item.get("due_at") and not item["days_late"]:
+        hours = t("{h} 小时", "{h} h", h=item.get("hours_late") or 1)
+        return hours, hours
+    return str(item["working_days_late"]), str(item["days_late"])
 
 
 def overdue(items: list[dict], day: dt.date, within: int) -> None:
     if not items:
-        render.line(t("截至 {d} 没有逾期事项", "nothing late as of {d}", d=day.isoformat())
-                    + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else ""))
+        say = t("截至 {d} 没有逾期事项", "nothing late as of {d}", d=day.isoformat()) \
+            + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else "")
+        # piped, the first line is a comment as it is with items: a script skips it by its '#'
+        render.line(say if render.is_terminal() else f"# {say}")
         return
     late = sum(1 for i in items if i["late"])
     title = t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late) + (
@@ -175,8 +189,7 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         if within else "")
     if not render.is_terminal():  # a cron mail says as of when; a script skips the line by its '#'
         render.line(f"# {title}")
-    rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
-             str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
+    rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i), *late_by(i),
              t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "", i.get("complainant") or "",
              i.get("contact") or ""] for i in items]
     styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
