@@ -244,3 +244,89 @@ def test_an_empty_no_color_leaves_colour_on(monkeypatch):
     assert terminal.colour()
     monkeypatch.setenv("NO_COLOR", "1")
     assert not terminal.colour()
+
+
+# --------------------------------------------------------------------------- 8. one line at 80 columns
+
+
+@pytest.fixture
+def demo_env(env):
+    import os
+
+    ledger = env / "demo.sqlite3"
+    tsms("demo", "--db", ledger, "--as-of", "2026-11-20")
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    return {**base, "TSMS_DB": str(ledger), "TSMS_NOW": "2026-11-20 17:30", "TERM": "xterm", "NO_COLOR": "1"}
+
+
+def _screen(args, env, columns=80):
+    from test_terminal import in_terminal
+
+    code, out = in_terminal(args, env, columns)
+    return code, out.replace("\r\n", "\n")
+
+
+def test_list_is_one_line_a_complaint_at_80_columns(demo_env):
+    code, out = _screen(["list"], demo_env)
+    rows = [r for r in out.splitlines() if r.startswith("SH01-")]
+    assert len(rows) == 9 and not [r for r in out.splitlines()[3:] if r.startswith(" ")], out
+    head = out.splitlines()[1]
+    assert "编号" in head and "投诉时间" in head and "下一期限" in head
+    assert len(out.splitlines()) == 3 + 9  # title, header, rule, one line each
+    assert "11-19 10:15" in out and "处理 11-20 10:40" in out  # no year this year; an hour limit's hour
+    wide = _screen(["list"], demo_env, 120)[1]
+    assert "133****7777" in wide and "处理人" in wide and "昨晚22点半还有混凝土泵车作业" in wide
+
+
+def test_overdue_within_keeps_the_holder_at_80_columns(demo_env):
+    code, out = _screen(["overdue", "--within", "3"], demo_env)
+    assert code == 1
+    assert "责任人" in out and "资料员小周" in out and "6 小时" in out
+    assert not [r for r in out.splitlines()[3:] if r.startswith(" ")], out
+
+
+def test_history_breaks_after_a_phrase_not_inside_a_word(demo_env):
+    code, out = _screen(["history", "7"], demo_env)
+    assert "处理期\n" not in out and "处理期限:2026-11-20" in out.replace(" ", "")
+
+
+def test_a_step_entered_after_a_later_one_says_when_it_was_entered(site, monkeypatch):
+    monkeypatch.setenv("TSMS_NOW", "2026-11-27 10:00")
+    log("2026-11-25 09:00")
+    tsms("edit", "1", "--address", "某小区5号楼", "--reason", "地址记错")
+    tsms("assign", "1", "--to", "张三", "--at", "2026-11-25 16:00")
+    rows = tsms("history", "1").stdout.splitlines()
+    assert rows[-1].startswith("2026-11-25 16:00") and rows[-1].endswith("(补记于 2026-11-27 10:00)")
+    assert "补记" not in rows[-2]
+
+
+# --------------------------------------------------------------------------- 9. help
+
+
+def _help(*args):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LINES", "TSMS_LANG")}
+    return subprocess.run([sys.executable, "-m", "tsms", *args, "--help"], env={**env, "COLUMNS": "80"},
+                          capture_output=True, text=True, encoding="utf-8").stdout
+
+
+def test_help_names_values_defaults_one_way_and_keeps_values_whole():
+    log_help = _help("log")
+    assert "投诉类型 / category: noise/噪声" in log_help and "投诉渠道 / channel:" in log_help
+    assert "[默认:phone]" in log_help and "[默认:now]" in log_help and "(default" not in log_help
+    for line in log_help.splitlines():  # a value never broken: traffic/交通/占道 on one line
+        assert not line.rstrip().endswith(("traffic/交", "damage/振")), line
+    assert "traffic/交通/占道" in log_help
+    assert "例 / Examples" in _help("edit") and "tsms edit" in _help("edit")
+    assert "tsms void" in _help("void")
+    assert "--assignee NAME" in _help("list") and "--project CODE       只列此工程的" in _help("list")
+    assert "上报说明" in _help("escalate")
+    assert "SHELL" in _help("completion")
+    top = _help()
+    section = top.split("命令:\n", 1)[1].split("\n\n", 1)[0]
+    for row in section.splitlines():
+        assert " / " in row, row  # every command's line 中文 / English
+    assert "any department" in top

@@ -66,6 +66,11 @@ class Vocab(str, Enum):
     def choices(cls) -> str:
         return ", ".join(f"{m.value}/{m.zh}" for m in cls)
 
+    @classmethod
+    def help(cls) -> str:
+        """An option's help: what the value is, then the values (投诉类型 / category: noise/噪声, …)."""
+        return f"{cls.__zh_name__} / {cls.__en_name__}: {cls.choices()}"
+
     @staticmethod
     def fold(text: str) -> str:
         """A value as typed, folded: full-width forms, case, spaces, ``-`` for ``_``."""

@@ -217,7 +217,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 project_app = typer.Typer(cls=TyperGroup, help="工程 / projects", no_args_is_help=True)
-staff_app = typer.Typer(cls=TyperGroup, help="投诉处理小组 / the complaint team", no_args_is_help=True)
+staff_app = typer.Typer(cls=TyperGroup, help="人员:投诉小组和各部门的处理人 / staff: the complaint team and handlers of any department", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 app.add_typer(staff_app, name="staff")
 
@@ -267,9 +267,9 @@ def file_name(option: str):
 
 Db = Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"),
                                            help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
-Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en / output language (else TSMS_LANG)")]
+Lang = Annotated[Optional[str], typer.Option("--lang", help="界面语言 / output language: zh, en (else TSMS_LANG)", show_default="zh")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
-At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
+At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today", show_default="now")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
 def complete_from_ledger(what: str):
     """A completion callback (the shell's TAB, through _TSMS_COMPLETE): numbers or staff names

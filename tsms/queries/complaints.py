@@ -86,6 +86,7 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation], unti
     pending = min((s for s in latest.values() if s.met_at is None), key=lambda s: s.due, default=None)
     out["next_step"] = pending.kind if pending else None
     out["next_due"] = _date(pending.due) if pending else None
+    out["next_due_at"] = clock.iso(pending.due_at) if pending and pending.due_at is not None else None
     return out
 
 
