@@ -330,3 +330,11 @@ def test_help_names_values_defaults_one_way_and_keeps_values_whole():
     for row in section.splitlines():
         assert " / " in row, row  # every command's line 中文 / English
     assert "any department" in top
+
+
+def test_plan_keeps_its_terms_whole_at_80_columns(demo_env):
+    code, out = _screen(["plan", "2027"], demo_env)
+    assert "工程:P03 某住宅小区一期" in out
+    assert "质保金到期前" in out and "供冷系统、" in out and "给排水管道" in out
+    for row in out.splitlines():
+        assert not row.rstrip().endswith(("质保金到期", "供冷系")), row

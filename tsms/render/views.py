@@ -395,15 +395,24 @@ def plan(r: dict) -> None:
     def parts(text):
         return "、".join(WarrantyPart(p).label for p in text.split(",")) if text else ""
 
+    # on a terminal the project column holds the code and a line above the table names each
+    # project once: the parts get the width, so a term (质保金到期前, 供冷系统) stays whole
+    on_screen = render.is_terminal()
+    if on_screen and r["items"]:
+        names = dict((i["project"], i["project_name"]) for i in r["items"])
+        render.line(t("工程:", "projects: ") + t(";", "; ").join(f"{c} {n}".strip() for c, n in sorted(names.items())))
+
     render.table(None, [t("项", "item"), t("工程", "project"), t("类型", "kind"), t("部位", "part"), t("方式", "method"),
                         t("日期", "date"), t("人员", "staff"), t("通知顾客", "notify by"), t("情况", "state")],
-                 [[str(i["id"]), f"{i['project']} {i['project_name']}", PlanKind(i["kind"]).label, parts(i["part"]),
+                 [[str(i["id"]), i["project"] if on_screen else f"{i['project']} {i['project_name']}",
+                   PlanKind(i["kind"]).label, parts(i["part"]),
                    value_text("method", i["method"]), i["date"], i["staff"] or "",
                    (i["notify_by"] or "") + (t("(不足20天,立即通知)", " (less than 20 days: at once)") if i.get("notify_at_once") else ""),
                    (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
                    + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
                   for i in r["items"]],
-                 kinds=[render.KEEP, render.SPACES, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
+                 # the kind of revisit is a term (质保金到期前): never broken
+                 kinds=[render.KEEP, render.KEEP if on_screen else render.SPACES, render.KEEP, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
                         render.WORDS, render.WORDS],
                  styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
 
