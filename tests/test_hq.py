@@ -51,6 +51,10 @@ def demo_sites(tmp_path_factory):
         # BJ02: 马先生 rings again (a repeat complainant within the site)
         tsms(*db, "log", "--project", "P01", "--channel", "phone", "--category", "dust", "--from", "马先生",
              "--contact", "13911112222", "--content", "又起扬尘", "--at", "2026-11-19 09:00")
+        # BJ02: an urgent complaint, to be handled within 24 hours of acceptance (due 11-23 10:30)
+        n = tsms(*db, "log", "--project", "P01", "--channel", "phone", "--category", "safety", "--urgency", "urgent",
+                 "--from", "周先生", "--content", "塔吊吊物掠过小区上空", "--at", "2026-11-22 10:00").stdout.strip()
+        tsms(*db, "accept", n, "--at", "2026-11-22 10:30")
         db = ["--db", folder / "GZ03.sqlite3"]
         # GZ03: a Saturday made a working day in its own calendar (head office counts its days with it)
         tsms(*db, "calendar", "set", "2026-11-14", "workday", "--note", "测试调休")
@@ -499,8 +503,13 @@ def test_overdue_across_sites_is_each_sites_own(hq, demo_sites):
         mine = [i for i in items if i["site"] == code]
         keys = ("kind", "number", "project", "due", "days_late", "working_days_late", "late", "assignee", "status",
                 "contact")
-        assert [{k: i[k] for k in keys} for i in mine] == [{k: i[k] for k in keys} for i in own], code
+        assert [{k: i.get(k) for k in (*keys, "due_at", "hours_late")} for i in mine] == \
+               [{k: i.get(k) for k in (*keys, "due_at", "hours_late")} for i in own], code
         assert all("****" in i["contact"] for i in mine if i["contact"])
+    # an hour deadline is judged by the moment, as at the site: due 10:30 today, late at 18:00
+    urgent = [i for i in items if i.get("due_at") and i["due"] == AS_OF and i["kind"] == "resolve"]
+    assert len(urgent) == 1 and urgent[0]["site"] == "BJ02" and urgent[0]["late"] and urgent[0]["hours_late"] == 7
+    assert urgent[0]["days_late"] == 0 and urgent[0]["due_at"].startswith(AS_OF + "T10:30")
     # --within N: what falls due in each site's next N working days too, as the site's own overdue says
     ahead = json.loads(tsms("hq", "overdue", "--as-of", AS_OF, "--within", "3", "--json", ok=False).stdout)
     for code in SITES:

@@ -277,8 +277,11 @@ def test_urgent_complaint_is_due_in_24_calendar_hours(site, monkeypatch):
     assert "2025-10-01 15:00" in tsms("show", number).stdout
     assert tsms("overdue", "--as-of", "2025-10-01", ok=False).exit_code == 0  # the last day, still on time
     late = json.loads(tsms("overdue", "--as-of", "2025-10-02", "--json", ok=False).stdout)
-    assert [(i["kind"], i["due"], i["due_at"], i["days_late"]) for i in late] == [
-        ("resolve", "2025-10-01", "2025-10-01T15:00:00+08:00", 1)]
+    # judged at the start of the as-of day: 9 hours past the limit, not yet a whole day
+    assert [(i["kind"], i["due"], i["due_at"], i["days_late"], i["hours_late"]) for i in late] == [
+        ("resolve", "2025-10-01", "2025-10-01T15:00:00+08:00", 0, 9)]
+    late = json.loads(tsms("overdue", "--as-of", "2025-10-03", "--json", ok=False).stdout)
+    assert [(i["days_late"], i["hours_late"]) for i in late] == [(1, 33)]
     assert tsms_json("config", "resolve_urgent_hours", "48")["deadlines_moved"] == 1
     assert tsms_json("show", number)["resolve_due_at"] == "2025-10-02T15:00:00+08:00"
     assert tsms_json("config", "resolve_urgent_hours", "0")["deadlines_moved"] == 1  # back to working days

@@ -130,7 +130,9 @@ def happened(text: str | None, now: dt.datetime, after: dt.datetime | None = Non
         what = what or t("上一步", "previous step")
         raise TsmsError(
             t("--at {a} 早于上一步({w} {p})", "--at {a} is before the previous step ({w} at {p})",
-              a=clock.short(at), w=what, p=clock.short(after))
+              a=clock.short(at) if known else at.date().isoformat(), w=what,
+              # a step recorded at midnight was a day typed alone: shown as that day
+              p=after.date().isoformat() if after.time() == dt.time() else clock.short(after))
         )
     return at, known
 

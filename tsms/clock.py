@@ -19,12 +19,13 @@ CST = dt.timezone(dt.timedelta(hours=8), "CST")
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 # 2026-11-23, 2026/11/23, 2026.11.23 or 2026年11月23日; a time as 14:30 or 14:30:05
-_DATE = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?$")
+_DATE = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})[日号]?$")
 _DATETIME = re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})(?:-|/|\.|月)(\d{1,2})日?(?:[ T]+)?(\d{1,2})[:：](\d{2})"
                        r"(?:[:：](\d{2}))?$")
 
-ACCEPTED_TIMES = "2026-11-23 14:30, 11月23日 9:30, 11/23 9:30, 昨天 15:00, 前天 9:00, 9:30, 2026-11-23, 昨天, now"
-ACCEPTED_DATES = "2026-11-23, 2026年11月23日, 11月23日, 11/23, today, yesterday, 昨天, 前天"
+ACCEPTED_TIMES = ("2026-11-23 14:30, 11月23日 9:30, 11/23 9:30, 11.23 9:30, 昨天 15:00, 昨天 下午3点, "
+                  "11月23日 上午9点半, 9:30, 2026-11-23, 11月23号, 昨天, now")
+ACCEPTED_DATES = "2026-11-23, 2026年11月23日, 11月23日, 11月23号, 11/23, 11.23, today, yesterday, 昨天, 前天"
 
 # ISO 8601 with its offset, as tsms's own JSON gives times: 2026-11-27T10:00:00+08:00, …Z
 _ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.I)
@@ -59,6 +60,14 @@ def today() -> dt.date:
     return now().date()
 
 
+def moment_on(day: dt.date, current: dt.datetime | None = None) -> dt.datetime:
+    """The moment a view dated ``day`` judges deadlines by: now when ``day`` is today, else
+    that day's start (a deadline in days is late from the start of the day after it; one in
+    hours from the moment after it — rules.is_late)."""
+    current = current or now()
+    return current if day == current.date() else dt.datetime.combine(day, dt.time())
+
+
 def _bad(option: str, value: str, accepted: str, day: bool = False) -> TsmsError:
     return TsmsError(
         t(
@@ -86,10 +95,39 @@ def _in_years(value, option: str, text: str):
     return value
 
 
-# a time of day at the end of what was typed: 9:30, 09:30, 09:30:05 (not the tail of a number)
-_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-# a month and day without a year: 11月11日, 11/11, 11-11
-_MONTH_DAY = re.compile(r"^(\d{1,2})(?:-|/|月)(\d{1,2})日?$")
+# a time of day at the end of what was typed (not the tail of a number): 9:30, 09:30:05,
+# 9点, 9点30, 9点30分, 9点半, 15时; after 上午/下午/晚上 … a 12-hour clock (see _hour)
+_TIME_OF_DAY = re.compile(r"(?:(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)\s*)?(?<!\d)(\d{1,2})"
+                          r"(?::(\d{2})(?::(\d{2}))?|[点时](?:(\d{1,2})分?|(半))?)$")
+# a month and day without a year: 11月11日, 11月11号, 11/11, 11-11, 11.11
+_MONTH_DAY = re.compile(r"^(\d{1,2})(?:-|/|\.|月)(\d{1,2})[日号]?$")
+_MORNING, _AFTERNOON = ("凌晨", "早上", "早晨", "上午"), ("下午", "傍晚", "晚上")
+
+
+def _hour(period: str | None, hour: int) -> int:
+    """The hour on a 24-hour clock. 上午/早上/凌晨 take 0–12 as they are (上午13点 is refused);
+    中午 11–12 as they are and 1–2 as afternoon; 下午/傍晚/晚上 add 12 to 1–11, keep 12 as
+    noon (下午12点 = 12:00) and 13–23 as typed — 晚上12点 (midnight or noon?) is refused:
+    type 0:00 of the next day or 23:59. Raises ValueError when the hour does not fit."""
+    if period is None:
+        return hour
+    if period in _MORNING:
+        if hour > 12:
+            raise ValueError(period)
+        return hour
+    if period == "中午":
+        if hour in (11, 12):
+            return hour
+        if 1 <= hour <= 2:
+            return hour + 12
+        raise ValueError(period)
+    if period == "晚上" and hour in (0, 12):
+        raise ValueError(period)
+    if 1 <= hour <= 11:
+        return hour + 12
+    if 12 <= hour <= 23:
+        return hour
+    raise ValueError(period)
 # days before today, by name
 _DAYS_AGO = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
 
@@ -150,8 +188,10 @@ def parse_moment(
             part = value[: m.start()].rstrip(" T")
             day = ref.date() if not part else _day_of(part, ref)
             if day is not None:
-                h, mi, s = m.groups()
-                return _in_years(dt.datetime.combine(day, dt.time(int(h), int(mi), int(s or 0))), option, text), True
+                period, h, mi, sec, mi2, half = m.groups()
+                minute = int(mi if mi is not None else mi2 or 0) if not half else 30
+                moment = dt.time(_hour(period, int(h)), minute, int(sec or 0))
+                return _in_years(dt.datetime.combine(day, moment), option, text), True
         elif value:
             day = _day_of(value, ref)
             if day is not None:

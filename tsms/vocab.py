@@ -66,6 +66,11 @@ class Vocab(str, Enum):
     def choices(cls) -> str:
         return ", ".join(f"{m.value}/{m.zh}" for m in cls)
 
+    @classmethod
+    def help(cls) -> str:
+        """An option's help: what the value is, then the values (投诉类型 / category: noise/噪声, …)."""
+        return f"{cls.__zh_name__} / {cls.__en_name__}: {cls.choices()}"
+
     @staticmethod
     def fold(text: str) -> str:
         """A value as typed, folded: full-width forms, case, spaces, ``-`` for ``_``."""
@@ -92,6 +97,9 @@ class Vocab(str, Enum):
         if key in words:
             return words[key]
         near = suggest(key, list(words) + [cls.fold(w) for w in also])
+        # equally close words: the one whose value's Chinese label is nearer first (电活 → 电话, not 电邮)
+        score = lambda w: difflib.SequenceMatcher(None, key, w).ratio()  # noqa: E731
+        near.sort(key=lambda w: (-round(score(w), 6), -score(cls.fold(words[w].zh)) if w in words else 0))
         hint = ""
         if near:
             named = []

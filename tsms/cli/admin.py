@@ -34,14 +34,14 @@ def init(
 def project_add(
     code: Annotated[str, typer.Argument(help="工程代码 / project code, e.g. P01")],
     name: Annotated[str, typer.Option("--name", help="工程名称 / project name")],
-    kind: Annotated[Optional[str], typer.Option("--kind", help=ProjectKind.choices())] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help=ProjectKind.help())] = None,
     manager: Annotated[Optional[str], typer.Option("--manager", help="项目负责人 / project manager")] = None,
     phone: Annotated[Optional[str], typer.Option("--phone", help="联系电话 / phone")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="地址 / address")] = None,
     client: Annotated[Optional[str], typer.Option("--client", help="建设单位 / the client")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 / region, e.g. shanghai")] = None,
     completed: Annotated[Optional[str], typer.Option("--completed", help="竣工验收合格日期 / completion acceptance YYYY-MM-DD")] = None,
-    design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 / design service life in years (default 50)")] = None,
+    design_life: Annotated[Optional[int], typer.Option("--design-life", parser=whole("--design-life", checks.TERM_YEARS), help="合理使用年限 / design service life in years", show_default="50")] = None,
     retention: Annotated[Optional[float], typer.Option("--retention", parser=amount("--retention"), help="质保金(元) / retention money")] = None,
     contract_sum: Annotated[Optional[float], typer.Option("--contract-sum", parser=amount("--contract-sum"), help="结算总额(元),质保金不超过其 3% / the settled contract sum")] = None,
     report: Annotated[Optional[str], typer.Option("--report", help="与 --completed:竣工验收报告提交日期 / the completion report's date")] = None,
@@ -101,7 +101,7 @@ def project_show(code: Annotated[str, typer.Argument(help="工程代码 / projec
 def staff_add(
     name: Annotated[str, typer.Argument(help="姓名 / name")],
     dept: Annotated[str, typer.Option("--dept", help="部门 / department")],
-    role: Annotated[Optional[str], typer.Option("--role", help=Role.choices())] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=Role.help())] = None,
     phone: Annotated[Optional[str], typer.Option("--phone")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="所属工程 / project code")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
@@ -295,7 +295,7 @@ def check(
 @app.command()
 def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"), help="演示账本 / demo ledger file (default: tsms-demo.sqlite3 in the user data dir)")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"), help="演示账本 / demo ledger file", show_default="tsms-demo.sqlite3 in the user data dir")] = None,
     lang: Lang = None,
 ):
     """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""

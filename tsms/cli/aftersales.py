@@ -76,7 +76,7 @@ def claim_new(
     complainant: Annotated[Optional[str], typer.Option("--from", help="报修人 / who reported it")] = None,
     contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式 / contact")] = None,
     emergency: Annotated[bool, typer.Option("--emergency", help="危及结构安全或严重影响使用:立即抢修 / an emergency: repair at once")] = False,
-    at: Annotated[Optional[str], typer.Option("--at", help="报修时间 / when reported (default now)")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="报修时间 / when reported", show_default="now")] = None,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
     """登记保修通知 / log a warranty claim (notice)."""

@@ -17,6 +17,55 @@ from tsms.errors import BAD_INPUT, TsmsError
 from tsms.vocab import set_lang, t
 
 
+def _quiet_stdout() -> None:
+    """The reader of our output has gone (``tsms list | head -1``): what is still to be
+    written goes to the null device, as the Python documentation advises for SIGPIPE, so
+    the command finishes with the exit code it would have had."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _PipeSafe:
+    """The process's stdout, but a closed pipe (EPIPE) is not an error: from then on the
+    output is thrown away (see :func:`_quiet_stdout`)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            _quiet_stdout()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+            try:
+                self._stream.flush()  # the buffered rest, into the null device
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    except (ValueError, OSError):
+        pass
+
+
 class TsmsGroup(TyperGroup):
     """Every refusal is one line on stderr and an exit code, never a traceback."""
 
@@ -33,6 +82,8 @@ class TsmsGroup(TyperGroup):
             if any("\ud800" <= ch <= "\udfff" for ch in str(word)):
                 _fail(t("参数含有无法识别的字节(不是 UTF-8 文本)", "an argument is not valid UTF-8 text"), BAD_INPUT)
         helptext.install()
+        if sys.stdout is sys.__stdout__ and sys.stdout is not None:  # the real stdout (not a test's capture)
+            sys.stdout = _PipeSafe(sys.stdout)
         if os.environ.get("_TSMS_COMPLETE"):  # the shell asks for completions (tsms completion SHELL)
             from typer.completion import completion_init
 
@@ -40,6 +91,9 @@ class TsmsGroup(TyperGroup):
         try:
             code = super().main(args=argv, prog_name=prog_name or "tsms", complete_var=complete_var,
                                 standalone_mode=False, **extra)
+        except BrokenPipeError:  # written past our own wrapper (a flush deep in a library)
+            _quiet_stdout()
+            code = 0
         except TsmsError as exc:
             _fail(exc.message, exc.code)
         except typer.Exit as exc:
@@ -69,6 +123,7 @@ class TsmsGroup(TyperGroup):
                 _close_ledgers()
             except Exception:  # a damaged file refuses even to close cleanly; said above
                 pass
+            _flush_stdout()
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -165,7 +220,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 project_app = typer.Typer(cls=TyperGroup, help="工程 / projects", no_args_is_help=True)
-staff_app = typer.Typer(cls=TyperGroup, help="投诉处理小组 / the complaint team", no_args_is_help=True)
+staff_app = typer.Typer(cls=TyperGroup, help="人员:投诉小组和各部门的处理人 / staff: the complaint team and handlers of any department", no_args_is_help=True)
 app.add_typer(project_app, name="project")
 app.add_typer(staff_app, name="staff")
 
@@ -215,9 +270,9 @@ def file_name(option: str):
 
 Db = Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"),
                                            help="账本文件 / ledger file (else TSMS_DB, else the user data dir)")]
-Lang = Annotated[Optional[str], typer.Option("--lang", help="zh (默认) 或 en / output language (else TSMS_LANG)")]
+Lang = Annotated[Optional[str], typer.Option("--lang", help="界面语言 / output language: zh, en (else TSMS_LANG)", show_default="zh")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print one JSON document")]
-At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today (default: now)")]
+At = Annotated[Optional[str], typer.Option("--at", help="发生时间 / when it happened: 2026-11-23 14:30, today", show_default="now")]
 By = Annotated[Optional[str], typer.Option("--by", help="操作人 / who (else TSMS_USER, else the login name)")]
 def complete_from_ledger(what: str):
     """A completion callback (the shell's TAB, through _TSMS_COMPLETE): numbers or staff names
@@ -318,4 +373,6 @@ def due_text(result: dict, key: str, zh: str, en: str) -> str:
     if not result.get(key):
         return ""
     mark = t("(暂定)", " (provisional)") if result.get("provisional") else ""
-    return t(",{z} {d}{m}", "; {e} by {d}{m}", z=zh, e=en, d=result[key], m=mark)
+    moment = result.get(f"{key}_at")  # a limit in hours: the hour it runs out
+    day = moment[:16].replace("T", " ") if moment else result[key]
+    return t(",{z} {d}{m}", "; {e} by {d}{m}", z=zh, e=en, d=day, m=mark)

@@ -16,18 +16,18 @@ from tsms.vocab import Category, Channel, RevisitMethod, Satisfaction, Status, U
 @app.command()
 def log(
     content: Annotated[str, typer.Option("--content", help="投诉内容详细说明 / what the complaint says")],
-    category: Annotated[str, typer.Option("--category", help=Category.choices())],
+    category: Annotated[str, typer.Option("--category", help=Category.help())],
     project: Annotated[Optional[str], typer.Option("--project", help="工程代码 / project code (only one project: optional)")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices() + " (default phone)")] = None,
-    urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices() + " (default normal)")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.help(), show_default="phone")] = None,
+    urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.help(), show_default="normal")] = None,
     complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人 / complainant")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="投诉单位 / organisation")] = None,
     contact: Annotated[Optional[str], typer.Option("--contact", help="联系方式 / contact")] = None,
     address: Annotated[Optional[str], typer.Option("--address", help="地址 / address")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="备注 / note")] = None,
     serious: Annotated[bool, typer.Option("--serious", help="重大投诉:须立即上报 / serious: escalate at once")] = False,
-    occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 / when it happened (default --at)")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="投诉时间 / received: 2026-11-23 14:30 (default now)")] = None,
+    occurred_at: Annotated[Optional[str], typer.Option("--occurred-at", help="问题发生时间 / when it happened", show_default="--at")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="投诉时间 / received: 2026-11-23 14:30", show_default="now")] = None,
     again: Annotated[bool, typer.Option("--again", help="与刚登记的一件相同也登记 / log it although the same was just logged")] = False,
     db: Db = None, lang: Lang = None, by: By = None, json_out: Json = False,
 ):
@@ -44,6 +44,9 @@ def log(
         render.line(t("已登记;受理期限 {d}", "logged; accept by {d}", d=result["accept_due"])
                     + (t("(暂定)", " (provisional)") if result["provisional"] else "")
                     + (t(";夜间投诉", "; night time") if result["night_time"] else ""))
+        if result.get("escalate_due"):
+            render.line(t("重大投诉:上报期限 {d},用 tsms escalate {n}", "serious: escalate by {d} with tsms escalate {n}",
+                          d=result["escalate_due"], n=result["number"]))
 
 
 @app.command()
@@ -70,7 +73,7 @@ def reject(number: Number, reason: Annotated[str, typer.Option("--reason", help=
 
 @app.command()
 def assign(number: Number, to: Annotated[str, typer.Option("--to", help="处理人:人员名单上的人,任何部门 / the handler: someone on the staff list, any department (tsms staff add)", autocompletion=complete_from_ledger("staff"))],
-           dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 / department (default: the member's)")] = None,
+           dept: Annotated[Optional[str], typer.Option("--dept", help="处理部门 / department", show_default="the member's")] = None,
            opinion: Annotated[Optional[str], typer.Option("--opinion", help="处理意见/方案 / opinion, plan")] = None,
            at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """派单(未受理的同时受理) / assign; accepts it too when still received."""
@@ -96,17 +99,17 @@ def resolve(number: Number, result: Annotated[str, typer.Option("--result", help
 
 @app.command()
 def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (or --plan-item / --project)")] = None,
-            method: Annotated[str, typer.Option("--method", help=RevisitMethod.choices())] = ...,
-            satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.choices())] = None,
-            met: Annotated[Optional[str], typer.Option("--met", help="被回访人 / person met (default the complainant)")] = None,
+            method: Annotated[str, typer.Option("--method", help=RevisitMethod.help())] = ...,
+            satisfaction: Annotated[Optional[str], typer.Option("--satisfaction", help=Satisfaction.help())] = None,
+            met: Annotated[Optional[str], typer.Option("--met", help="被回访人 / person met", show_default="the complainant")] = None,
             note: Annotated[Optional[str], typer.Option("--note", help="回访记录 / note")] = None,
             plan_item: Annotated[Optional[int], typer.Option("--plan-item", parser=whole("--plan-item", checks.PLAN_ITEM), help="回访计划项 / a planned revisit")] = None,
             project: Annotated[Optional[str], typer.Option("--project", help="未列入计划的回访或满意度调查 / a revisit or survey outside the plan")] = None,
             scores: Annotated[Optional[str], typer.Option("--scores", help="quality=5,plan=4,progress=4,safety=5,environment=4,service=5")] = None,
             found: Annotated[Optional[str], typer.Option("--found", help="发现的问题 → 整改项 / a problem found → a rectification")] = None,
             signed_by: Annotated[Optional[str], typer.Option("--signed-by", help="顾客签字确认 / signed by the client")] = None,
-            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 / visitors (default --by)")] = None,
-            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 / owner (default the project manager)")] = None,
+            visitors: Annotated[Optional[str], typer.Option("--visitors", help="回访人员 / visitors", show_default="--by")] = None,
+            owner: Annotated[Optional[str], typer.Option("--owner", help="整改责任人 / owner", show_default="the project manager")] = None,
             at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """回访:投诉回访(不满意则重新处理),或计划回访/满意度调查 / a follow-up visit or a planned revisit."""
     if number is None:
@@ -133,8 +136,8 @@ def revisit(number: Annotated[Optional[str], typer.Argument(help="投诉编号 (
 
 
 @app.command()
-def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", help="上报给 / to whom (default: the team leader)", autocompletion=complete_from_ledger("staff"))] = None,
-             note: Annotated[Optional[str], typer.Option("--note")] = None,
+def escalate(number: Number, to: Annotated[Optional[str], typer.Option("--to", help="上报给 / to whom", show_default="the team leader", autocompletion=complete_from_ledger("staff"))] = None,
+             note: Annotated[Optional[str], typer.Option("--note", help="上报说明 / what the report says")] = None,
              at: At = None, by: By = None, db: Db = None, lang: Lang = None, json_out: Json = False):
     """重大投诉立即上报 / escalate a serious complaint."""
     from tsms.operations import complaints
@@ -166,9 +169,9 @@ def archive(number: Number, at: At = None, by: By = None, db: Db = None, lang: L
 def edit(number: Number,
          reason: Annotated[Optional[str], typer.Option("--reason", help="更正原因(必填) / why it is corrected (required)")] = None,
          project: Annotated[Optional[str], typer.Option("--project", help="工程代码 / project code")] = None,
-         channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.choices())] = None,
-         category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
-         urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.choices())] = None,
+         channel: Annotated[Optional[str], typer.Option("--channel", help=Channel.help())] = None,
+         category: Annotated[Optional[str], typer.Option("--category", help=Category.help())] = None,
+         urgency: Annotated[Optional[str], typer.Option("--urgency", help=Urgency.help())] = None,
          content: Annotated[Optional[str], typer.Option("--content", help="投诉内容详细说明 / what the complaint says")] = None,
          complainant: Annotated[Optional[str], typer.Option("--from", help="投诉人 / complainant")] = None,
          org: Annotated[Optional[str], typer.Option("--org", help="投诉单位 / complainant organisation")] = None,
@@ -233,9 +236,9 @@ def show(number: Number,
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option("--status", help=Status.choices() + "; open (未办结: every state with a step still open); several: received,assigned")] = None,
-    project: Annotated[Optional[str], typer.Option("--project")] = None,
-    category: Annotated[Optional[str], typer.Option("--category", help=Category.choices())] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help=Status.help() + "; open (未办结: every state with a step still open); several: received,assigned")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="只列此工程的 / this project's only")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help=Category.help())] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="投诉日期起 / received since YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="投诉日期止 / received until YYYY-MM-DD")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="在编号/内容/投诉人/联系电话(全号或后4位)/地址/结果中查找 / search number, content, complainant, contact (whole or last 4 digits), address, result")] = None,
@@ -257,7 +260,7 @@ def list_(
     rows = masked(rows, with_contacts)
     if json_out:
         return render.print_json(rows)
-    views.complaint_list(rows, total)
+    views.complaint_list(rows, total, with_contacts)
 
 
 @app.command()

@@ -33,7 +33,8 @@ METAVARS = {
     "YEAR": ("year",),
     "FILE": ("db", "xlsx", "rejects", "against", "file", "source"),
     "NAME": ("by", "to", "complainant", "client", "manager", "met", "owner", "signed_by", "staff", "verified_by",
-             "name", "company"),
+             "name", "company", "assignee"),
+    "SHELL": ("shell",),
     "NAMES": ("visitors",),
     "CODE": ("project", "region", "site", "code"),
     "NUMBER": ("number",),
@@ -113,6 +114,9 @@ EXAMPLES = {
     "hq status": ("tsms hq status", "tsms hq status --stale-days 40 --json"),
     "hq overdue": ("tsms hq overdue", "tsms hq overdue --site SH01 --json"),
     "hq report": ("tsms hq report --month 2026-11", "tsms hq report --month 2026-11 --xlsx 2026-11全公司.xlsx"),
+    "edit": ('tsms edit SH01-2026-00001 --contact 13900001111 --reason "登记时记错号码"',
+             'tsms edit 7 --category dust --urgency 较急 --reason "类型登记错误"'),
+    "void": ('tsms void SH01-2026-00002 --reason "与 SH01-2026-00001 重复登记"',),
 }
 
 
@@ -158,8 +162,26 @@ def _fill(self, text: str) -> str:
     words = " ".join(text.split())
     if not words:
         return first.rstrip()
-    lines = wrap(words, max(1, self.width - width(first)), max(1, self.width - width(rest)))
-    return "\n".join([first + lines[0]] + [rest + line for line in lines[1:]])
+    # a default given as text (show_default="now"): click writes it in parentheses — [默认:now]
+    words = _DEFAULT_IN_PARENS.sub(lambda m: f"[{m.group(1)}{m.group(2)}]", words)
+    # [默认:…] and [必填] are never broken between their characters: a narrow stand-in while wrapping
+    for mark, stand_in in _MARKS:
+        words = words.replace(mark, stand_in)
+    # a list of values (noise/噪声, traffic/交通/占道, …) breaks only at its spaces: a value whole
+    values = _VALUE_LIST.search(words) is not None
+    lines = wrap(words, max(1, self.width - width(first)), max(1, self.width - width(rest)), cjk=not values)
+    text = "\n".join([first + lines[0]] + [rest + line for line in lines[1:]])
+    for mark, stand_in in _MARKS:
+        text = text.replace(stand_in, mark)
+    return text
+
+
+_DEFAULT_IN_PARENS = re.compile(r"\[(默认:|default: )\(([^()\]]*)\)\]")
+_MARKS = (("[默认:", "[\x01\x01\x01\x01\x01"), ("[必填]", "[\x02\x02\x02\x02]"),
+          ("[default: ", "[\x03\x03\x03\x03\x03\x03\x03\x03\x03"))
+
+
+_VALUE_LIST = re.compile(r"[a-z_]+/[^\s,]+, [a-z_]+/")
 
 
 def _term_len(text: str) -> int:
@@ -226,7 +248,37 @@ def summary(text: str, limit: int) -> str:
     return text[:end].rstrip(" /,;:、,;:") + "…"
 
 
+# each command's line in ``tsms --help``: 中文 / English, whole at 80 columns (the command's
+# own help, longer, is under ``tsms COMMAND --help``)
+SHORT = {
+    "calendar": "工作日历 / the working-day calendar",
+    "config": "期限设置 / deadline settings",
+    "backup": "在线备份账本 / back up the ledger",
+    "restore": "从备份恢复账本 / restore a backup",
+    "check": "检查账本 / check the ledger",
+    "demo": "演示账本 / a demo ledger",
+    "completion": "命令行补全脚本 / shell completion",
+    "warranty": "保修期 / warranty periods",
+    "retention": "质保金返还 / retention money",
+    "plan": "年度回访计划 / the yearly revisit plan",
+    "notify": "记录已通知顾客单位 / client notified",
+    "rectify": "整改 / rectifications",
+    "assign": "派单 / assign to a handler",
+    "revisit": "回访 / record a revisit",
+    "reply": "回复转办部门 / answer the referrer",
+    "edit": "更正登记内容 / correct what was logged",
+    "void": "作废误登记的一件 / void an entry",
+    "report": "统计指标与月报 / measures, monthly report",
+    "overdue": "逾期事项 / what is late",
+    "import": "导入旧台账 / import an old ledger",
+    "staff": "人员 / staff of any department",
+    "claim": "保修单 / warranty claims",
+}
+
+
 def _short_help(self, limit: int = 45) -> str:
+    if not self.short_help and self.name in SHORT and getattr(self, "_tsms_top", True):
+        return SHORT[self.name]
     text = inspect.cleandoc(self.short_help) if self.short_help else (self.help or "")
     return summary(text, limit).strip()
 

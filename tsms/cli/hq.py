@@ -36,8 +36,9 @@ def bundle(
     force: Force = False,
     db: Db = None, lang: Lang = None, json_out: Json = False,
 ):
-    """给总部的工地包:账本快照和清单,名为 工地-事件数-哈希.tsms;自上次以来没有新事件则不写 / the bundle for head
-    office: a snapshot of the ledger and its manifest, named SITE-NNNNNN-HASH.tsms; nothing new since the last → nothing
+    """给总部的工地包 / a bundle for head office.
+
+    账本快照和清单,名为 工地-事件数-哈希.tsms;自上次以来没有新事件则不写 / a snapshot of the ledger and its manifest, named SITE-NNNNNN-HASH.tsms; nothing new since the last → nothing
     written.
 
     at the site, e.g. by cron on the 1st of the month:
@@ -181,6 +182,7 @@ def hq_overdue(
 ):
     """各工地的逾期事项(按工地);有逾期时退出码为 1 / what is late across sites, by site: exit 1 when anything is."""
     h = _hq(hq, lang)
+    from tsms import clock
     from tsms.hq import views
     from tsms.render import hq as show
     from tsms.render.privacy import masked
@@ -188,7 +190,7 @@ def hq_overdue(
     day = _as_of(as_of)
     with h.read() as conn:
         views.known_site(conn, site)
-        items = views.overdue(conn, day, site, within)
+        items = views.overdue(conn, day, site, within, at=clock.moment_on(day))
     if json_out:
         render.print_json(masked(items, with_contacts))
     else:
@@ -210,6 +212,7 @@ def hq_report(
 ):
     """全公司和各工地的指标(各工地数字之和即全公司数字) / the measures for the company and by site (every company figure is
     the sum of the sites')."""
+    from tsms import clock
     from tsms.queries import reports
 
     h = _hq(hq, lang)
@@ -228,7 +231,8 @@ def hq_report(
         views.known_site(conn, site)
         r = masked(views.report(conn, p, day, site, stale_days), with_contacts)  # repeat complainants
         r["company_name"] = store.company(conn)
-        late = views.late(conn, as_of=day, due_from=p.start, due_to=p.end, met_late=True, site=site) if out else None
+        late = views.late(conn, as_of=day, due_from=p.start, due_to=p.end, met_late=True, site=site,
+                          at=clock.moment_on(day)) if out else None
     if out:
         from tsms.render import hqbook
         from tsms.store import output

@@ -17,12 +17,12 @@ from tsms.vocab import t
 
 @app.command()
 def report(
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 / month YYYY-MM (default: last month; this month to date when last month has no complaint)")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 / month YYYY-MM", show_default="last month; this month to date when last month has no complaint")] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年份 / year YYYY")] = None,
     start: Annotated[Optional[str], typer.Option("--from", help="起 / from YYYY-MM-DD")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="止 / to YYYY-MM-DD")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="只统计一个工程 / one project")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date (default today)")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the report date", show_default="today")] = None,
     xlsx: Annotated[Optional[str], typer.Option("--xlsx", parser=file_name("--xlsx"), help="写出月报工作簿 / write the workbook")] = None,
     with_contacts: Annotated[bool, typer.Option("--with-contacts", help="不遮盖联系方式和地址 / contacts and addresses unmasked")] = False,
     force: Force = False,
@@ -63,7 +63,7 @@ def report(
 
 @app.command()
 def overdue(
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the day to judge, default today")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="以哪天为准 / the day to judge", show_default="today")] = None,
     within: Annotated[int, typer.Option("--within", parser=whole("--within", checks.AHEAD), help="并列出 N 个工作日内到期的 / also what falls due in N working days")] = 0,
     notify: Annotated[Optional[str], typer.Option("--notify", help="发送摘要 / send the digest: wecom,dingtalk,email")] = None,
     always: Annotated[bool, typer.Option("--always", help="没有逾期也发送 / send even when nothing is late or due")] = False,

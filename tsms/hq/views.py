@@ -69,7 +69,7 @@ def status(conn, as_of: dt.date, stale_days: int = STALE_DAYS, site: str | None 
 
 
 def late(conn, *, as_of: dt.date, due_to: dt.date, due_from: dt.date | None = None, met_late: bool = False,
-         site: str | None = None) -> list[dict]:
+         site: str | None = None, at: dt.datetime | None = None) -> list[dict]:
     """tsms.queries.obligations.late over the copied obligations of every site (or one),
     each item with its site."""
     o, c, p = T.obligation, T.complaint, T.project
@@ -96,53 +96,63 @@ def late(conn, *, as_of: dt.date, due_to: dt.date, due_from: dt.date | None = No
     if site is not None:
         query = query.where(o.c.site == site)
     open_ = and_(o.c.met_at.is_(None), or_(o.c.kind != "plan", o.c.plan_year >= as_of.year))
-    query = query.where(or_(open_, and_(o.c.met_at.is_not(None), func.date(o.c.met_at) > o.c.due))
-                        if met_late else open_)
+    # met on a later day than the deadline, or after the moment an hour limit ran out
+    met_after = or_(and_(o.c.due_at.is_(None), func.date(o.c.met_at) > o.c.due),
+                    and_(o.c.due_at.is_not(None), o.c.met_at > o.c.due_at))
+    query = query.where(or_(open_, and_(o.c.met_at.is_not(None), met_after)) if met_late else open_)
+    at = at or dt.datetime.combine(as_of, dt.time())
     out = []
     for (site_code, kind, due, provisional, holder, met_at, label, code, status_, plan, due_at, complainant,
          contact) in conn.execute(query):
         reminder = kind in rules.REMINDERS
         if reminder and met_late:
             continue
-        finished = met_at.date() if met_at else None
-        if finished is None and met_late and not rules.is_late(due, as_of):
+        judged = met_at or at  # tsms.queries.obligations.late: the one judgement, rules.is_late
+        is_late = not reminder and rules.is_late(due, judged, due_at)
+        if met_at is None and met_late and not is_late:
             continue
         if kind == "plan":
             status_ = "draft" if plan else "missing"
         item = {"site": site_code, "kind": kind, "number": label, "project": code if kind != "plan" else "",
-                "due": due.isoformat(), "days_late": 0 if reminder else rules.days_late(due, finished or as_of),
-                "late": not reminder and rules.is_late(due, finished or as_of), "assignee": holder,
+                "due": due.isoformat(), "days_late": rules.days_late(due, judged, due_at) if is_late else 0,
+                "late": is_late, "assignee": holder,
                 "status": status_ or STATES.get(kind, ""), "provisional": bool(provisional),
                 "complainant": complainant, "contact": contact}
         if due_at is not None:
             from tsms import clock
 
             item["due_at"] = clock.iso(due_at)
+            item["hours_late"] = rules.hours_late(due_at, judged) if is_late else 0
         out.append(item)
     return sorted(out, key=lambda i: (i["site"], i["due"], i["number"], i["kind"]))
 
 
-def overdue(conn, as_of: dt.date, site: str | None = None, within: int = 0) -> list[dict]:
+def overdue(conn, as_of: dt.date, site: str | None = None, within: int = 0,
+            at: dt.datetime | None = None) -> list[dict]:
     """Every open obligation past its deadline on ``as_of``, across sites, by site — and with
     ``within`` = N those due in the site's next N working days — each late one with its
     ``working_days_late``, counted with its site's calendar (tsms.queries.obligations.overdue_in,
     site by site)."""
     codes = [row["site"] for row in _sites(conn, site)]
     calendars = {code: site_calendar(conn, code) for code in codes}
-    horizons = {code: (rules.add_working_days(as_of, within, calendars[code]) if within
-                       else as_of - dt.timedelta(days=1)) for code in codes}
+    # a deadline in days is late from the day after it; one in hours may run out today
+    horizons = {code: (rules.add_working_days(as_of, within, calendars[code]) if within else as_of)
+                for code in codes}
     if not codes:
         return []
-    items = [i for i in late(conn, as_of=as_of, due_to=max(horizons.values()), site=site)
+    items = [i for i in late(conn, as_of=as_of, due_to=max(horizons.values()), site=site, at=at)
              if i["site"] in horizons and dt.date.fromisoformat(i["due"]) <= horizons[i["site"]]]
+    if not within:
+        items = [i for i in items if i["late"] or dt.date.fromisoformat(i["due"]) < as_of]
     counters = {}
     for code in codes:
         days = [dt.date.fromisoformat(i["due"]) for i in items if i["site"] == code and i["late"]]
         if days:
             counters[code] = rules.working_day_counter(min(days), as_of, calendars[code])
     for item in items:
+        late_days = item["late"] and ("due_at" not in item or item["days_late"] > 0)
         item["working_days_late"] = counters[item["site"]](dt.date.fromisoformat(item["due"]), as_of) \
-            if item["late"] else 0
+            if late_days else 0
     return items
 
 
@@ -215,7 +225,10 @@ def report(conn, p: Period, as_of: dt.date, site: str | None = None, stale_days:
             .where(r.c.at >= p.start_at, r.c.at < p.end_at, live).group_by(c.c.site, r.c.satisfaction), c.c.site)):
         acc[site_code]["answers"][answer] += n
 
-    for item in late(conn, as_of=as_of, due_from=p.start, due_to=p.end, met_late=True, site=site):
+    from tsms import clock
+
+    for item in late(conn, as_of=as_of, due_from=p.start, due_to=p.end, met_late=True, site=site,
+                     at=clock.moment_on(as_of)):
         acc[item["site"]]["late"] += 1
 
     pi, cl = T.plan_item, T.claim

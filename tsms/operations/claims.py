@@ -86,7 +86,7 @@ def inspect(ledger: engine.Ledger, number: str, *, cause: str, note: str | None 
         claim.paid = claim.paid or cause_value != Cause.construction.value
         ctx.session.add(claim)
         due = ctx.meet("claim", when, claim_id=claim.id)
-        on_time = due is None or not rules.is_late(due.due, when.date())
+        on_time = due is None or not rules.is_late(due.due, when, due.due_at)
         ctx.event("claim.inspect", when, details={"number": claim.number, "cause": cause_value, "note": note,
                                                   "on_time": on_time, "paid": claim.paid})
         return _answer(ctx, claim)

@@ -65,6 +65,9 @@ def _require(c: Complaint, action: str) -> None:
         return
     possible = [a for a in ALLOWED[status] if a != "reply" or Channel(c.channel) in REFERRED_CHANNELS]
     allowed = t("、", ", ").join(_action_label(a) for a in possible)
+    if not possible:  # archived: the end of the road
+        raise TsmsError(t("{n} 已归档,不能再改(不能{a})", "{n} is archived and can no longer change ({a} refused)",
+                          n=c.number, a=_action_label(action)))
     raise TsmsError(
         t(
             "{n} 当前状态为「{s}」,不能{a};此状态可执行:{k}",
@@ -215,15 +218,17 @@ def log(
         session.add(c)
         session.flush()
         accept = _start(ctx, c, "accept", received)
-        if c.serious:
-            _start(ctx, c, "escalate", received)
+        escalate = _start(ctx, c, "escalate", received) if c.serious else None
         details = {"number": c.number, "project": proj.code, **values, "night_time": night,
                    "accept_due": accept.due.isoformat()}
         if again:
             details["again"] = True
         ctx.event("log", received, c.id, details=details)
-        return {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
-                "night_time": night}
+        out = {"number": c.number, "accept_due": accept.due.isoformat(), "provisional": accept.provisional,
+               "night_time": night}
+        if escalate is not None:  # a serious complaint: 立即上报, by this day
+            out["escalate_due"] = escalate.due.isoformat()
+        return out
 
 
 def _refuse_duplicate(ctx: Context, values: dict, received: dt.datetime, now: dt.datetime) -> None:
@@ -329,6 +334,11 @@ def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str
         return {"number": c.number, "changes": changed, "reason": why, "obligations": moved}
 
 
+def _due_shown(row: Obligation) -> str:
+    """A deadline as a correction records it: the day, or the day and hour of a limit in hours."""
+    return f"{row.due_at:%Y-%m-%d %H:%M}" if row.due_at is not None else row.due.isoformat()
+
+
 def _recompute_complaint(ctx: Context, c: Complaint, changed: dict) -> list[dict]:
     """The complaint's obligations after a correction; what moved, appeared or went."""
     out: list[dict] = []
@@ -341,10 +351,10 @@ def _recompute_complaint(ctx: Context, c: Complaint, changed: dict) -> list[dict
         for kind, row in ctx.open_obligations("resolve", "reply", complaint_id=c.id).items():
             moment = _step_moment(c, row)
             basis = f"urgent {moment:%H:%M}" if c.urgency == "urgent" else c.urgency
-            before = row.due
+            before = _due_shown(row)
             row.basis = basis
             ctx.reschedule(row, row.starts)
-            out.append({"kind": kind, "from": before.isoformat(), "to": row.due.isoformat()})
+            out.append({"kind": kind, "from": before, "to": _due_shown(row)})
     if "channel" in changed:
         referred = Channel(c.channel) in REFERRED_CHANNELS
         was = Channel(changed["channel"]["from"]) in REFERRED_CHANNELS
@@ -354,12 +364,12 @@ def _recompute_complaint(ctx: Context, c: Complaint, changed: dict) -> list[dict
             start = c.revisited_at if c.reopened else (c.accepted_at or c.rejected_at)
             if start is not None:  # accepted or rejected: the department is owed an answer from then
                 row = _start(ctx, c, "reply", start)
-                out.append({"kind": "reply", "from": None, "to": row.due.isoformat()})
+                out.append({"kind": "reply", "from": None, "to": _due_shown(row)})
         elif was and not referred:
             # no department referred it: an unanswered reply was never owed (an answer given stays)
             for row in owed:
                 if row.met_at is None:
-                    out.append({"kind": "reply", "from": row.due.isoformat(), "to": None})
+                    out.append({"kind": "reply", "from": _due_shown(row), "to": None})
                     session.delete(row)
     return out
 
@@ -403,6 +413,17 @@ def _accept_into(ctx: Context, c: Complaint, at: dt.datetime, dept: str | None, 
     return due
 
 
+def _with_hours(ctx: Context, c: Complaint, out: dict) -> dict:
+    """A result naming a resolve or reply deadline in hours (an urgent complaint) gives its
+    moment too (``resolve_due_at``), so the message shows the hour the limit runs out."""
+    for kind in ("resolve", "reply"):
+        if out.get(f"{kind}_due"):
+            step = _open_step(ctx, c, kind)
+            if step is not None and step.due_at is not None:
+                out[f"{kind}_due_at"] = clock.iso(step.due_at)
+    return out
+
+
 def _untimed(known: bool, *fields: str) -> dict:
     """An event's mark for the moments it set from a date typed without a time (``--at
     2026-11-20``): those fields hold the day's midnight (or the previous step's moment on its
@@ -426,7 +447,7 @@ def accept(ledger: engine.Ledger, number: str, *, dept: str | None = None, opini
         session.add(c)
         ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due,
                                                  **_untimed(known, "accepted_at")})
-        return {"number": c.number, "status": c.status, **due}
+        return _with_hours(ctx, c, {"number": c.number, "status": c.status, **due})
 
 
 def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | None = None,
@@ -446,7 +467,7 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
         session.add(c)
         ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due,
                                                  **_untimed(known, "rejected_at")})
-        return {"number": c.number, "status": c.status, **due}
+        return _with_hours(ctx, c, {"number": c.number, "status": c.status, **due})
 
 
 # --------------------------------------------------------------------------- assign / resolve
@@ -479,8 +500,9 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
         ctx.event("reassign" if reassigned else "assign", when, c.id,
                   details={"to": to, "dept": c.department, "opinion": opinion, **due, **untimed})
         resolve_due = _open_step(ctx, c, "resolve")
-        return {"number": c.number, "status": c.status, "assignee": c.assignee, "department": c.department,
-                "resolve_due": resolve_due.due.isoformat() if resolve_due else None}
+        return _with_hours(ctx, c, {"number": c.number, "status": c.status, "assignee": c.assignee,
+                                    "department": c.department,
+                                    "resolve_due": resolve_due.due.isoformat() if resolve_due else None})
 
 
 def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | None = None, head: str | None = None,
@@ -497,7 +519,7 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
         c.dept_head = head or c.dept_head
         revisit = _start(ctx, c, "revisit", when)
         session.add(c)
-        on_time = resolve_step is None or not rules.is_late(resolve_step.due, when.date())
+        on_time = resolve_step is None or not rules.is_late(resolve_step.due, when, resolve_step.due_at)
         ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
                                                   "on_time": on_time, "revisit_due": revisit.due.isoformat(),
                                                   **_untimed(known, "resolved_at")})
@@ -521,7 +543,7 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
         session, who = ctx.session, ctx.who
         when, known = happened(at, ctx.now(), c.resolved_at, t("处理完毕", "resolved"))
         step = _finish(ctx, c, "revisit", when)
-        on_time = step is None or not rules.is_late(step.due, when.date())
+        on_time = step is None or not rules.is_late(step.due, when, step.due_at)
         session.add(Revisit(complaint_id=c.id, at=when, method=method_value, satisfaction=answer.value,
                             visitor=who, person_met=met or c.complainant, note=note,
                             due=step.due if step else None))
@@ -552,7 +574,7 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
                                                   **_untimed(known, "revisited_at",
                                                              *([] if answer is Satisfaction.unsatisfied else ["closed_at"]))})
         out["status"] = c.status
-        return out
+        return _with_hours(ctx, c, out)
 
 
 # --------------------------------------------------------------------------- escalate / reply / archive
@@ -579,9 +601,9 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
             _finish(ctx, c, "escalate", when)
         c.serious, c.escalated_at, c.escalated_to = True, when, to
         session.add(c)
-        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when.date()),
+        ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when, step.due_at),
                                                    **_untimed(known, "escalated_at")})
-        return {"number": c.number, "escalated_to": to, "on_time": not rules.is_late(step.due, when.date())}
+        return {"number": c.number, "escalated_to": to, "on_time": not rules.is_late(step.due, when, step.due_at)}
 
 
 def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = None, by: str | None = None) -> dict:
@@ -601,7 +623,7 @@ def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = Non
         step = _finish(ctx, c, "reply", when)
         c.replied_at, c.reply_text = when, body
         session.add(c)
-        on_time = step is None or not rules.is_late(step.due, when.date())
+        on_time = step is None or not rules.is_late(step.due, when, step.due_at)
         ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time, **_untimed(known, "replied_at")})
         return {"number": c.number, "replied_at": clock.iso(when), "on_time": on_time}
 

@@ -351,7 +351,7 @@ def notify(ledger: engine.Ledger, item_id: int, *, at: str | None = None, by: st
         item.notified_at = when
         ctx.session.add(item)
         notice = ctx.meet("notice", when, plan_item_id=item.id)
-        on_time = notice is None or not rules.is_late(notice.due, when.date())
+        on_time = notice is None or not rules.is_late(notice.due, when, notice.due_at)
         ctx.event("plan.notify", when, details={"item": item_id, "on_time": on_time})
         return _item_answer(ctx, item)
 
@@ -464,5 +464,5 @@ def close_rectification(ledger: engine.Ledger, number: str, *, result: str, veri
         due = ctx.meet("rectification", when, rectification_id=rect.id)
         ctx.event("rectification.close", when, details={"number": rect.number, "result": result,
                                                         "verified_by": verified_by,
-                                                        "on_time": due is None or not rules.is_late(due.due, when.date())})
+                                                        "on_time": due is None or not rules.is_late(due.due, when, due.due_at)})
         return rectification_dict(rect, session.get(Project, rect.project_id), due)

@@ -86,14 +86,15 @@ def complaint_dict(c: Complaint, project: Project, steps: list[Obligation], unti
     pending = min((s for s in latest.values() if s.met_at is None), key=lambda s: s.due, default=None)
     out["next_step"] = pending.kind if pending else None
     out["next_due"] = _date(pending.due) if pending else None
+    out["next_due_at"] = clock.iso(pending.due_at) if pending and pending.due_at is not None else None
     return out
 
 
-def _step_dict(step: Obligation, as_of: dt.date, voided_at: dt.datetime | None = None,
+def _step_dict(step: Obligation, as_of: dt.datetime, voided_at: dt.datetime | None = None,
                untimed: Untimed = frozenset()) -> dict:
     """A deadline as ``show`` gives it; one closed by voiding the complaint says so and is never late."""
     void = voided_at is not None and step.met_at == voided_at
-    late = not void and rules.is_late(step.due, step.met_at.date() if step.met_at else as_of)
+    late = not void and rules.is_late(step.due, step.met_at or as_of, step.due_at)
     return {"kind": step.kind, "starts": _date(step.starts), "due": _date(step.due), "due_at": clock.iso(step.due_at),
             "provisional": bool(step.provisional), "done_at": None if void else clock.iso(step.met_at),
             "late": late, "holder": step.holder, "void": void,
@@ -102,7 +103,7 @@ def _step_dict(step: Obligation, as_of: dt.date, voided_at: dt.datetime | None =
 
 def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> dict:
     with reading(ledger) as ctx:
-        as_of = as_of or ctx.now().date()
+        at = clock.moment_on(as_of, ctx.now()) if as_of else ctx.now()
         session = ctx.session
         c = ctx.complaint(number)
         project = session.get(Project, c.project_id)
@@ -111,8 +112,17 @@ def show(ledger: engine.Ledger, number: str, as_of: dt.date | None = None) -> di
         untimed = untimed_marks(session, [c.id])[c.id]
         out = complaint_dict(c, project, steps, untimed)
         out["project_phone"] = project.phone  # 联系电话 of the paper form's header line
-        out["deadlines"] = [_step_dict(s, as_of, c.voided_at, untimed) for s in steps]
+        out["deadlines"] = [_step_dict(s, at, c.voided_at, untimed) for s in steps]
         out["attachments"] = attachments(session, c.number)
+        # corrections (tsms edit): each field changed, before and after, when, by whom and why
+        out["corrections"] = [
+            {"at": clock.iso(e.at), "by": e.actor, "field": field, "before": change.get("from"),
+             "after": change.get("to"), "reason": details.get("reason")}
+            for e in session.exec(select(Event).where(Event.complaint_id == c.id, Event.action == "edit")
+                                  .order_by(Event.id)).all()
+            for details in [json.loads(e.details)]
+            for field, change in (details.get("changes") or {}).items()
+        ]
         out["revisits"] = [
             {"at": clock.iso(r.at), "method": r.method, "satisfaction": r.satisfaction, "visitor": r.visitor,
              "person_met": r.person_met, "note": r.note, "due": _date(r.due),
@@ -137,6 +147,9 @@ def list_complaints(
 ) -> tuple[list[dict], int]:
     """Complaints matching every filter, newest first; returns (page, total matching)."""
     limit = whole_number(limit, "--limit", *ROWS)
+    if since and until and since > until:
+        raise TsmsError(t("--since {a} 晚于 --until {b};应先早后晚", "--since {a} is after --until {b}: give the earlier day first",
+                          a=since.isoformat(), b=until.isoformat()))
     with reading(ledger) as ctx:
         session = ctx.session
         query = select(Complaint, Project).join(Project, Project.id == Complaint.project_id)
@@ -156,14 +169,20 @@ def list_complaints(
         search = clean(search, "--search")
         if search:
             like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            columns = [column.like(like, escape="\\") for column in (
-                Complaint.number, Complaint.content, Complaint.complainant, Complaint.address, Complaint.result)]
             digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", search))
+            # digits alone name a complaint by its serial, not every number holding them (SH01 for 1)
+            columns = [column.like(like, escape="\\") for column in (
+                *(() if digits.isdigit() and len(digits) <= 5 else (Complaint.number,)),
+                Complaint.content, Complaint.complainant, Complaint.address, Complaint.result)]
             phone = func.replace(func.replace(Complaint.contact, "-", ""), " ", "")
+            if digits.isdigit() and len(digits) <= 5:  # a complaint's serial: 7, 00007
+                columns.append(Complaint.number.like("%-" + digits.zfill(5)))
             if digits.isdigit() and len(digits) == 4:  # a phone number's last four digits
                 columns.append(phone.like("%" + digits))
-            elif digits.isdigit():  # a whole number, typed with or without its dashes and spaces
-                columns.append(phone.like(f"%{digits}%"))
+            elif digits.isdigit() and len(digits) >= 7:  # a whole number, with or without dashes and spaces
+                columns.append(phone.like(f"%{digits}"))
+            elif digits.isdigit():  # 1–3, 5 or 6 digits: a serial or text, never part of a phone number
+                pass
             else:
                 columns.append(Complaint.contact.like(like, escape="\\"))
             query = query.where(or_(*columns))
@@ -223,11 +242,16 @@ def history(ledger: engine.Ledger, number: str) -> tuple[str, list[dict]]:
         session = ctx.session
         c = ctx.complaint(number)
         events = session.exec(select(Event).where(Event.complaint_id == c.id).order_by(Event.id)).all()
-        return c.number, [
-            {"id": e.id, "at": clock.iso(e.at), "recorded_at": clock.iso(e.recorded_at), "actor": e.actor,
-             "action": e.action, "details": json.loads(e.details)}
-            for e in events
-        ]
+        out = []
+        for e in events:
+            details = json.loads(e.details)
+            # a moment typed as a day alone: the event says so (untimed), and the complaint's
+            # own receipt does for the event that logged it
+            known = "untimed" not in (details if isinstance(details, dict) else {}) and not (
+                e.at == c.received_at and not c.received_time_known and e.action in ("log", "import"))
+            out.append({"id": e.id, "at": clock.iso(e.at), "recorded_at": clock.iso(e.recorded_at), "actor": e.actor,
+                        "action": e.action, "details": details, "time_known": known})
+        return c.number, out
 
 
 def attachments(session, subject: str) -> list[dict]:

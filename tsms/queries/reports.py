@@ -193,7 +193,7 @@ def build(ledger: engine.Ledger, p: Period, project: str | None = None, as_of: d
         # 超期清单: obligations of every kind due in the period, met late or still open after
         # their deadline on the report day
         late = late_items(session, as_of=as_of, due_from=p.start, due_to=p.end, met_late=True,
-                          project_id=scope.id if scope else None)
+                          project_id=scope.id if scope else None, at=clock.moment_on(as_of, ctx.now()))
         plan_execution, claims = _after_sales(session, scope, p, as_of)
         head = changes.head(session.connection().exec_driver_sql)
 

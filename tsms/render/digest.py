@@ -42,7 +42,9 @@ class Digest:
     def line(self, item: dict) -> str:
         kind = StepKind(item["kind"]).label
         where = f" {item['project']}" if item["project"] and item["project"] != item["number"] else ""
-        if item["late"]:
+        if item["late"] and item.get("due_at") and not item["days_late"]:  # an hour limit, under a day past
+            state = t("逾期 {h} 小时", "{h} hours late", h=item.get("hours_late") or 1)
+        elif item["late"]:
             state = t("逾期 {d} 天({w} 个工作日)", "{d} days late ({w} working days)", d=item["days_late"],
                       w=item.get("working_days_late", "?"))
         elif item["status"] == "can_apply":
@@ -50,7 +52,7 @@ class Digest:
         else:
             state = t("即将到期", "due soon")
         mark = t("(暂定)", " (provisional)") if item.get("provisional") else ""
-        return f"{kind} {item['number']}{where} {t('期限', 'due')} {item['due']}{mark} {state}"
+        return f"{kind} {item['number']}{where} {t('期限', 'due')} {_due(item)}{mark} {state}"
 
 
 def markdown_messages(d: Digest, limit: int = ROBOT_BYTES, most: int = ROBOT_MESSAGES) -> list[str]:
@@ -103,3 +105,8 @@ def html_text(d: Digest) -> str:
         parts += [f"<li>{html.escape(d.line(i))}</li>" for i in items]
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def _due(item: dict) -> str:
+    """The deadline: the day, with the hour when the limit is in hours."""
+    return item["due_at"][:16].replace("T", " ") if item.get("due_at") else item["due"]

@@ -111,7 +111,8 @@ def line(text: str) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[str]], footer: str | None = None,
-          kinds: list[str] | None = None, styles: list | None = None, optional: list[int] | None = None) -> None:
+          kinds: list[str] | None = None, styles: list | None = None, optional: list[int] | None = None,
+          room: int = 8) -> None:
     """A table on a terminal, fitted to its width; tab-separated lines with a header
     elsewhere (never cut, never coloured).
 
@@ -121,7 +122,8 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
     (free text: one line, shortened with an ellipsis). ``styles`` gives
     each row a colour for what needs attention: a style name for the whole row, or a dict
     {column: style}, or None. ``optional`` names the columns a narrow terminal may leave
-    out, first the first, so that each row stays one line (a pipe always gets them all)."""
+    out, first the first, so that each row stays one line (a pipe always gets them all);
+    ``room``: the width the free text should keep before an optional column may stay."""
     if not is_terminal():
         line("\t".join(columns))
         for row in rows:
@@ -131,7 +133,7 @@ def table(title: str | None, columns: list[str], rows: list[list[str]], footer: 
         return
     out = fit_table(title, columns, [[_one_line(c) for c in row] for row in rows], footer,
                     kinds or [WORDS] * len(columns), styles or [None] * len(rows), terminal_width(), colour(),
-                    optional or [])
+                    optional or [], room)
     sys.stdout.write("".join(text + "\n" for text in out))
 
 
@@ -149,10 +151,10 @@ def no_colour() -> None:
 
 
 def colour() -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (any value) or --no-color."""
+    """Colour only on a terminal, and never with NO_COLOR set to a non-empty value (no-color.org) or --no-color."""
     import os
 
-    return not _COLOUR["off"] and "NO_COLOR" not in os.environ and is_terminal()
+    return not _COLOUR["off"] and not os.environ.get("NO_COLOR") and is_terminal()
 
 
 def terminal_width() -> int:
@@ -239,12 +241,34 @@ def wrap(text: str, limit: int, rest: int | None = None, cjk: bool = True) -> li
             continue
         w = width(piece)
         if used + w > limit and current.strip():
-            lines.append(current.rstrip())
-            current, used = "", 0
+            cut = _phrase_end(current, limit) if cjk and char_width(piece[0]) == 2 else None
+            if cut is not None:  # a phrase ends near the line's end: break there, not inside a word (处理期/限)
+                lines.append(current[:cut].rstrip())
+                current = current[cut:]
+                used = width(current)
+            else:
+                lines.append(current.rstrip())
+                current, used = "", 0
         current, used = current + piece, used + w
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines
+
+
+_PHRASE_ENDS = "\uff0c\uff1b\uff1a\u3001\u3002,;:"  # ，；：、。 and their narrow forms
+
+
+def _phrase_end(line: str, limit: int) -> int | None:
+    """Where ``line`` (about to be broken between two Chinese characters) may rather end:
+    just after its last phrase mark (,;:、。), when what follows the mark is short (at most
+    ten columns and a third of the line) and holds no space (a space is a break already)."""
+    for k in range(len(line) - 1, 0, -1):
+        if line[k] in _PHRASE_ENDS:
+            tail = line[k + 1:]
+            if tail and " " not in tail and width(tail) <= min(10, limit // 3):
+                return k + 1
+            return None
+    return None
 
 
 def shorten(text: str, limit: int) -> str:
@@ -265,7 +289,7 @@ def _pad(text: str, size: int) -> str:
 
 
 def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured: bool,
-              optional: list[int] | tuple = ()) -> list[str]:
+              optional: list[int] | tuple = (), room: int = 8) -> list[str]:
     """The lines of a table fitted to ``limit`` columns (see :func:`table`). Optional columns
     are left out, in their order, while the rows would not fit one line each; when even the
     narrowest layout is too wide, the free-text columns go on a line of their own under each
@@ -273,7 +297,7 @@ def fit_table(title, columns, rows, footer, kinds, styles, limit: int, coloured:
     if optional:
         def one_line(keep):  # each cell on one line, a header wrapped to no less than 4 columns
             need = [max([_widest_piece(columns[i]), min(width(columns[i]), 4)]
-                        + [width(r[i]) if kinds[i] != CUT else min(width(r[i]), CUT_MIN) for r in rows])
+                        + [width(r[i]) if kinds[i] != CUT else min(width(r[i]), max(room, CUT_MIN)) for r in rows])
                     for i in keep]
             return sum(need) + GAPS[-1] * (len(keep) - 1) <= limit
 

@@ -69,12 +69,16 @@ def _not_late(item: dict) -> str:
     return t("可申请", "may apply") if item["status"] == "can_apply" else t("即将到期", "due soon")
 
 
-def complaint_list(rows: list[dict], total: int) -> None:
+def complaint_list(rows: list[dict], total: int, with_contacts: bool = False) -> None:
+    footer = None
+    if total > len(rows):
+        footer = t("共 {n} 件,显示 {k} 件;--limit 0 显示全部", "{n} match, {k} shown; --limit 0 for all", n=total, k=len(rows))
+    title = t("涉民投诉 {n} 件", "{n} complaints", n=total)
+    if render.is_terminal():
+        return _complaint_list_on_terminal(rows, title, footer, with_contacts)
     cols = ["number", "received_at", "project", "category", "complainant", "status", "assignee", "next_due", "content"]
-    kinds = [render.KEEP, render.WORDS, render.KEEP, render.WORDS, render.SPACES, render.WORDS, render.KEEP,
-             render.WORDS, render.CUT]
     heads = [label(c) if c != "next_due" else t("下一期限", "next due") for c in cols]
-    body, styles = [], []
+    body = []
     for r in rows:
         cells = []
         for col in cols:
@@ -82,20 +86,50 @@ def complaint_list(rows: list[dict], total: int) -> None:
             if col == "complainant" and r.get("contact"):  # masked unless --with-contacts (render.privacy)
                 text = f"{text} {r['contact']}".strip()
             if col == "next_due" and r["next_due"]:
-                text = f"{StepKind(r['next_step']).label} {r['next_due']}" + (t("(暂定)", " (provisional)")
-                                                                               if r["provisional"] else "")
+                text = f"{StepKind(r['next_step']).label} {_next_due(r, False)}"
             cells.append(text)
         body.append(cells)
-        style = {}
-        if r.get("serious"):
-            style = {0: "serious", 8: "serious"}
+    render.table(title, heads, body, footer)
+
+
+def _next_due(r: dict, short: bool) -> str:
+    """The next deadline: its day (without the year when ``short``), its hour when the limit is
+    in hours, 暂定 when provisional."""
+    text = r["next_due_at"][:16].replace("T", " ") if r.get("next_due_at") else r["next_due"]
+    return (text[5:] if short else text) + (t("(暂定)", " (provisional)") if r["provisional"] else "")
+
+
+def _complaint_list_on_terminal(rows: list[dict], title: str, footer: str | None, with_contacts: bool) -> None:
+    """One complaint, one line, at 80 columns: short headers, dates without the year when
+    every row is of this year, and a narrow terminal leaves out in turn the project, the
+    category, the (masked) contact and the handler while the content would have less than
+    20 columns (asked for with --with-contacts, the contact stays and the time goes last) — never the number, the time, the complainant,
+    the state or the next deadline; the content takes what width is left, shortened with …."""
+    from tsms import clock
+
+    this_year = str(clock.today().year)
+    short = all(str(r["received_at"] or "").startswith(this_year) and (r.get("next_due") or this_year)
+                .startswith(this_year) for r in rows)
+    heads = [t("编号", "number"), t("投诉时间", "received"), t("工程", "project"), t("类型", "category"),
+             t("投诉人", "complainant"), t("联系方式", "contact"), t("状态", "state"), t("处理人", "handler"),
+             t("下一期限", "next due"), t("内容", "content")]
+    body, styles = [], []
+    for r in rows:
+        received = _cell(r, "received_at")
+        step = f"{StepKind(r['next_step']).label} {_next_due(r, short)}" if r["next_due"] else ""
+        body.append([r["number"], received[5:] if short else received, r["project"], _cell(r, "category"),
+                     r.get("complainant") or "", r.get("contact") or "", _cell(r, "status"), r.get("assignee") or "",
+                     step, _cell(r, "content")])
+        style = {0: "serious", 9: "serious"} if r.get("serious") else {}
         if r.get("next_due") and r.get("provisional"):
-            style[7] = "provisional"
+            style[8] = "provisional"
         styles.append(style or None)
-    footer = None
-    if total > len(rows):
-        footer = t("共 {n} 件,显示 {k} 件;--limit 0 显示全部", "{n} match, {k} shown; --limit 0 for all", n=total, k=len(rows))
-    render.table(t("涉民投诉 {n} 件", "{n} complaints", n=total), heads, body, footer, kinds=kinds, styles=styles)
+    # asked for with --with-contacts, the contact stays (a narrow terminal then puts the content
+    # on a line of its own under each row)
+    optional = [2, 3] + ([] if with_contacts else [5]) + [7] + ([1] if with_contacts else [])
+    render.table(title, heads, body, footer, styles=styles, optional=optional, room=20,
+                 kinds=[render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP,
+                        render.KEEP, render.KEEP, render.CUT])
 
 
 # personal information in an event's details, masked wherever history shows it (README: privacy)
@@ -150,7 +184,12 @@ def history(number: str, events: list[dict]) -> None:
     from tsms.render.events import sentence
 
     rows = []
+    latest = ""
     for e in events:
+        # listed in the order recorded (the record's own order); a step dated before one listed
+        # above it was entered later than it happened: it says when (补记于 …)
+        late_entry = bool(latest) and (e["at"] or "") < latest and e.get("recorded_at")
+        latest = max(latest, e["at"] or "")
         if e["action"] == "edit":
             details = t("更正:", "corrected: ") + edit_text(e["details"])
             moved = e["details"].get("obligations") or []
@@ -160,14 +199,30 @@ def history(number: str, events: list[dict]) -> None:
             details = t("作废,原因:{r}", "voided; reason: {r}", r=e["details"].get("reason"))
         else:
             details = sentence(e["action"], e["details"])
-        rows.append([_moment(e["at"], "untimed" not in (e.get("details") or {})), e["actor"], details])
+        if late_entry:
+            details += t("(补记于 {r})", " (entered {r})", r=value_text("at", e["recorded_at"]))
+        rows.append([_moment(e["at"], e.get("time_known", "untimed" not in (e.get("details") or {}))), e["actor"],
+                     details])
     render.table(t("{n} 操作记录", "History of {n}", n=number), [label("at"), label("actor"), t("事项", "what")], rows)
+
+
+def late_by(item: dict) -> tuple[str, str]:
+    """How late an item is, as (working days, calendar days): a deadline in hours late by
+    less than a whole day shows its hours in both (``5 小时``)."""
+    if not item["late"]:
+        return "", ""
+    if item.get("due_at") and not item["days_late"]:
+        hours = t("{h} 小时", "{h} h", h=item.get("hours_late") or 1)
+        return hours, hours
+    return str(item["working_days_late"]), str(item["days_late"])
 
 
 def overdue(items: list[dict], day: dt.date, within: int) -> None:
     if not items:
-        render.line(t("截至 {d} 没有逾期事项", "nothing late as of {d}", d=day.isoformat())
-                    + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else ""))
+        say = t("截至 {d} 没有逾期事项", "nothing late as of {d}", d=day.isoformat()) \
+            + (t(",{w} 个工作日内也没有到期的", "; nothing due within {w} working days", w=within) if within else "")
+        # piped, the first line is a comment as it is with items: a script skips it by its '#'
+        render.line(say if render.is_terminal() else f"# {say}")
         return
     late = sum(1 for i in items if i["late"])
     title = t("截至 {d}:逾期 {n} 项", "as of {d}: {n} late", d=day.isoformat(), n=late) + (
@@ -175,20 +230,22 @@ def overdue(items: list[dict], day: dt.date, within: int) -> None:
         if within else "")
     if not render.is_terminal():  # a cron mail says as of when; a script skips the line by its '#'
         render.line(f"# {title}")
-    rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i),
-             str(i["working_days_late"]) if i["late"] else "", str(i["days_late"]) if i["late"] else "",
+    rows = [[StepKind(i["kind"]).label, i["number"], i["project"], _due(i), *late_by(i),
              t("逾期", "late") if i["late"] else _not_late(i), i["assignee"] or "", i.get("complainant") or "",
              i.get("contact") or ""] for i in items]
     styles = [("late" if i["late"] else {3: "provisional"} if i.get("provisional") else None) for i in items]
     # at 80 columns each item stays one line: the contact (masked anyway) goes first, then the
-    # project (the number names the site), the state when every item is late (it says 逾期 on
-    # each), then the holder; never the number, the due date, the days late, the name
+    # project (the number names the site), then the state (a late item is red and has its days
+    # late; one due soon has none), last the complainant; never the step, the number, the due
+    # date, the days late or the holder (who is to act). On a terminal short headers: the
+    # title says 逾期, the columns how long; a pipe keeps the long ones for scripts.
     render.table(title, [label("kind"), label("number"), label("project"), label("due"),
-                         t("逾期工作日", "working days late"), t("逾期天数", "days late"), t("情况", "state"),
+                         *((t("工作日", "work days"), t("天数", "days")) if render.is_terminal() else
+                           (t("逾期工作日", "working days late"), t("逾期天数", "days late"))), t("情况", "state"),
                          t("责任人", "holder"), label("complainant"), label("contact")], rows,
-                 kinds=[render.WORDS, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.WORDS,
+                 kinds=[render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP, render.KEEP,
                         render.KEEP, render.KEEP, render.KEEP], styles=styles,
-                 optional=[9, 2, 6, 7] if late == len(items) else [9, 2, 7])
+                 optional=[9, 2, 6, 8])
 
 
 def calendar(data: dict) -> None:
@@ -338,15 +395,24 @@ def plan(r: dict) -> None:
     def parts(text):
         return "、".join(WarrantyPart(p).label for p in text.split(",")) if text else ""
 
+    # on a terminal the project column holds the code and a line above the table names each
+    # project once: the parts get the width, so a term (质保金到期前, 供冷系统) stays whole
+    on_screen = render.is_terminal()
+    if on_screen and r["items"]:
+        names = dict((i["project"], i["project_name"]) for i in r["items"])
+        render.line(t("工程:", "projects: ") + t(";", "; ").join(f"{c} {n}".strip() for c, n in sorted(names.items())))
+
     render.table(None, [t("项", "item"), t("工程", "project"), t("类型", "kind"), t("部位", "part"), t("方式", "method"),
                         t("日期", "date"), t("人员", "staff"), t("通知顾客", "notify by"), t("情况", "state")],
-                 [[str(i["id"]), f"{i['project']} {i['project_name']}", PlanKind(i["kind"]).label, parts(i["part"]),
+                 [[str(i["id"]), i["project"] if on_screen else f"{i['project']} {i['project_name']}",
+                   PlanKind(i["kind"]).label, parts(i["part"]),
                    value_text("method", i["method"]), i["date"], i["staff"] or "",
                    (i["notify_by"] or "") + (t("(不足20天,立即通知)", " (less than 20 days: at once)") if i.get("notify_at_once") else ""),
                    (t("已回访", "done") if i["done_at"] else (t("已通知", "notified") if i["notified_at"] else ""))
                    + (t(" 增补{n}", " amendment {n}", n=i["amendment"]) if i.get("amendment") else "")]
                   for i in r["items"]],
-                 kinds=[render.KEEP, render.SPACES, render.WORDS, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
+                 # the kind of revisit is a term (质保金到期前): never broken
+                 kinds=[render.KEEP, render.KEEP if on_screen else render.SPACES, render.KEEP, render.WORDS, render.WORDS, render.KEEP, render.KEEP,
                         render.WORDS, render.WORDS],
                  styles=[{7: "soon"} if i.get("notify_at_once") and not i["notified_at"] else None for i in r["items"]])
 

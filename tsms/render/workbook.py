@@ -202,12 +202,19 @@ def _late_sheet(wb, title: str, caption: str, items: list[dict], footer: str, co
     for i in items:
         state = "逾期" if i["late"] else ("可申请" if i["status"] == "can_apply" else "即将到期")  # as overdue says
         rows.append([StepKind(i["kind"]).zh, i["number"], i["project"] or None, _day(i["due"]),
-                     (i["working_days_late"] if i["late"] else None) if open_only else i.get("done_at"),
-                     i["days_late"] if i["late"] else None, state, i["assignee"], value_text("status", i["status"]),
+                     (_late_days(i, "working_days_late") if i["late"] else None) if open_only else i.get("done_at"),
+                     _late_days(i, "days_late") if i["late"] else None, state, i["assignee"], value_text("status", i["status"]),
                      i.get("complainant"), contact(i.get("contact"))])
     if not rows:
         rows.append(["无", None, None, None, None, None, None, None, None, None, None])
     Table(wb, title, caption, columns, rows=rows, footer=footer)
+
+
+def _late_days(item: dict, key: str):
+    """Days late; an hour limit (an urgent complaint) under a whole day past: its hours, as overdue shows them."""
+    if item.get("due_at") and not item["days_late"]:
+        return f"{item.get('hours_late') or 1} 小时"
+    return item.get(key)
 
 
 def _rectification_sheet(wb, fixes: list[dict], caption: str, footer: str) -> None:

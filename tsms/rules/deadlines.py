@@ -11,7 +11,7 @@ from tsms.rules.calendar import WorkCalendar, add_working_days, last_working_day
 from tsms.rules.periods import add_period, period_end
 from tsms.rules.warranty import liability_end
 
-__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'is_night_complaint', 'days_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
+__all__ = ['DeadlineSettings', 'Deadline', 'accept_deadline', 'escalate_deadline', 'resolve_deadline', 'revisit_deadline', 'reply_deadline', 'is_night_time', 'is_night_complaint', 'days_late', 'hours_late', 'step_deadline', 'claim_inspect_deadline', 'rectification_deadline', 'retention_verify_deadline', 'notify_by', 'is_late', 'plan_deadline', 'first_revisit_deadline', 'obligation_deadline', 'OBLIGATION_KINDS', 'PLANS_AHEAD', 'REMINDERS', 'retention_return_deadline', 'retention_deemed_approval']
 
 
 @dataclass(frozen=True)
@@ -189,20 +189,46 @@ def is_night_complaint(category: str, at: dt.datetime, time_known: bool,
     return time_known and category in {c.value for c in NIGHT_CATEGORIES} and is_night_time(at, s)
 
 
-def is_late(due: dt.date, on: dt.date) -> bool:
-    """A step is late on ``on`` when its deadline is before that day: the deadline is the
-    last day still on time (《民法典》 第二百零三条: the last day ends at 24:00). Used for
-    open steps (judged on the report day) and for met ones (judged on the day they were met)."""
-    return due < on
+def is_late(due: dt.date, on: dt.date | dt.datetime, due_at: dt.datetime | None = None) -> bool:
+    """The one judgement of lateness, for open steps (``on``: the moment or day looked at)
+    and met ones (``on``: when they were met).
+
+    A deadline in days (``due_at`` None): the step is late when ``due`` is before the day of
+    ``on`` — the last day still ends at 24:00 (《民法典》 第二百零三条). A deadline in hours
+    (an urgent complaint's 24 hours, ``due_at`` the moment it runs out): late when ``on`` is
+    after that moment; ``on`` given as a day alone stands for that day's start (00:00), so
+    a limit running out during the day is not yet late on it — the same as a deadline in
+    days, which a day's start never passes."""
+    if due_at is not None:
+        moment = on if isinstance(on, dt.datetime) else dt.datetime.combine(on, dt.time())
+        return moment > due_at
+    return due < (on.date() if isinstance(on, dt.datetime) else on)
 
 
-def days_late(due: dt.date, as_of: dt.date) -> int:
-    """Calendar days a step is late on ``as_of`` (0 while ``as_of`` <= its deadline).
+def days_late(due: dt.date, as_of: dt.date | dt.datetime, due_at: dt.datetime | None = None) -> int:
+    """Calendar days a step is late on ``as_of`` (0 while it is not late).
 
-    A deadline is the last day still on time (《民法典》 第二百零三条: the last day ends at
-    24:00), so a step due on the 9th is one day late on the 10th.
-    """
-    return max(0, (as_of - due).days)
+    A deadline in days is the last day still on time (《民法典》 第二百零三条: the last day
+    ends at 24:00), so a step due on the 9th is one day late on the 10th. A deadline in
+    hours counts whole 24-hour spans after the moment it ran out (0 for the first 24 hours;
+    :func:`hours_late` tells those hours)."""
+    if due_at is not None:
+        if not is_late(due, as_of, due_at):
+            return 0
+        moment = as_of if isinstance(as_of, dt.datetime) else dt.datetime.combine(as_of, dt.time())
+        return (moment - due_at) // dt.timedelta(days=1)
+    return max(0, ((as_of.date() if isinstance(as_of, dt.datetime) else as_of) - due).days)
+
+
+def hours_late(due_at: dt.datetime | None, as_of: dt.date | dt.datetime) -> int:
+    """Whole hours (at least 1) an hour deadline is past on ``as_of``; 0 when not late or
+    the deadline is in days."""
+    if due_at is None:
+        return 0
+    moment = as_of if isinstance(as_of, dt.datetime) else dt.datetime.combine(as_of, dt.time())
+    if moment <= due_at:
+        return 0
+    return max(1, int((moment - due_at).total_seconds() // 3600))
 
 
 def step_deadline(
