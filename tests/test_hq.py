@@ -175,6 +175,26 @@ def test_a_database_url_as_a_site_ledger_is_refused(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # no file named after the URL
 
 
+def test_the_demo_makes_another_sites_ledger_with_site(tmp_path, monkeypatch):
+    """`tsms demo --site CODE` (README, head office): three demo sites that head office can
+    tell apart; a code init would refuse is refused before the old demo file is touched."""
+    monkeypatch.setenv("TSMS_NOW", NOW)
+    monkeypatch.setenv("TSMS_DB", str(tmp_path / "no-ledger.sqlite3"))
+    names = set()
+    for code in ("SH01", "bj02", "GZ03"):
+        ledger = tmp_path / f"{code.upper()}.sqlite3"
+        tsms("demo", "--db", ledger, "--site", code, *(["--name", "广州某市政工程项目部"] if code == "GZ03" else []))
+        names.add(bundle_of(ledger, tmp_path / "out").name[:5])
+    assert names == {"SH01-", "BJ02-", "GZ03-"}
+    site = tsms_json("--db", tmp_path / "GZ03.sqlite3", "list")
+    assert all(row["number"].startswith("GZ03-") for row in site)
+    before = (tmp_path / "BJ02.sqlite3").read_bytes()
+    for bad in ("B J", "", "十二"):
+        r = tsms("demo", "--db", tmp_path / "BJ02.sqlite3", "--site", bad, ok=False)
+        assert r.exit_code == 2 and "--site" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert (tmp_path / "BJ02.sqlite3").read_bytes() == before
+
+
 # --------------------------------------------------------------------------- head office
 
 
@@ -186,6 +206,9 @@ def test_init_runs_the_migrations_and_names_the_company(hq):
 
     assert store.REVISION in init().stdout
     assert tsms_json("hq", "init")["company"] == "某建设工程有限公司"  # again: nothing to do
+    r = tsms("hq", "init", "--company", "某建设集团有限公司")  # a new name: said, not done silently
+    assert "由「某建设工程有限公司」改为「某建设集团有限公司」" in r.stdout
+    assert tsms_json("hq", "init", "--company", "某建设集团有限公司")["renamed_from"] is None
     from sqlalchemy import create_engine, inspect
 
     from tsms.hq import tables
