@@ -500,6 +500,30 @@ def test_overdue_across_sites_is_each_sites_own(hq, demo_sites):
     assert tsms("hq", "overdue", "--as-of", "2026-11-01").exit_code == 0  # nothing late yet then
 
 
+def test_overdue_lines_show_the_deadline_as_the_site_does(hq, demo_sites, tmp_path, monkeypatch):
+    """The deadline's hour and 暂定 as the site's own overdue prints them (head office showed
+    the bare day), and at 80 columns the masked contact breaks at its space, never cut."""
+    init()
+    ledger = site_copy(demo_sites, "BJ02", tmp_path)
+    monkeypatch.setenv("TSMS_NOW", "2027-01-10 09:00")  # 2027's calendar is not confirmed: 暂定
+    tsms("--db", ledger, "log", "--project", "P01", "--channel", "phone", "--category", "noise", "--from", "周先生",
+         "--content", "噪音", "--at", "2027-01-05 10:00")
+    tsms("hq", "import", bundle_of(ledger, tmp_path / "out"))
+    own = tsms("--db", ledger, "overdue", "--as-of", "2027-01-10", ok=False).stdout
+    assert "2026-11-21 10:40" in own and "(暂定)" in own  # what the site says
+    r = tsms("hq", "overdue", "--as-of", "2027-01-10", ok=False)
+    assert r.exit_code == 1
+    lines = {line.split("\t")[2]: line.split("\t") for line in r.stdout.splitlines()[2:]}
+    assert lines["BJ02-2026-00007"][4] == "2026-11-21 10:40"
+    assert lines["BJ02-2027-00001"][4] == "2027-01-05(暂定)"
+    from test_terminal import ESC, in_terminal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    code, out = in_terminal(["hq", "overdue", "--as-of", "2027-01-10"], {**env, "TERM": "xterm"})
+    plain = ESC.sub("", out)
+    assert code == 1 and "134****6666" in plain and "…" not in plain, plain
+
+
 def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
     from openpyxl import load_workbook
 
