@@ -417,7 +417,14 @@ def test_a_truncated_bundle_is_refused(hq, demo_sites, tmp_path):
     for size in (len(data) // 2, len(data) - 30, 100):
         cut = tmp_path / f"cut-{size}.tsms"
         cut.write_bytes(data[:size])
-        refused_import(hq, cut, naming=(cut.name,))
+        err = refused_import(hq, cut, naming=(cut.name,))
+        assert "不完整" in err and "File is not" not in err and "CRC" not in err, err  # no zipfile English
+    # a ledger or a backup mailed instead of the bundle: said so, with what to send
+    ledger = site_copy(demo_sites, "BJ02", tmp_path)
+    tsms("--db", ledger, "backup", tmp_path / "BJ02-backup.sqlite3")
+    for wrong in (ledger, tmp_path / "BJ02-backup.sqlite3"):
+        err = refused_import(hq, wrong)
+        assert "不是工地包" in err and "tsms bundle" in err and "File is not" not in err, err
     r = tsms("hq", "import", tmp_path / "missing.tsms", ok=False)
     assert r.exit_code == 2 and "missing.tsms" in r.stderr
 
