@@ -562,6 +562,11 @@ def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
     assert [b.id for b in ws.row_breaks.brk] == [len(SITES) + 2]  # the chart starts a page of its own
     anchor = ws._charts[0].anchor._from.row
     assert anchor > len(SITES) + 2
+    with zipfile.ZipFile(book) as zf:  # the bars' labels say the value alone (LibreOffice read a left-out
+        chart = zf.read("xl/charts/chart1.xml").decode()  # showSerName/showCatName as shown: "BJ02; 处理率; 71.4%")
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        assert f'{flag} val="0"/>' in chart, flag
+    assert 'showVal val="1"/>' in chart
     r = tsms("hq", "report", "--month", "2026-11", "--xlsx", book, ok=False)  # never over a file unasked
     assert r.exit_code == 2 and "--force" in r.stderr
 
