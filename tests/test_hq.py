@@ -574,6 +574,9 @@ def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
 def test_head_office_refusals_are_one_line(hq, monkeypatch, tmp_path):
     r = tsms("hq", "status", "--hq", "mysql://x@y/z", ok=False)
     assert r.exit_code == 2 and "postgresql+psycopg" in r.stderr
+    for memory in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:hq?mode=memory&uri=true"):
+        r = tsms("hq", "init", "--company", "某公司", "--hq", memory, ok=False)  # was made, said new, and lost
+        assert r.exit_code == 2 and "文件" in r.stderr and len(r.stderr.strip().splitlines()) == 1, (memory, r.stdout)
     r = tsms("hq", "import", "x.tsms", "--reason", "因为", ok=False)
     assert r.exit_code == 2 and "--accept-divergence" in r.stderr
     r = tsms("hq", "status", "--hq", "postgresql://tsms:secret@127.0.0.1:1/none", ok=False)
