@@ -383,6 +383,19 @@ def _rewrite_member(bundle: Path, target: Path, change) -> None:
             out.write(snap, "ledger.sqlite3")
 
 
+def test_another_ledger_with_the_same_site_code_is_refused_as_another_ledger(hq, demo_sites, tmp_path, monkeypatch):
+    """A bundle of a ledger made anew (or another site's) under a code head office holds:
+    refused (exit 3) as another ledger from event 1, not as a site that restored a backup."""
+    init()
+    tsms("hq", "import", demo_sites["bundles"]["BJ02"])
+    monkeypatch.setenv("TSMS_NOW", "2026-12-01 09:00")
+    other = tmp_path / "other.sqlite3"
+    tsms("--db", other, "init", "--site", "BJ02", "--name", "别家公司北京项目部")
+    err = refused_import(hq, bundle_of(other, tmp_path / "out"), naming=("BJ02", "第 1 个事件", "另一本账",
+                                                                        "--accept-divergence"))
+    assert "恢复了旧备份" not in err
+
+
 def test_a_snapshot_changed_on_the_way_or_failing_check_is_refused(hq, demo_sites, tmp_path):
     init()
     bundle = demo_sites["bundles"]["GZ03"]

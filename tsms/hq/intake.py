@@ -244,6 +244,15 @@ def run(hq: Hq, path: str, *, accept_divergence: bool = False, reason: str | Non
                     diverged = _first_difference(conn, site, snap.ledger)
             if diverged is not None:
                 answer["first_difference"] = diverged
+                if not accept_divergence and diverged == 1:  # not even the ledger's creation is the same
+                    raise _refused(
+                        snap.name, "{s} 的工地包与总部已有的 {s} 从第 1 个事件(建账)起就不同(总部 {h},工地包 {k}):"
+                        "这是另一本账 — 别的工地用了同一工地代码,或工地重新建了账;请核对工地代码,确需替换请加 "
+                        "--accept-divergence --reason 原因",
+                        "{s}'s bundle differs from head office's {s} from event 1 (the ledger's creation) on (head "
+                        "office {h}, the bundle {k}): another ledger — another site with the same code, or the site "
+                        "made its ledger anew; check the site code, or add --accept-divergence --reason WHY to replace "
+                        "it on purpose", s=site, h=_short(answer["previous_head"]), k=_short(head))
                 if not accept_divergence:
                     raise _refused(
                         snap.name, "{s} 的事件 {i} 与总部已有的不同(总部 {h},工地包 {k}):工地恢复了旧备份后继续记账,"
