@@ -184,6 +184,26 @@ def test_a_database_url_as_a_site_ledger_is_refused(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # no file named after the URL
 
 
+def test_the_demo_makes_another_sites_ledger_with_site(tmp_path, monkeypatch):
+    """`tsms demo --site CODE` (README, head office): three demo sites that head office can
+    tell apart; a code init would refuse is refused before the old demo file is touched."""
+    monkeypatch.setenv("TSMS_NOW", NOW)
+    monkeypatch.setenv("TSMS_DB", str(tmp_path / "no-ledger.sqlite3"))
+    names = set()
+    for code in ("SH01", "bj02", "GZ03"):
+        ledger = tmp_path / f"{code.upper()}.sqlite3"
+        tsms("demo", "--db", ledger, "--site", code, *(["--name", "广州某市政工程项目部"] if code == "GZ03" else []))
+        names.add(bundle_of(ledger, tmp_path / "out").name[:5])
+    assert names == {"SH01-", "BJ02-", "GZ03-"}
+    site = tsms_json("--db", tmp_path / "GZ03.sqlite3", "list")
+    assert all(row["number"].startswith("GZ03-") for row in site)
+    before = (tmp_path / "BJ02.sqlite3").read_bytes()
+    for bad in ("B J", "", "十二"):
+        r = tsms("demo", "--db", tmp_path / "BJ02.sqlite3", "--site", bad, ok=False)
+        assert r.exit_code == 2 and "--site" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert (tmp_path / "BJ02.sqlite3").read_bytes() == before
+
+
 # --------------------------------------------------------------------------- head office
 
 
@@ -195,6 +215,9 @@ def test_init_runs_the_migrations_and_names_the_company(hq):
 
     assert store.REVISION in init().stdout
     assert tsms_json("hq", "init")["company"] == "某建设工程有限公司"  # again: nothing to do
+    r = tsms("hq", "init", "--company", "某建设集团有限公司")  # a new name: said, not done silently
+    assert "由「某建设工程有限公司」改为「某建设集团有限公司」" in r.stdout
+    assert tsms_json("hq", "init", "--company", "某建设集团有限公司")["renamed_from"] is None
     from sqlalchemy import create_engine, inspect
 
     from tsms.hq import tables
@@ -394,6 +417,19 @@ def _rewrite_member(bundle: Path, target: Path, change) -> None:
             out.write(snap, "ledger.sqlite3")
 
 
+def test_another_ledger_with_the_same_site_code_is_refused_as_another_ledger(hq, demo_sites, tmp_path, monkeypatch):
+    """A bundle of a ledger made anew (or another site's) under a code head office holds:
+    refused (exit 3) as another ledger from event 1, not as a site that restored a backup."""
+    init()
+    tsms("hq", "import", demo_sites["bundles"]["BJ02"])
+    monkeypatch.setenv("TSMS_NOW", "2026-12-01 09:00")
+    other = tmp_path / "other.sqlite3"
+    tsms("--db", other, "init", "--site", "BJ02", "--name", "别家公司北京项目部")
+    err = refused_import(hq, bundle_of(other, tmp_path / "out"), naming=("BJ02", "第 1 个事件", "另一本账",
+                                                                        "--accept-divergence"))
+    assert "恢复了旧备份" not in err
+
+
 def test_a_snapshot_changed_on_the_way_or_failing_check_is_refused(hq, demo_sites, tmp_path):
     init()
     bundle = demo_sites["bundles"]["GZ03"]
@@ -428,7 +464,14 @@ def test_a_truncated_bundle_is_refused(hq, demo_sites, tmp_path):
     for size in (len(data) // 2, len(data) - 30, 100):
         cut = tmp_path / f"cut-{size}.tsms"
         cut.write_bytes(data[:size])
-        refused_import(hq, cut, naming=(cut.name,))
+        err = refused_import(hq, cut, naming=(cut.name,))
+        assert "不完整" in err and "File is not" not in err and "CRC" not in err, err  # no zipfile English
+    # a ledger or a backup mailed instead of the bundle: said so, with what to send
+    ledger = site_copy(demo_sites, "BJ02", tmp_path)
+    tsms("--db", ledger, "backup", tmp_path / "BJ02-backup.sqlite3")
+    for wrong in (ledger, tmp_path / "BJ02-backup.sqlite3"):
+        err = refused_import(hq, wrong)
+        assert "不是工地包" in err and "tsms bundle" in err and "File is not" not in err, err
     r = tsms("hq", "import", tmp_path / "missing.tsms", ok=False)
     assert r.exit_code == 2 and "missing.tsms" in r.stderr
 
@@ -525,6 +568,30 @@ def test_overdue_across_sites_is_each_sites_own(hq, demo_sites):
     assert tsms("hq", "overdue", "--as-of", "2026-11-01").exit_code == 0  # nothing late yet then
 
 
+def test_overdue_lines_show_the_deadline_as_the_site_does(hq, demo_sites, tmp_path, monkeypatch):
+    """The deadline's hour and 暂定 as the site's own overdue prints them (head office showed
+    the bare day), and at 80 columns the masked contact breaks at its space, never cut."""
+    init()
+    ledger = site_copy(demo_sites, "BJ02", tmp_path)
+    monkeypatch.setenv("TSMS_NOW", "2027-01-10 09:00")  # 2027's calendar is not confirmed: 暂定
+    tsms("--db", ledger, "log", "--project", "P01", "--channel", "phone", "--category", "noise", "--from", "周先生",
+         "--content", "噪音", "--at", "2027-01-05 10:00")
+    tsms("hq", "import", bundle_of(ledger, tmp_path / "out"))
+    own = tsms("--db", ledger, "overdue", "--as-of", "2027-01-10", ok=False).stdout
+    assert "2026-11-21 10:40" in own and "(暂定)" in own  # what the site says
+    r = tsms("hq", "overdue", "--as-of", "2027-01-10", ok=False)
+    assert r.exit_code == 1
+    lines = {line.split("\t")[2]: line.split("\t") for line in r.stdout.splitlines()[2:]}
+    assert lines["BJ02-2026-00007"][4] == "2026-11-21 10:40"
+    assert lines["BJ02-2027-00001"][4] == "2027-01-05(暂定)"
+    from test_terminal import ESC, in_terminal
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    code, out = in_terminal(["hq", "overdue", "--as-of", "2027-01-10"], {**env, "TERM": "xterm"})
+    plain = ESC.sub("", out)
+    assert code == 1 and "134****6666" in plain and "…" not in plain, plain
+
+
 def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
     from openpyxl import load_workbook
 
@@ -556,6 +623,11 @@ def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
     assert [b.id for b in ws.row_breaks.brk] == [len(SITES) + 2]  # the chart starts a page of its own
     anchor = ws._charts[0].anchor._from.row
     assert anchor > len(SITES) + 2
+    with zipfile.ZipFile(book) as zf:  # the bars' labels say the value alone (LibreOffice read a left-out
+        chart = zf.read("xl/charts/chart1.xml").decode()  # showSerName/showCatName as shown: "BJ02; 处理率; 71.4%")
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        assert f'{flag} val="0"/>' in chart, flag
+    assert 'showVal val="1"/>' in chart
     r = tsms("hq", "report", "--month", "2026-11", "--xlsx", book, ok=False)  # never over a file unasked
     assert r.exit_code == 2 and "--force" in r.stderr
 
@@ -563,6 +635,9 @@ def test_the_workbook_has_a_sheet_by_site_and_a_chart(hq, demo_sites, tmp_path):
 def test_head_office_refusals_are_one_line(hq, monkeypatch, tmp_path):
     r = tsms("hq", "status", "--hq", "mysql://x@y/z", ok=False)
     assert r.exit_code == 2 and "postgresql+psycopg" in r.stderr
+    for memory in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:hq?mode=memory&uri=true"):
+        r = tsms("hq", "init", "--company", "某公司", "--hq", memory, ok=False)  # was made, said new, and lost
+        assert r.exit_code == 2 and "文件" in r.stderr and len(r.stderr.strip().splitlines()) == 1, (memory, r.stdout)
     r = tsms("hq", "import", "x.tsms", "--reason", "因为", ok=False)
     assert r.exit_code == 2 and "--accept-divergence" in r.stderr
     r = tsms("hq", "status", "--hq", "postgresql://tsms:secret@127.0.0.1:1/none", ok=False)

@@ -296,12 +296,25 @@ def check(
 def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="演示的“今天” / the demo's today")] = None,
     db: Annotated[Optional[str], typer.Option("--db", parser=file_name("--db"), help="演示账本 / demo ledger file", show_default="tsms-demo.sqlite3 in the user data dir")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="演示工地代码 / the demo site's code (default SH01; another code makes another site's demo, for head office)")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="演示项目部名称 / the demo site's name")] = None,
     lang: Lang = None,
 ):
     """建一个演示账本并显示列表和逾期 / build a demo ledger and show list and overdue."""
     if lang:
         set_lang(lang)
     ledger_path(None)
+    from tsms.operations import site as site_ops
+
+    code = checks.clean(site, "--site", required=True) if site is not None else "SH01"
+    if not site_ops.SITE_CODE.match(code):  # checked before the old demo file is replaced
+        raise TsmsError(t("--site「{s}」:只能是 1–12 位字母或数字,如 SH01", "--site {s!r}: 1 to 12 letters or digits, "
+                          "e.g. SH01", s=code))
+    code = code.upper()
+    if name is not None:
+        site_name = checks.clean(name, "--name", required=True)
+    else:
+        site_name = "上海某新建工程项目部" if code == "SH01" else t("{c} 演示项目部", "{c} demo site", c=code)
     from tsms.operations import demo as demo_mod
     from tsms.queries import complaints as complaint_queries
     from tsms.queries.obligations import overdue
@@ -310,7 +323,7 @@ def demo(
     day = clock.parse_date(as_of, "--as-of") if as_of else clock.today()
     # `tsms --db PATH demo` as well as `tsms demo --db PATH` (never TSMS_DB: that is the real
     # ledger's; the demo refuses any ledger that is not a demo's anyway)
-    ledger_file = demo_mod.build(db or STATE["db"], day)
+    ledger_file = demo_mod.build(db or STATE["db"], day, code, site_name)
     day = demo_mod.demo_moment(day, clock.now()).date()  # the demo's today: all of it in the past
     render.line(t("演示账本:{p}", "demo ledger: {p}", p=ledger_file.path))
     rows, total = complaint_queries.list_complaints(ledger_file, limit=0)

@@ -100,15 +100,18 @@ def hq_init(
             raise TsmsError(t("第一次建立总部库要给出 --company 公司名称", "give --company NAME the first time"), BAD_INPUT)
         if name is not None and held is None:
             conn.execute(insert(tables.company).values(id=1, name=name, created_at=clock.now()))
-        elif name is not None and name != held:
+        renamed = held if name is not None and held is not None and name != held else None
+        if renamed is not None:
             conn.execute(update(tables.company).where(tables.company.c.id == 1).values(name=name))
         held = name or held
-    r = {"hq": h.shown, "company": held, "revision": after, "was": before}
+    r = {"hq": h.shown, "company": held, "revision": after, "was": before, "renamed_from": renamed}
     if json_out:
         return render.print_json(r)
     render.line(t("总部库 {u}:{c},结构版本 {r}{w}", "HQ store {u}: {c}, revision {r}{w}", u=h.shown, c=held, r=after,
                   w=t("(由 {b} 升级)", " (upgraded from {b})", b=before) if before and before != after
                   else t("(新建)", " (new)") if before is None else ""))
+    if renamed is not None:
+        render.line(t("公司名称由「{a}」改为「{b}」", "the company's name changed from {a!r} to {b!r}", a=renamed, b=held))
 
 
 @hq_app.command("import")

@@ -43,6 +43,27 @@ def _refused(name: str, zh: str, en: str, **kw) -> TsmsError:
     return TsmsError(t("{b}:拒绝导入:" + zh, "{b}: refused: " + en, b=name, **kw), LEDGER_UNUSABLE)
 
 
+def _not_whole(path: Path, name: str) -> TsmsError:
+    """Why a file is no readable zip, in words: a site's ledger or backup sent instead of a
+    bundle, or a bundle cut short or damaged on the way (never zipfile's English)."""
+    try:
+        with open(path, "rb") as f:
+            start = f.read(16)
+    except OSError:
+        start = b""
+    if start == b"SQLite format 3\x00":
+        return _refused(name, "这是工地账本或备份(SQLite 文件),不是工地包;请在工地运行 tsms bundle 文件夹,寄回它写出的 .tsms 文件",
+                        "this is a site's ledger or backup (a SQLite file), not a bundle; run tsms bundle FOLDER at "
+                        "the site and send the .tsms file it writes")
+    if start.startswith(b"PK"):
+        return _refused(name, "工地包已损坏或不完整(zip 内容校验不符,可能在传送中截断或改动);请工地重新打包",
+                        "the bundle is damaged or truncated (its zip does not check out; cut short or changed on "
+                        "the way); ask the site to bundle again")
+    return _refused(name, "不是完整的 tsms 工地包(不是 zip 文件,或开头已截断);接受 tsms bundle 写出的 .tsms 文件",
+                    "not a whole tsms bundle (no zip file, or its start is cut off); accepted: the .tsms file tsms "
+                    "bundle writes")
+
+
 class Snapshot:
     """A bundle unpacked into a temporary folder: its manifest and the snapshot's path."""
 
@@ -70,8 +91,8 @@ class Snapshot:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     _extract(zf, n, target)
                 self.with_files = bool(files)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise _refused(self.name, "文件已损坏或不完整({e})", "the file is damaged or truncated ({e})", e=exc) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise _not_whole(path, self.name) from None
         except OSError as exc:
             raise TsmsError(t("{b}:无法读取:{e}", "{b}: cannot be read: {e}", b=self.name,
                               e=exc.strerror or exc), BAD_INPUT) from None
@@ -223,6 +244,15 @@ def run(hq: Hq, path: str, *, accept_divergence: bool = False, reason: str | Non
                     diverged = _first_difference(conn, site, snap.ledger)
             if diverged is not None:
                 answer["first_difference"] = diverged
+                if not accept_divergence and diverged == 1:  # not even the ledger's creation is the same
+                    raise _refused(
+                        snap.name, "{s} 的工地包与总部已有的 {s} 从第 1 个事件(建账)起就不同(总部 {h},工地包 {k}):"
+                        "这是另一本账 — 别的工地用了同一工地代码,或工地重新建了账;请核对工地代码,确需替换请加 "
+                        "--accept-divergence --reason 原因",
+                        "{s}'s bundle differs from head office's {s} from event 1 (the ledger's creation) on (head "
+                        "office {h}, the bundle {k}): another ledger — another site with the same code, or the site "
+                        "made its ledger anew; check the site code, or add --accept-divergence --reason WHY to replace "
+                        "it on purpose", s=site, h=_short(answer["previous_head"]), k=_short(head))
                 if not accept_divergence:
                     raise _refused(
                         snap.name, "{s} 的事件 {i} 与总部已有的不同(总部 {h},工地包 {k}):工地恢复了旧备份后继续记账,"

@@ -59,6 +59,12 @@ def resolve_url(given: str | None) -> str:
     if url.get_backend_name() == "postgresql" and url.get_driver_name() not in ("psycopg", "psycopg2", ""):
         raise TsmsError(t("{o}:PostgreSQL 请用 postgresql+psycopg:// (psycopg 3)", "{o}: use postgresql+psycopg:// "
                           "(psycopg 3) for PostgreSQL", o=option), BAD_INPUT)
+    if url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"
+                                                or url.query.get("mode") == "memory"):
+        # an in-memory store would be made, reported new and lost as the command ends
+        raise TsmsError(t("{o} {v}:总部库要存在文件里,请给出文件路径(sqlite:///路径)或 postgresql+psycopg://用户@主机/库",
+                          "{o} {v}: the HQ store must be kept in a file; give sqlite:///PATH or "
+                          "postgresql+psycopg://USER@HOST/DB", o=option, v=_hidden(value)), BAD_INPUT)
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)

@@ -91,8 +91,10 @@ def workbook(report: dict, late: list[dict], out: BinaryIO) -> None:
         for col in (8, 11):  # 处理率, 回访率
             chart.add_data(Reference(ws, min_col=col, min_row=2, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=last))
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
+        # the value alone: a label element left out reads as shown in LibreOffice, which then
+        # printed "BJ02; 处理率; 71.4%" over every bar
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False, showBubbleSize=False, showLeaderLines=False)
         chart.dataLabels.numFmt = "0%"
         chart.width, chart.height = 24, 11
         chart.legend.position = "b"
