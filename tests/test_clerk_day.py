@@ -380,3 +380,17 @@ def test_the_workbooks_ledger_rows_say_which_moments_are_dates_alone(site):
     assert got[number]["accepted_time_known"] is False  # accepted by the assignment, on a date alone
     assert got[number]["resolved_time_known"] is True and got[number]["received_time_known"] is True
     assert got[other]["accepted_time_known"] is True
+
+
+def test_a_claim_step_dated_without_a_time_is_shown_as_a_date(site):
+    """Warranty claims too (issue 11 §4): a date typed alone is the day, never 00:00."""
+    tsms("project", "complete", "P01", "2026-06-30")
+    number = tsms_json("claim", "--project", "P01", "--part", "waterproofing", "--content", "屋顶渗水",
+                       "--from", "王先生", "--at", "2026-11-18")["number"]
+    tsms("claim", "inspect", number, "--cause", "construction", "--at", "2026-11-19 09:30")
+    tsms("claim", "repair", number, "--result", "重做防水层", "--at", "11月20日")
+    c = tsms_json("claim", "show", number)
+    assert c["received_time_known"] is False and c["inspected_time_known"] is True
+    assert c["repaired_time_known"] is False and c["accepted_time_known"] is True  # not yet: nothing to hide
+    out = tsms("claim", "show", number).stdout
+    assert "00:00" not in out and "2026-11-20" in out and "2026-11-19 09:30" in out

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlmodel import select
 
 from tsms import rules
-from tsms.checks import LONG, clean, happened_at
+from tsms.checks import LONG, clean, happened, happened_at
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.records import claim_dict
@@ -31,7 +31,7 @@ def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content:
     part_value = WarrantyPart.parse(part, "--part").value
     content = clean(content, "--content", required=True, limit=LONG, multiline=True)
     location, complainant, contact = clean(location, "--location"), clean(complainant, "--from"), clean(contact, "--contact")
-    received = happened_at(at, ledger.now())
+    received, received_known = happened(at, ledger.now())
     with writing(ledger, by) as ctx:
         session, who = ctx.session, ctx.who
         proj = ctx.completed_project(project)
@@ -53,8 +53,15 @@ def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content:
                          project_id=proj.id, claim_id=claim.id)
         ctx.event("claim", received, details={"number": claim.number, "project": proj.code, "part": part_value,
                                                "content": content, "emergency": emergency,
-                                               "in_warranty": in_warranty, "inspect_due": due.due.isoformat()})
+                                               "in_warranty": in_warranty, "inspect_due": due.due.isoformat(),
+                                               **untimed(received_known, "received_at")})
         return claim_dict(claim, proj, due)
+
+
+def untimed(known: bool, *fields: str) -> dict:
+    """An event's mark for the moments it set from a date typed without a time (as a
+    complaint's steps: operations.complaints._untimed); claim show reads it."""
+    return {} if known else {"untimed": list(fields)}
 
 
 @contextlib.contextmanager
@@ -81,13 +88,14 @@ def inspect(ledger: engine.Ledger, number: str, *, cause: str, note: str | None 
     cause_value = Cause.parse(cause, "--cause").value
     note = clean(note, "--note", limit=LONG, multiline=True)
     with _step(ledger, number, "inspect", by) as (ctx, claim):
-        when = happened_at(at, ctx.now(), claim.received_at)
+        when, known = happened(at, ctx.now(), claim.received_at)
         claim.inspected_at, claim.cause, claim.status = when, cause_value, "inspected"
         claim.paid = claim.paid or cause_value != Cause.construction.value
         ctx.session.add(claim)
         due = ctx.meet("claim", when, claim_id=claim.id)
         on_time = due is None or not rules.is_late(due.due, when, due.due_at)
         ctx.event("claim.inspect", when, details={"number": claim.number, "cause": cause_value, "note": note,
+                                                  **untimed(known, "inspected_at"),
                                                   "on_time": on_time, "paid": claim.paid})
         return _answer(ctx, claim)
 
@@ -95,20 +103,22 @@ def inspect(ledger: engine.Ledger, number: str, *, cause: str, note: str | None 
 def repair(ledger: engine.Ledger, number: str, *, result: str, at: str | None = None, by: str | None = None) -> dict:
     result = clean(result, "--result", required=True, limit=LONG, multiline=True)
     with _step(ledger, number, "repair", by) as (ctx, claim):
-        when = happened_at(at, ctx.now(), claim.inspected_at)
+        when, known = happened(at, ctx.now(), claim.inspected_at)
         claim.repair_result, claim.repaired_at, claim.status = result, when, "repaired"
         ctx.session.add(claim)
-        ctx.event("claim.repair", when, details={"number": claim.number, "result": result})
+        ctx.event("claim.repair", when, details={"number": claim.number, "result": result,
+                                                 **untimed(known, "repaired_at")})
         return _answer(ctx, claim)
 
 
 def accept(ledger: engine.Ledger, number: str, *, at: str | None = None, by: str | None = None) -> dict:
     """Acceptance by the client or owner (办法第十一条); the claim enters the warranty record."""
     with _step(ledger, number, "accept", by) as (ctx, claim):
-        when = happened_at(at, ctx.now(), claim.repaired_at)
+        when, known = happened(at, ctx.now(), claim.repaired_at)
         claim.accepted_by, claim.accepted_at, claim.status = ctx.who, when, "accepted"
         ctx.session.add(claim)
-        ctx.event("claim.accept", when, details={"number": claim.number, "by": ctx.who})
+        ctx.event("claim.accept", when, details={"number": claim.number, "by": ctx.who,
+                                                 **untimed(known, "accepted_at")})
         return _answer(ctx, claim)
 
 

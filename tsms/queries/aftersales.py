@@ -4,8 +4,9 @@ rectifications, as plain dicts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlmodel import select
 
 from tsms import clock, rules
@@ -22,6 +23,7 @@ from tsms.store.records import (
 )
 from tsms.store.tables import (
     Claim,
+    Event,
     Obligation,
     Plan,
     PlanItem,
@@ -78,6 +80,16 @@ def show_claim(ledger: engine.Ledger, number: str) -> dict:
     with reading(ledger) as ctx:
         claim = ctx.claim(number)
         (out,) = _claims(ctx.session, _claim_query().where(Claim.id == claim.id))
+        # a moment given as a date alone (``--at 2026-11-20``): its event says so; JSON keeps
+        # ISO and adds <step>_time_known, the terminal shows the day alone
+        untimed = set()
+        for (details,) in ctx.session.connection().execute(
+                select(Event.details).where(Event.action.like("claim%"), Event.details.like('%"untimed"%'),
+                                            func.json_extract(Event.details, "$.number") == claim.number)):
+            untimed.update(json.loads(details).get("untimed") or [])
+        for key in ("received_at", "inspected_at", "repaired_at", "accepted_at"):
+            if key in out:
+                out[f"{key[:-3]}_time_known"] = out[key] is None or key not in untimed
         return {**out, "attachments": attachments(ctx.session, claim.number)}
 
 

@@ -436,6 +436,8 @@ def claim(r: dict) -> None:
     enums = {"part": WarrantyPart, "cause": Cause, "status": ClaimState}
 
     def shown(key, value):
+        if key.endswith("_at") and value and r.get(f"{key[:-3]}_time_known") is False:
+            return value[:10]  # given as a date alone: the day, never 00:00
         if key in enums and value:
             try:
                 return enums[key](value).label
