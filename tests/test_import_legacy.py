@@ -98,6 +98,13 @@ def test_legacy_rows_take_the_state_they_show(site, tmp_path):
     assert tsms("check").exit_code == 0
     history = tsms("history", one["number"]).stdout
     assert "台账.xlsx" in history and "第 4 行" in history
+    # moments the old ledger gave as a date alone are the day, never 00:00 (as --at 2026-11-20)
+    assert one["resolved_time_known"] is False and one["revisited_time_known"] is False
+    assert one["closed_time_known"] is False and one["received_time_known"] is True
+    assert two["received_time_known"] is False and two["accepted_time_known"] is False
+    assert two["resolved_time_known"] is True and four["revisited_time_known"] is True
+    assert "00:00" not in tsms("show", one["number"]).stdout
+    assert "00:00" not in tsms("show", two["number"]).stdout
 
 
 def test_a_date_without_a_year_needs_year(site, tmp_path):

@@ -383,8 +383,24 @@ def _insert_all(ctx: Context, proj: Project, rows: list[Row], source: str, tick)
         connection.execute(insert(Revisit.__table__), visits)
     ctx.events("log", [(record["received_at"], ids[record["number"]], {
         "number": record["number"], "imported_from": source, "row": r.line, **_sheet(r),
-        "source_number": r.values.get("number") or r.values.get("serial")}) for record, r in zip(records, rows)])
+        "source_number": r.values.get("number") or r.values.get("serial"), **_untimed(record, r.values)})
+        for record, r in zip(records, rows)])
     return [record["number"] for record in records]
+
+
+def _untimed(record: dict, v: dict) -> dict:
+    """The moments the old ledger gave as a date alone (「2025.3.5」), marked on the complaint's
+    ``log`` event as field → moment (queries.complaints.untimed_of): shown as the day, never
+    00:00, as a step dated alone with ``--at`` is."""
+    fields = {"received_at": ("accepted_at", "assigned_at"), "resolved_at": ("resolved_at",),
+              "revisited_at": ("revisited_at", "closed_at")}
+    marks = {}
+    for name, set_fields in fields.items():
+        if v.get(f"{name}_known") is False:
+            for field in set_fields:
+                if record.get(field) is not None:
+                    marks[field] = record[field].isoformat()
+    return {"untimed": marks} if marks else {}
 
 
 def _steps(c: dict) -> list[tuple[str, dt.datetime, dt.datetime | None]]:

@@ -45,9 +45,17 @@ def untimed_marks(session, ids: list[int]) -> dict[int, Untimed]:
     for chunk in range(0, len(ids), 500):
         for e in session.exec(select(Event).where(Event.complaint_id.in_(ids[chunk:chunk + 500]),
                                                   Event.details.like('%"untimed"%'))).all():
-            for field in json.loads(e.details).get("untimed") or []:
-                marks[e.complaint_id].add((field, e.at))
+            marks[e.complaint_id] |= untimed_of(json.loads(e.details).get("untimed"), e.at)
     return marks
+
+
+def untimed_of(mark, at: dt.datetime) -> Untimed:
+    """An event's mark: a list of the fields it set at its own moment from a date alone, or
+    (an imported complaint's one ``log`` event, whose steps the old ledger dated) a mapping
+    of each such field to the moment it holds."""
+    if isinstance(mark, dict):
+        return {(field, dt.datetime.fromisoformat(moment)) for field, moment in mark.items()}
+    return {(field, at) for field in mark or ()}
 
 
 def _time_known(untimed: Untimed, fields, moment: dt.datetime | None) -> bool:

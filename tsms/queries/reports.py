@@ -35,6 +35,7 @@ from sqlmodel import select
 from tsms import clock, rules
 from tsms.errors import TsmsError
 from tsms.fields import BY_KEY, LEDGER_SHEET
+from tsms.queries.complaints import untimed_of
 from tsms.queries.obligations import late as late_items
 from tsms.store import changes, engine
 from tsms.store.tables import (Claim, Complaint, Event, Obligation, PlanItem, Project, QualityRevisit, Rectification,
@@ -308,8 +309,7 @@ class Rows:
         for complaint_id, at, details in self.session.connection().execute(self.in_scope(
                 select(Event.complaint_id, Event.at, Event.details).join(Complaint, Complaint.id == Event.complaint_id)
                 .where(*where, Event.details.like('%"untimed"%')))):
-            for field in json.loads(details).get("untimed") or []:
-                untimed.setdefault(complaint_id, set()).add((field, at))
+            untimed.setdefault(complaint_id, set()).update(untimed_of(json.loads(details).get("untimed"), at))
         moments = [k for k in LEDGER_KEYS if BY_KEY[k].kind == "time" and BY_KEY[k].source != "project"]
         result = self.session.connection().execute(self.in_scope(
             select(*LEDGER_COLUMNS, Complaint.id, Complaint.received_time_known, Complaint.occurred_time_known)
