@@ -54,26 +54,8 @@ def test_regions_and_parts_read_as_chinese_labels(site):
     assert "beijing" in tsms("--lang", "en", "project", "list").stdout
 
 
-ESC = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def in_terminal(args, env, columns=80):
-    from test_terminal import in_terminal as run
-
-    return run(args, env, columns)
-
-
-@pytest.fixture
-def demo_env(env):
-    ledger = env / "demo.sqlite3"
-    tsms("demo", "--db", ledger, "--as-of", "2026-11-20")
-    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    return {**base, "TSMS_DB": str(ledger), "TSMS_NOW": "2026-11-20 17:30", "TERM": "xterm"}
-
-
-def fits(text: str, columns: int = 80) -> None:
-    for row in ESC.sub("", text).splitlines():
-        assert terminal.width(row) <= columns, row
+# the terminal's helpers, and its demo ledger (a fixture), from the terminal's tests
+from test_terminal import ESC, demo_env, fits, in_terminal  # noqa: E402,F401
 
 
 def test_list_shows_the_contact_masked_and_in_full_with_contacts(site):

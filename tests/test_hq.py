@@ -443,7 +443,7 @@ def test_a_snapshot_changed_on_the_way_or_failing_check_is_refused(hq, demo_site
     refused_import(hq, changed, naming=("sha256",))
 
     def edit_and_hash(snap, manifest):  # …and the manifest's sha256 made to match: check finds it
-        from tsms.store.bundle import sha256_of
+        from tsms.store.files import file_sha256 as sha256_of
 
         shell(snap, "UPDATE complaint SET content = '无事' WHERE id = 1;")
         return {**manifest, "sha256": sha256_of(snap)}
@@ -813,7 +813,7 @@ def test_a_site_on_an_older_tsms_is_imported_and_its_upgrade_extends_it(hq, tmp_
     checked at this schema in head office's temporary copy; head office keeps the site's head,
     and the site's next bundle — after its own upgrade, the migrations' events following
     that head — extends it."""
-    from tsms.store.bundle import sha256_of
+    from tsms.store.files import file_sha256 as sha256_of
 
     init()
     old = tmp_path / "v5.sqlite3"

@@ -137,6 +137,14 @@ def happened(text: str | None, now: dt.datetime, after: dt.datetime | None = Non
     return at, known
 
 
+def untimed_mark(known: bool, *fields: str) -> dict:
+    """An event's mark for the moments it set from a date typed without a time (``--at
+    2026-11-20``, see :func:`happened`): those fields hold the day's midnight (or the previous
+    step's moment on its day), and are shown as the day alone (queries.complaints and
+    queries.aftersales read the mark)."""
+    return {} if known else {"untimed": list(fields)}
+
+
 def happened_at(text: str | None, now: dt.datetime, after: dt.datetime | None = None,
                 what: str | None = None) -> dt.datetime:
     """The moment an action happened (see happened)."""

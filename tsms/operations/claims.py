@@ -13,7 +13,7 @@ import datetime as dt
 from sqlmodel import select
 
 from tsms import rules
-from tsms.checks import LONG, clean, happened, happened_at
+from tsms.checks import LONG, clean, happened, happened_at, untimed_mark
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.records import claim_dict
@@ -54,14 +54,8 @@ def log_claim(ledger: engine.Ledger, *, project: str | None, part: str, content:
         ctx.event("claim", received, details={"number": claim.number, "project": proj.code, "part": part_value,
                                                "content": content, "emergency": emergency,
                                                "in_warranty": in_warranty, "inspect_due": due.due.isoformat(),
-                                               **untimed(received_known, "received_at")})
+                                               **untimed_mark(received_known, "received_at")})
         return claim_dict(claim, proj, due)
-
-
-def untimed(known: bool, *fields: str) -> dict:
-    """An event's mark for the moments it set from a date typed without a time (as a
-    complaint's steps: operations.complaints._untimed); claim show reads it."""
-    return {} if known else {"untimed": list(fields)}
 
 
 @contextlib.contextmanager
@@ -95,7 +89,7 @@ def inspect(ledger: engine.Ledger, number: str, *, cause: str, note: str | None 
         due = ctx.meet("claim", when, claim_id=claim.id)
         on_time = due is None or not rules.is_late(due.due, when, due.due_at)
         ctx.event("claim.inspect", when, details={"number": claim.number, "cause": cause_value, "note": note,
-                                                  **untimed(known, "inspected_at"),
+                                                  **untimed_mark(known, "inspected_at"),
                                                   "on_time": on_time, "paid": claim.paid})
         return _answer(ctx, claim)
 
@@ -107,7 +101,7 @@ def repair(ledger: engine.Ledger, number: str, *, result: str, at: str | None = 
         claim.repair_result, claim.repaired_at, claim.status = result, when, "repaired"
         ctx.session.add(claim)
         ctx.event("claim.repair", when, details={"number": claim.number, "result": result,
-                                                 **untimed(known, "repaired_at")})
+                                                 **untimed_mark(known, "repaired_at")})
         return _answer(ctx, claim)
 
 
@@ -118,7 +112,7 @@ def accept(ledger: engine.Ledger, number: str, *, at: str | None = None, by: str
         claim.accepted_by, claim.accepted_at, claim.status = ctx.who, when, "accepted"
         ctx.session.add(claim)
         ctx.event("claim.accept", when, details={"number": claim.number, "by": ctx.who,
-                                                 **untimed(known, "accepted_at")})
+                                                 **untimed_mark(known, "accepted_at")})
         return _answer(ctx, claim)
 
 

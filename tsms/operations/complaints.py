@@ -13,7 +13,7 @@ import datetime as dt
 from sqlmodel import select
 
 from tsms import clock, rules
-from tsms.checks import LONG, clean, happened, not_future
+from tsms.checks import LONG, clean, happened, not_future, untimed_mark
 from tsms.errors import TsmsError
 from tsms.store import engine
 from tsms.store.tables import Complaint, Obligation, Project, Revisit, Staff
@@ -330,7 +330,7 @@ def edit(ledger: engine.Ledger, number: str, *, reason: str | None, project: str
         session.add(c)
         moved = _recompute_complaint(ctx, c, changed)
         ctx.event("edit", when, c.id, details={"changes": changed, "reason": why, "obligations": moved,
-                                               **_untimed(known)})
+                                               **untimed_mark(known)})
         return {"number": c.number, "changes": changed, "reason": why, "obligations": moved}
 
 
@@ -392,7 +392,7 @@ def void(ledger: engine.Ledger, number: str, *, reason: str | None, at: str | No
         c.voided_from, c.status, c.voided_at, c.void_reason = c.status, Status.void.value, when, why
         ctx.session.add(c)
         ctx.event("void", when, c.id, details={"reason": why, "from": c.voided_from, "closed": closed,
-                                               **_untimed(known, "voided_at")})
+                                               **untimed_mark(known, "voided_at")})
         return {"number": c.number, "status": c.status, "reason": why, "closed": closed}
 
 
@@ -424,13 +424,6 @@ def _with_hours(ctx: Context, c: Complaint, out: dict) -> dict:
     return out
 
 
-def _untimed(known: bool, *fields: str) -> dict:
-    """An event's mark for the moments it set from a date typed without a time (``--at
-    2026-11-20``): those fields hold the day's midnight (or the previous step's moment on its
-    day), and are shown as the day alone (queries.complaints reads the mark)."""
-    return {} if known else {"untimed": list(fields)}
-
-
 def _dept_of(ctx: Context, name: str | None) -> str | None:
     if not name:
         return None
@@ -446,7 +439,7 @@ def accept(ledger: engine.Ledger, number: str, *, dept: str | None = None, opini
         due = _accept_into(ctx, c, when, dept, opinion)
         session.add(c)
         ctx.event("accept", when, c.id, details={"dept": c.accept_dept, "opinion": opinion, **due,
-                                                 **_untimed(known, "accepted_at")})
+                                                 **untimed_mark(known, "accepted_at")})
         return _with_hours(ctx, c, {"number": c.number, "status": c.status, **due})
 
 
@@ -466,7 +459,7 @@ def reject(ledger: engine.Ledger, number: str, *, reason: str, advice: str | Non
             due["reply_due"] = _start(ctx, c, "reply", when).due.isoformat()
         session.add(c)
         ctx.event("reject", when, c.id, details={"reason": reason, "advice": advice, **due,
-                                                 **_untimed(known, "rejected_at")})
+                                                 **untimed_mark(known, "rejected_at")})
         return _with_hours(ctx, c, {"number": c.number, "status": c.status, **due})
 
 
@@ -488,7 +481,7 @@ def assign(ledger: engine.Ledger, number: str, *, to: str, dept: str | None = No
         previous = c.assigned_at or c.accepted_at or c.received_at
         when, known = happened(at, ctx.now(), previous, t("上一步", "previous step"))
         due = {}
-        untimed = _untimed(known, "assigned_at", *(["accepted_at"] if c.status == Status.received.value else []))
+        untimed = untimed_mark(known, "assigned_at", *(["accepted_at"] if c.status == Status.received.value else []))
         if c.status == Status.received.value:
             due = _accept_into(ctx, c, when, None, None)
         reassigned = c.status == Status.assigned.value
@@ -522,7 +515,7 @@ def resolve(ledger: engine.Ledger, number: str, *, result: str, opinion: str | N
         on_time = resolve_step is None or not rules.is_late(resolve_step.due, when, resolve_step.due_at)
         ctx.event("resolve", when, c.id, details={"result": result, "opinion": opinion, "head": head,
                                                   "on_time": on_time, "revisit_due": revisit.due.isoformat(),
-                                                  **_untimed(known, "resolved_at")})
+                                                  **untimed_mark(known, "resolved_at")})
         return {"number": c.number, "status": c.status, "revisit_due": revisit.due.isoformat(),
                 "provisional": revisit.provisional, "on_time": on_time}
 
@@ -571,7 +564,7 @@ def revisit(ledger: engine.Ledger, number: str, *, method: str, satisfaction: st
         ctx.event("revisit", when, c.id, details={"method": method_value, "satisfaction": answer.value,
                                                   "met": met, "note": note, "on_time": on_time,
                                                   "reopened": answer is Satisfaction.unsatisfied,
-                                                  **_untimed(known, "revisited_at",
+                                                  **untimed_mark(known, "revisited_at",
                                                              *([] if answer is Satisfaction.unsatisfied else ["closed_at"]))})
         out["status"] = c.status
         return _with_hours(ctx, c, out)
@@ -602,7 +595,7 @@ def escalate(ledger: engine.Ledger, number: str, *, to: str | None = None, note:
         c.serious, c.escalated_at, c.escalated_to = True, when, to
         session.add(c)
         ctx.event("escalate", when, c.id, details={"to": to, "note": note, "on_time": not rules.is_late(step.due, when, step.due_at),
-                                                   **_untimed(known, "escalated_at")})
+                                                   **untimed_mark(known, "escalated_at")})
         return {"number": c.number, "escalated_to": to, "on_time": not rules.is_late(step.due, when, step.due_at)}
 
 
@@ -624,7 +617,7 @@ def reply(ledger: engine.Ledger, number: str, *, text: str, at: str | None = Non
         c.replied_at, c.reply_text = when, body
         session.add(c)
         on_time = step is None or not rules.is_late(step.due, when, step.due_at)
-        ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time, **_untimed(known, "replied_at")})
+        ctx.event("reply", when, c.id, details={"text": body, "on_time": on_time, **untimed_mark(known, "replied_at")})
         return {"number": c.number, "replied_at": clock.iso(when), "on_time": on_time}
 
 
@@ -642,5 +635,5 @@ def archive(ledger: engine.Ledger, number: str, *, at: str | None = None, by: st
         when, known = happened(at, ctx.now(), c.closed_at or c.replied_at or c.rejected_at, t("上一步", "previous step"))
         c.status, c.archived_at = Status.archived.value, when
         session.add(c)
-        ctx.event("archive", when, c.id, details=_untimed(known, "archived_at"))
+        ctx.event("archive", when, c.id, details=untimed_mark(known, "archived_at"))
         return {"number": c.number, "status": c.status}

@@ -9,7 +9,6 @@ name, so a bundle whose head is already in DEST is not written again (nothing ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 from tsms.errors import TsmsError
 from tsms.store import backup, output
 from tsms.store import engine as db
-from tsms.store.files import store_dir
+from tsms.store.files import file_sha256, store_dir
 from tsms.vocab import t
 
 FORMAT = "tsms-bundle"
@@ -32,14 +31,6 @@ SUFFIX = ".tsms"
 
 def file_name(site: str, events: int, head_hash: str) -> str:
     return f"{site}-{events:06d}-{head_hash[:8]}{SUFFIX}"
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _snapshot_facts(path: Path) -> dict:
@@ -88,7 +79,7 @@ def bundle(ledger: db.Ledger, dest: str, with_files: bool = False, force: bool =
             "schema_version": facts["schema_version"], "tsms_version": __version__,
             "events": facts["events"], "head": f"{facts['events']}:{facts['head_hash']}",
             "complaints": facts["complaints"],
-            "snapshot": SNAPSHOT, "sha256": sha256_of(snapshot), "size": snapshot.stat().st_size,
+            "snapshot": SNAPSHOT, "sha256": file_sha256(snapshot), "size": snapshot.stat().st_size,
             "made_at": ledger.now().isoformat(timespec="seconds"), "files": len(files),
         }
         with output.writing(out) as fh:
